@@ -1,0 +1,13 @@
+"""`tuiclust explore` (not written yet)."""
+
+import argparse
+
+from ..errors import UsageError
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    pass
+
+
+def run(args: argparse.Namespace) -> int:
+    raise UsageError("'explore' is not available yet")

@@ -1,0 +1,13 @@
+"""`tuiclust record` (not written yet)."""
+
+import argparse
+
+from ..errors import UsageError
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    pass
+
+
+def run(args: argparse.Namespace) -> int:
+    raise UsageError("'record' is not available yet")

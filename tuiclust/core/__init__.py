@@ -1,0 +1,32 @@
+"""The algorithm core: numpy and scipy only, no terminal libraries.
+
+Import the algorithms from here::
+
+    from tuiclust.core import KMeans, DBSCAN, GaussianMixture
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .steps import Phase, PointKind, Step
+
+__all__ = ["KMeans", "DBSCAN", "GaussianMixture", "Phase", "PointKind", "Step"]
+
+
+def __getattr__(name: str) -> Any:
+    # Lazy, so that `import tuiclust.core.steps` stays cheap and one
+    # unfinished module never breaks the others.
+    if name == "KMeans":
+        from .kmeans import KMeans
+
+        return KMeans
+    if name == "DBSCAN":
+        from .dbscan import DBSCAN
+
+        return DBSCAN
+    if name == "GaussianMixture":
+        from .gmm import GaussianMixture
+
+        return GaussianMixture
+    raise AttributeError(name)

@@ -1,0 +1,124 @@
+"""Feature scaling and the 2-D projection used to draw data with more than two columns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .validation import check_choice
+
+__all__ = ["SCALINGS", "scale", "Projection", "fit_projection"]
+
+SCALINGS: tuple[str, ...] = ("none", "standard", "minmax")
+
+
+def scale(X: np.ndarray, method: str) -> np.ndarray:
+    """Scale the columns of X.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    method : {"none", "standard", "minmax"}
+        "standard" gives zero mean and unit variance per column, "minmax"
+        maps each column onto [0, 1]. Constant columns are left centred
+        rather than divided by zero.
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_features), float64 (X itself for "none").
+    """
+    check_choice("scale", method, SCALINGS)
+    if method == "none":
+        return X
+    if method == "standard":
+        spread = X.std(axis=0)
+        shift = X.mean(axis=0)
+    else:
+        lo, hi = X.min(axis=0), X.max(axis=0)
+        spread, shift = hi - lo, lo
+    spread = np.where(spread > 0, spread, 1.0)  # a constant column stays constant
+    return (X - shift) / spread
+
+
+def range_ratio(X: np.ndarray) -> float:
+    """Largest column range divided by the smallest non-zero one (1.0 for one column)."""
+    ranges = np.ptp(X, axis=0)
+    ranges = ranges[ranges > 0]
+    if ranges.size < 2:
+        return 1.0
+    return float(ranges.max() / ranges.min())
+
+
+@dataclass(frozen=True)
+class Projection:
+    """A linear map from n_features to the 2 plotted axes.
+
+    Attributes
+    ----------
+    mean : ndarray of shape (n_features,)
+    components : ndarray of shape (n_features, 2)
+    axis_labels : tuple of 2 str
+    explained : tuple of 2 float or None
+        Share of the variance each axis explains (PCA only).
+    """
+
+    mean: np.ndarray
+    components: np.ndarray
+    axis_labels: tuple[str, str]
+    explained: tuple[float, float] | None = None
+
+    def points(self, X: np.ndarray) -> np.ndarray:
+        """Project points: (n, d) -> (n, 2)."""
+        return (X - self.mean) @ self.components
+
+    def covariances(self, covs: np.ndarray) -> np.ndarray:
+        """Project full covariances: (k, d, d) -> (k, 2, 2)."""
+        P = self.components
+        return np.einsum("di,kde,ej->kij", P, covs, P)
+
+
+def fit_projection(
+    X: np.ndarray,
+    *,
+    column_names: list[str] | None = None,
+    x: int | None = None,
+    y: int | None = None,
+) -> Projection:
+    """Choose how to draw X in two dimensions.
+
+    Two columns are drawn as they are; with ``x`` and ``y`` given, those two
+    columns; otherwise the first two principal components (numpy SVD), with
+    the variance each explains.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    column_names : list of str, optional
+    x, y : int, optional
+        Column indices to plot instead of a PCA.
+    """
+    n, d = X.shape
+    names = column_names or [f"x{i}" for i in range(d)]
+    if d == 1:
+        comp = np.zeros((1, 2))
+        comp[0, 0] = 1.0
+        return Projection(np.zeros(1), comp, (names[0], ""))
+    if x is not None and y is not None or d == 2:
+        i, j = (x, y) if x is not None and y is not None else (0, 1)
+        comp = np.zeros((d, 2))
+        comp[i, 0] = comp[j, 1] = 1.0
+        return Projection(np.zeros(d), comp, (names[i], names[j]))
+    mean = X.mean(axis=0)
+    # SVD of a sample keeps this cheap for millions of rows; the axes barely change.
+    sample = X if n <= 20_000 else X[np.random.default_rng(0).choice(n, 20_000, replace=False)]
+    centred = sample - mean
+    _, s, vt = np.linalg.svd(centred, full_matrices=False)
+    var = s**2
+    total = var.sum() or 1.0
+    explained = (float(var[0] / total), float(var[1] / total) if var.size > 1 else 0.0)
+    comp = vt[:2].T
+    if comp.shape[1] < 2:
+        comp = np.column_stack([comp, np.zeros(d)])
+    labels = (f"PC1 ({explained[0]:.0%})", f"PC2 ({explained[1]:.0%})")
+    return Projection(mean, comp, labels, explained)
