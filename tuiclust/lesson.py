@@ -1,0 +1,82 @@
+"""The pace of a scene and the steps of its parts, without any UI.
+
+``tuiclust play`` waits these durations on a real clock, ``tuiclust record``
+adds them up on a virtual one; both read them from here so that a recording
+shows exactly what a live lesson shows, at the same pace.
+"""
+
+from __future__ import annotations
+
+from .core.steps import Step
+from .scene import Narration, Playback, Scene, ScenePart
+
+__all__ = ["reading_seconds", "step_seconds", "part_steps", "unfired_narration"]
+
+# Reading time of a caption: a pause to notice it, then a comfortable pace for
+# a class reading a projected screen (slower than reading alone).
+READ_START_SECONDS = 1.0
+READ_SECONDS_PER_WORD = 0.3
+READ_MIN_SECONDS = 2.0
+READ_MAX_SECONDS = 8.0
+
+
+def reading_seconds(text: str) -> float:
+    """Seconds a caption of ``text`` stays on screen when its entry gives no ``hold``."""
+    words = len(text.split())
+    return min(READ_MAX_SECONDS, max(READ_MIN_SECONDS, READ_START_SECONDS + READ_SECONDS_PER_WORD * words))
+
+
+def step_seconds(playback: Playback, narration: Narration | None) -> float:
+    """How long one step stays on screen.
+
+    A step without narration lasts ``1 / steps_per_second``; a narrated
+    step lasts at least its ``hold`` or, without one, its reading time.
+    """
+    base = 1.0 / playback.steps_per_second
+    if narration is None:
+        return base
+    hold = narration.hold if narration.hold is not None else reading_seconds(narration.say)
+    return max(base, hold)
+
+
+def part_steps(part: ScenePart) -> list[Step]:
+    """Run a part's algorithm on its data to the end, headless, and return every step.
+
+    Raises
+    ------
+    tuiclust.errors.UsageError
+        When the data cannot be loaded.
+    ValueError
+        When the algorithm refuses the data.
+    """
+    from .algorithms import build_algorithm
+    from .data import load_dataset
+
+    spec = part.spec
+    dataset = load_dataset(spec.data)
+    estimator = build_algorithm(
+        spec.algorithm,
+        dataset=None if spec.data.is_file else spec.data.source,
+        seed=spec.data.seed,
+    )
+    return list(estimator.steps(dataset.X))
+
+
+def unfired_narration(scene: Scene) -> list[tuple[int, Narration]]:
+    """Narration entries that no step of their part triggers, as (part index, entry).
+
+    An entry shared by every part (top-level ``[[steps]]`` in a scene with
+    parts) counts as fired when it fires in at least one part.
+    """
+    shared_fired: dict[Narration, bool] = {}
+    unfired: list[tuple[int, Narration]] = []
+    for index, part in enumerate(scene.parts):
+        steps = part_steps(part)
+        for entry in part.narration:
+            fired = any(entry.matches(step) for step in steps)
+            if entry.key.startswith("steps[") and scene.has_parts:
+                shared_fired[entry] = shared_fired.get(entry, False) or fired
+            elif not fired:
+                unfired.append((index, entry))
+    unfired.extend((-1, entry) for entry, fired in shared_fired.items() if not fired)
+    return unfired
