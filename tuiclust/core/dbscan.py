@@ -1,0 +1,282 @@
+"""DBSCAN: density-based clusters, told as a story of a few dozen steps.
+
+``DBSCAN(eps, min_samples=...)`` has scikit-learn's shape and gives
+scikit-learn's exact answer (same cluster numbers, same border assignment,
+same noise); the geometry lives in :mod:`tuiclust.core.dbscan_graph`.
+
+``steps(X)`` tells the lesson's story, whatever the size of the data:
+
+1. *Core points*: every neighbourhood is counted; points with at least
+   ``min_samples`` neighbours within ``eps`` are core points.
+2. *Expand*: each cluster grows outward from its seed (its first core point)
+   in visible chunks; a handful of clusters each take several steps, many
+   small clusters are grouped so the run stays short.
+3. *Border*: non-core points within ``eps`` of a core point join a cluster.
+4. *Noise*: what is left is noise.
+5. *Done*: the cluster count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from .dbscan_graph import Clustering, cluster, expansion_order, point_core_graph
+from .steps import Phase, PointKind, Step, compact_labels, frozen_array
+from .validation import check_data, check_int, check_real
+
+__all__ = ["DBSCAN", "MAX_EXPAND_STEPS"]
+
+#: Expand steps in one run at most; with the four other phases a run stays under 60 steps.
+MAX_EXPAND_STEPS = 52
+# A cluster grows over at most this many steps, each revealing at least
+# _MIN_CHUNK core points (a cluster of 5 points in 5 steps would be tedious).
+_MAX_CHUNKS_PER_CLUSTER = 8
+_MIN_CHUNK = 4
+
+
+class DBSCAN:
+    """Density-based clustering with noise, step by step.
+
+    Parameters
+    ----------
+    eps : float, default 0.5
+        Radius of a neighbourhood (finite, > 0). Points at distance exactly
+        eps are neighbours.
+    min_samples : int, default 5
+        Neighbours (the point itself included) that make a point a core
+        point (>= 1).
+
+    Attributes
+    ----------
+    labels_ : ndarray of shape (n_samples,), intp
+        Cluster of each point, -1 for noise.
+    core_sample_indices_ : ndarray of shape (n_core,), intp
+        Indices of the core points, ascending.
+    components_ : ndarray of shape (n_core, n_features)
+        The core points themselves.
+    n_features_in_ : int
+    """
+
+    def __init__(self, eps: float = 0.5, *, min_samples: int = 5) -> None:
+        self.eps = check_real("eps", eps, low=0.0, strict_low=True)
+        self.min_samples = check_int("min_samples", min_samples, low=1)
+
+    def __repr__(self) -> str:
+        return f"DBSCAN(eps={self.eps:g}, min_samples={self.min_samples})"
+
+    # -- scikit-learn's interface -------------------------------------------
+
+    def fit(self, X: Any) -> DBSCAN:
+        """Cluster ``X`` of shape (n_samples, n_features); sets the learned attributes."""
+        X = check_data(X)
+        self._set_result(X, self._cluster(X))
+        return self
+
+    def fit_predict(self, X: Any) -> np.ndarray:
+        """Cluster ``X`` and return ``labels_``, shape (n_samples,)."""
+        return self.fit(X).labels_
+
+    # -- the story -----------------------------------------------------------
+
+    def steps(self, X: Any) -> Iterator[Step]:
+        """Yield the run as :class:`Step` snapshots (at most about 60).
+
+        ``X`` is checked at once, so bad data raises here rather than at the
+        first ``next()``. The last step holds the same labels as ``fit(X)``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        """
+        X = check_data(X)
+        return self._story(X)
+
+    def _story(self, X: np.ndarray) -> Iterator[Step]:
+        result = self._cluster(X)
+        story = _Story(result, self.eps, self.min_samples)
+        yield from story.steps()
+        self._set_result(X, result)
+
+    # -- internals -------------------------------------------------------------
+
+    def _cluster(self, X: np.ndarray) -> Clustering:
+        graph = point_core_graph(X, self.eps, self.min_samples)
+        return cluster(X, self.eps, graph)
+
+    def _set_result(self, X: np.ndarray, result: Clustering) -> None:
+        self.labels_ = result.labels.copy()
+        self.core_sample_indices_ = result.core_index.astype(np.intp, copy=True)
+        self.components_ = X[self.core_sample_indices_].copy()
+        self.n_features_in_ = int(X.shape[1])
+
+
+class _Story:
+    """Turns a finished clustering into the steps the lesson tells."""
+
+    def __init__(self, result: Clustering, eps: float, min_samples: int) -> None:
+        self.result = result
+        self.eps = eps
+        self.min_samples = min_samples
+        self.n = result.graph.n_samples
+        self.n_core = result.graph.n_core
+        self.n_border = int(np.count_nonzero(result.is_border))
+        self.n_noise = self.n - self.n_core - self.n_border
+        self.iteration = -1
+
+    def _step(self, phase: Phase, labels: np.ndarray, kinds: np.ndarray, message: str, **numbers: Any) -> Step:
+        self.iteration += 1
+        return Step(
+            algorithm="dbscan",
+            phase=phase,
+            iteration=self.iteration,
+            labels=labels,
+            message=message,
+            point_kinds=kinds,
+            **numbers,
+        )
+
+    def steps(self) -> Iterator[Step]:
+        result, n, n_core = self.result, self.n, self.n_core
+        core_index = result.core_index
+
+        # Kinds do not change while clusters grow: one array serves every
+        # Expand step.
+        kinds = np.full(n, PointKind.UNVISITED, dtype=np.int8)
+        kinds[core_index] = PointKind.CORE
+        kinds = frozen_array(kinds)
+        counts_before = (n - n_core, n_core, 0, 0)
+        unlabelled = compact_labels(np.full(n, -1), result.n_clusters)
+        within = f"≥ {self.min_samples} neighbours within ε = {self.eps:g}"
+        if n_core:
+            message = f"{_count(n_core, 'core point')} ({within})"
+        else:
+            message = f"no core points: everything is noise (none has {within})"
+        yield self._step(
+            Phase.NEIGHBOURHOODS, unlabelled, kinds, message, n_clusters_found=0, kind_counts=counts_before
+        )
+
+        yield from self._expand(kinds, counts_before)
+
+        # Border and noise: labels are final from here on and shared.
+        labels = compact_labels(result.labels, result.n_clusters)
+        sizes = tuple(np.bincount(result.labels[result.labels >= 0], minlength=result.n_clusters).tolist())
+        kinds_border = kinds.copy()
+        kinds_border[result.is_border] = PointKind.BORDER
+        kinds_border = frozen_array(kinds_border)
+        n_unvisited = n - n_core - self.n_border
+        if self.n_border:
+            message = f"{_count(self.n_border, 'border point')} attached (within ε of a core point, not core)"
+        elif n_core:
+            message = "no border points: every point near a core point is itself a core point"
+        else:
+            message = "no border points: there is no core point to join"
+        numbers = dict(n_clusters_found=result.n_clusters, cluster_sizes=sizes)
+        yield self._step(
+            Phase.BORDER, labels, kinds_border, message,
+            kind_counts=(n_unvisited, n_core, self.n_border, 0), **numbers,
+        )
+
+        kinds_final = kinds_border.copy()
+        kinds_final[kinds_final == PointKind.UNVISITED] = PointKind.NOISE
+        kinds_final = frozen_array(kinds_final)
+        final_counts = (0, n_core, self.n_border, self.n_noise)
+        if self.n_noise:
+            message = f"{_count(self.n_noise, 'noise point')}: within ε of no core point"
+        else:
+            message = "no noise: every point is in a cluster"
+        yield self._step(Phase.NOISE, labels, kinds_final, message, kind_counts=final_counts, **numbers)
+
+        message = f"{_count(result.n_clusters, 'cluster')}, {_count(self.n_noise, 'noise point')}"
+        yield self._step(Phase.DONE, labels, kinds_final, message, kind_counts=final_counts, **numbers)
+
+    def _expand(self, kinds: np.ndarray, counts: tuple[int, int, int, int]) -> Iterator[Step]:
+        result = self.result
+        if result.n_clusters == 0:
+            return
+        order = expansion_order(result)
+        ordered_points = result.core_index[order]
+        ordered_labels = result.core_labels[order]
+        core_sizes = np.bincount(result.core_labels, minlength=result.n_clusters)
+        cluster_start = np.concatenate([[0], np.cumsum(core_sizes)])
+        sizes_list = core_sizes.tolist()
+
+        working = np.full(self.n, -1, dtype=compact_labels(np.zeros(0), result.n_clusters).dtype)
+        for start, stop in plan_chunks(core_sizes):
+            working[ordered_points[start:stop]] = ordered_labels[start:stop]
+            first = int(ordered_labels[start])
+            last = int(ordered_labels[stop - 1])
+            sizes = sizes_list[:last] + [stop - int(cluster_start[last])]
+            added = stop - start
+            if first == last:
+                message = f"Expand cluster {last} · +{_count(added, 'point')}"
+                if stop == cluster_start[last + 1]:
+                    message += f" · cluster {last} complete ({_count(sizes_list[last], 'core point')})"
+            else:
+                message = f"Expand clusters {first}–{last} · +{_count(added, 'point')}"
+            yield self._step(
+                Phase.EXPAND,
+                frozen_array(working.copy()),
+                kinds,
+                message,
+                active_cluster=last,
+                points_added=added,
+                n_clusters_found=last + 1,
+                kind_counts=counts,
+                cluster_sizes=tuple(sizes),
+            )
+
+
+def plan_chunks(core_sizes: np.ndarray, budget: int = MAX_EXPAND_STEPS) -> list[tuple[int, int]]:
+    """Split the cluster-by-cluster expansion order into at most ``budget`` chunks.
+
+    Parameters
+    ----------
+    core_sizes : ndarray of shape (n_clusters,)
+        Core points per cluster, in cluster order (all >= 1).
+    budget : int
+
+    Returns
+    -------
+    list of (start, stop)
+        Consecutive ranges covering ``0 .. core_sizes.sum()``. With at most
+        ``budget`` clusters, every range lies inside one cluster and each
+        cluster gets one or more ranges; with more, each range holds whole
+        clusters.
+    """
+    sizes = np.asarray(core_sizes, dtype=np.int64)
+    n_clusters = sizes.shape[0]
+    if n_clusters == 0:
+        return []
+    bounds = np.concatenate([[0], np.cumsum(sizes)])
+    total = int(bounds[-1])
+    if n_clusters > budget:
+        # Group consecutive whole clusters so that groups hold about the
+        # same number of points; empty groups are dropped.
+        group = (bounds[:-1] * budget) // total
+        first_of_group = np.flatnonzero(np.diff(group, prepend=-1))
+        edges = np.append(bounds[first_of_group], total)
+        return [(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:])]
+
+    # One chunk per cluster, then extra chunks to the clusters whose chunks
+    # are biggest, within per-cluster caps.
+    chunks = np.ones(n_clusters, dtype=np.int64)
+    caps = np.clip(-(-sizes // _MIN_CHUNK), 1, _MAX_CHUNKS_PER_CLUSTER)
+    for _ in range(budget - n_clusters):
+        per_chunk = np.where(chunks < caps, sizes / chunks, -1.0)
+        best = int(np.argmax(per_chunk))
+        if per_chunk[best] < 0:
+            break
+        chunks[best] += 1
+    ranges: list[tuple[int, int]] = []
+    for c in range(n_clusters):
+        cuts = np.linspace(bounds[c], bounds[c + 1], int(chunks[c]) + 1).round().astype(np.int64)
+        ranges.extend((int(a), int(b)) for a, b in zip(cuts[:-1], cuts[1:]) if b > a)
+    return ranges
+
+
+def _count(k: int, noun: str) -> str:
+    """``"1 core point"``, ``"3 core points"``."""
+    return f"{k} {noun}" if k == 1 else f"{k} {noun}s"

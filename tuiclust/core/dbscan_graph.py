@@ -1,0 +1,260 @@
+"""The geometry behind DBSCAN: core points, the graph that links them, border points.
+
+DBSCAN's result does not depend on a visiting order once it is written as a
+graph problem, which is what makes it fast in numpy:
+
+* a point's neighbourhood is every point within ``eps`` of it, itself and
+  points at distance exactly ``eps`` included; a *core point* has at least
+  ``min_samples`` neighbours;
+* the clusters are the connected components of the graph whose vertices are
+  the core points and whose edges join core points within ``eps``;
+* a cluster is numbered by the order of its smallest core point index
+  (scikit-learn starts a new cluster at each unlabelled core point in index
+  order), and a border point joins the cluster with the smallest number among
+  its core neighbours (the first cluster to reach it, as scikit-learn grows a
+  cluster completely before starting the next one).
+
+The graph is stored over *nodes*, groups of core points that are known to be
+within ``eps`` of one another (so each node is connected inside). Without a
+grid every core point is its own node. With a grid (low dimensions, see
+:mod:`tuiclust.core.dbscan_grid`) a node is a grid cell small enough that any
+two of its points are neighbours, which keeps dense data cheap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.sparse import coo_matrix, csr_matrix
+from scipy.sparse.csgraph import breadth_first_order, connected_components
+from scipy.spatial import cKDTree
+
+__all__ = ["CoreGraph", "Clustering", "point_core_graph", "cluster", "expansion_order"]
+
+# Above this many core-core pairs the edge list is built in slices and reduced
+# to a spanning forest as it goes, so memory stays bounded for a huge eps.
+_MAX_PAIRS_AT_ONCE = 4_000_000
+
+
+@dataclass(frozen=True, eq=False)
+class CoreGraph:
+    """Core points and the links between them.
+
+    Attributes
+    ----------
+    n_samples : int
+    core_index : ndarray of shape (n_core,), intp
+        Indices of the core points, ascending.
+    node_of_core : ndarray of shape (n_core,), intp
+        The node (group of mutual neighbours) of each core point.
+    n_nodes : int
+    edges : ndarray of shape (n_edges, 2), intp
+        Pairs of nodes that hold two core points within eps of each other.
+        Enough edges to give the right connected components; not
+        necessarily every such pair.
+    """
+
+    n_samples: int
+    core_index: np.ndarray
+    node_of_core: np.ndarray
+    n_nodes: int
+    edges: np.ndarray
+
+    @property
+    def n_core(self) -> int:
+        return int(self.core_index.shape[0])
+
+    def adjacency(self, extra_nodes: int = 0, extra_edges: np.ndarray | None = None) -> csr_matrix:
+        """Symmetric node adjacency of shape (n_nodes + extra_nodes,) * 2, with optional extra edges."""
+        size = self.n_nodes + extra_nodes
+        edges = self.edges if extra_edges is None else np.concatenate([self.edges, extra_edges])
+        a, b = edges[:, 0], edges[:, 1]
+        rows = np.concatenate([a, b])
+        cols = np.concatenate([b, a])
+        data = np.ones(rows.shape[0], dtype=np.int8)
+        return coo_matrix((data, (rows, cols)), shape=(size, size)).tocsr()
+
+
+@dataclass(frozen=True, eq=False)
+class Clustering:
+    """DBSCAN's answer, numbered as scikit-learn numbers it.
+
+    Attributes
+    ----------
+    graph : CoreGraph
+    core_labels : ndarray of shape (n_core,), intp
+        Cluster of each core point (in ``graph.core_index`` order).
+    labels : ndarray of shape (n_samples,), intp
+        Final labels: clusters 0..n_clusters-1, noise -1.
+    is_border : ndarray of shape (n_samples,), bool
+    n_clusters : int
+    """
+
+    graph: CoreGraph
+    core_labels: np.ndarray
+    labels: np.ndarray
+    is_border: np.ndarray
+    n_clusters: int
+
+    @property
+    def core_index(self) -> np.ndarray:
+        return self.graph.core_index
+
+
+def neighbour_counts(tree: cKDTree, points: np.ndarray, eps: float) -> np.ndarray:
+    """Number of tree points within ``eps`` of each of ``points`` (inclusive), shape (len(points),)."""
+    if points.shape[0] == 0:
+        return np.zeros(0, dtype=np.intp)
+    return np.asarray(tree.query_ball_point(points, eps, return_length=True), dtype=np.intp)
+
+
+def point_core_graph(X: np.ndarray, eps: float, min_samples: int, tree: cKDTree | None = None) -> CoreGraph:
+    """Core graph with one node per core point, from KD-tree queries.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    eps : float
+    min_samples : int
+    tree : cKDTree over X, optional (built if not given)
+    """
+    n = X.shape[0]
+    tree = cKDTree(X) if tree is None else tree
+    counts = neighbour_counts(tree, X, eps)
+    core_index = np.flatnonzero(counts >= min_samples)
+    n_core = core_index.shape[0]
+    node_of_core = np.arange(n_core, dtype=np.intp)
+    if n_core < 2:
+        edges = np.zeros((0, 2), dtype=np.intp)
+    else:
+        core_X = X[core_index]
+        # Each core point has counts-1 other neighbours, some of them not core;
+        # this bounds the number of core pairs without computing them.
+        pair_bound = (int(counts[core_index].sum()) - n_core) // 2
+        if pair_bound <= _MAX_PAIRS_AT_ONCE:
+            edges = cKDTree(core_X).query_pairs(eps, output_type="ndarray").astype(np.intp, copy=False)
+        else:
+            edges = _spanning_edges_in_slices(core_X, eps, pair_bound)
+    return CoreGraph(n, core_index, node_of_core, n_core, edges)
+
+
+def _spanning_edges_in_slices(core_X: np.ndarray, eps: float, pair_bound: int) -> np.ndarray:
+    """Edges of a spanning forest of the eps-graph on ``core_X``, built slice by slice.
+
+    Each slice of points (taken in the tree's spatial order, so slices are
+    compact) is joined to all points; the slice's edges and the forest so far
+    are reduced to a new forest (every point linked to the smallest point of
+    its component), so memory is bounded by the slice, not by all pairs.
+    """
+    n = core_X.shape[0]
+    tree = cKDTree(core_X)
+    spatial_order = tree.indices
+    n_slices = max(1, -(-pair_bound // (_MAX_PAIRS_AT_ONCE // 2)))
+    root = np.arange(n, dtype=np.intp)
+    for chunk in np.array_split(spatial_order, n_slices):
+        if chunk.size == 0:
+            continue
+        pairs = cKDTree(core_X[chunk]).sparse_distance_matrix(tree, eps, output_type="ndarray")
+        a = chunk[pairs["i"]]
+        b = pairs["j"].astype(np.intp, copy=False)
+        root = _component_roots(n, np.concatenate([np.arange(n), a]), np.concatenate([root, b]))
+    keep = root != np.arange(n)
+    return np.column_stack([np.flatnonzero(keep), root[keep]]).astype(np.intp, copy=False)
+
+
+def _component_roots(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """For each of n vertices, the smallest vertex of its component in the graph with edges (a, b)."""
+    graph = coo_matrix((np.ones(a.shape[0], dtype=np.int8), (a, b)), shape=(n, n)).tocsr()
+    n_comp, comp = connected_components(graph, directed=False)
+    smallest = np.full(n_comp, n, dtype=np.intp)
+    np.minimum.at(smallest, comp, np.arange(n, dtype=np.intp))
+    return smallest[comp]
+
+
+def cluster(X: np.ndarray, eps: float, graph: CoreGraph) -> Clustering:
+    """Number the clusters of ``graph`` as scikit-learn does and attach border points.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    eps : float
+    graph : CoreGraph built from X with the same eps
+    """
+    n = graph.n_samples
+    labels = np.full(n, -1, dtype=np.intp)
+    is_border = np.zeros(n, dtype=bool)
+    if graph.n_core == 0:
+        return Clustering(graph, np.zeros(0, dtype=np.intp), labels, is_border, 0)
+
+    if graph.edges.shape[0]:
+        _, node_component = connected_components(graph.adjacency(), directed=False)
+    else:
+        node_component = np.arange(graph.n_nodes)
+    component = node_component[graph.node_of_core]
+    # core_index is ascending, so a component's first position holds its
+    # smallest core index; clusters are numbered in that order.
+    _, first_position = np.unique(component, return_index=True)
+    by_first = np.argsort(first_position, kind="stable")
+    number = np.empty_like(by_first)
+    number[by_first] = np.arange(by_first.shape[0])
+    compact = np.unique(component, return_inverse=True)[1]
+    core_labels = number[compact].astype(np.intp, copy=False)
+    n_clusters = int(by_first.shape[0])
+    labels[graph.core_index] = core_labels
+
+    non_core = np.ones(n, dtype=bool)
+    non_core[graph.core_index] = False
+    non_core_index = np.flatnonzero(non_core)
+    if non_core_index.size:
+        border_label = _smallest_core_neighbour_label(
+            X[non_core_index], X[graph.core_index], core_labels, eps
+        )
+        reached = border_label >= 0
+        labels[non_core_index[reached]] = border_label[reached]
+        is_border[non_core_index[reached]] = True
+    return Clustering(graph, core_labels, labels, is_border, n_clusters)
+
+
+def _smallest_core_neighbour_label(
+    points: np.ndarray, core_X: np.ndarray, core_labels: np.ndarray, eps: float
+) -> np.ndarray:
+    """For each of ``points``, the smallest label among core points within eps, or -1.
+
+    Non-core points have fewer than min_samples neighbours, so the pair list
+    stays small.
+    """
+    pairs = cKDTree(points).sparse_distance_matrix(cKDTree(core_X), eps, output_type="ndarray")
+    best = np.full(points.shape[0], np.iinfo(np.intp).max, dtype=np.intp)
+    if pairs.shape[0]:
+        np.minimum.at(best, pairs["i"], core_labels[pairs["j"]])
+    best[best == np.iinfo(np.intp).max] = -1
+    return best
+
+
+def expansion_order(clustering: Clustering) -> np.ndarray:
+    """Positions into ``core_index``, cluster by cluster, each in breadth-first order from its seed.
+
+    The seed of a cluster is its smallest core point; growth then spreads
+    over the node graph level by level, so consecutive slices of the result
+    look like a cluster growing outward.
+
+    Returns
+    -------
+    ndarray of shape (n_core,), intp
+    """
+    graph = clustering.graph
+    if graph.n_core == 0:
+        return np.zeros(0, dtype=np.intp)
+    # One breadth-first search from a virtual root joined to every seed node
+    # visits each cluster in breadth-first order from its own seed.
+    root = graph.n_nodes
+    _, seed_position = np.unique(clustering.core_labels, return_index=True)
+    seed_nodes = graph.node_of_core[seed_position]
+    root_edges = np.column_stack([np.full(seed_nodes.shape[0], root, dtype=np.intp), seed_nodes])
+    adjacency = graph.adjacency(extra_nodes=1, extra_edges=root_edges)
+    visit = breadth_first_order(adjacency, root, directed=True, return_predecessors=False)
+    node_rank = np.empty(graph.n_nodes + 1, dtype=np.intp)
+    node_rank[visit] = np.arange(visit.shape[0])
+    positions = np.arange(graph.n_core, dtype=np.intp)
+    return np.lexsort((positions, node_rank[graph.node_of_core], clustering.core_labels))
