@@ -1,13 +1,234 @@
-"""`tuiclust explore` (not written yet)."""
+"""`tuiclust [TARGET] [flags]`: open the explorer.
+
+TARGET is a CSV file, a built-in data set name, or a lesson scene (a name
+or a .toml path). Every flag is checked before the app starts: a bad value
+exits with status 2 and one line naming the flag and what is allowed.
+"""
+
+from __future__ import annotations
 
 import argparse
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
 
 from ..errors import UsageError
 
+__all__ = ["add_arguments", "run", "spec_from_args"]
+
+_ALGORITHMS = ("kmeans", "dbscan", "gmm")
+_SCALINGS = ("none", "standard", "minmax")
+# Constructor parameter -> the flag that sets it, to name the flag in errors.
+_PARAM_FLAGS = {
+    "n_clusters": "--k",
+    "init": "--init",
+    "eps": "--eps",
+    "min_samples": "--min-samples",
+    "n_components": "--components",
+    "covariance_type": "--covariance",
+    "random_state": "--seed",
+}
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    pass
+    """Flags of the explorer (the top-level `tuiclust` command)."""
+    parser.add_argument(
+        "target",
+        nargs="?",
+        help="a CSV file, a built-in data set name, or a lesson scene (name or .toml path)",
+    )
+    run_group = parser.add_argument_group("what to run")
+    run_group.add_argument("--algo", metavar="NAME", help="kmeans (default), dbscan or gmm")
+    run_group.add_argument("--data", metavar="NAME", help="a built-in data set (default blobs) or a CSV path")
+    run_group.add_argument("-n", "--samples", metavar="N", help="points to generate (built-in data sets)")
+    run_group.add_argument("--seed", metavar="N", help="seed of the data and of the initialisation (default 0)")
+    run_group.add_argument("--scale", metavar="HOW", help="feature scaling: none (default), standard or minmax")
+    algo_group = parser.add_argument_group("algorithm parameters")
+    algo_group.add_argument("--k", metavar="K", help="K-Means: number of clusters (default 3)")
+    algo_group.add_argument("--init", metavar="HOW", help="K-Means: k-means++ (default), random or farthest")
+    algo_group.add_argument("--eps", metavar="R", help="DBSCAN: neighbourhood radius (default: the data set's)")
+    algo_group.add_argument("--min-samples", metavar="N", help="DBSCAN: neighbours a core point needs")
+    algo_group.add_argument("--components", metavar="K", help="GMM: number of components (default 3)")
+    algo_group.add_argument("--covariance", metavar="TYPE", help="GMM: full (default), tied, diag or spherical")
+    csv_group = parser.add_argument_group("CSV files")
+    csv_group.add_argument("--columns", metavar="A,B,C", help="columns to cluster, by name or 0-based index")
+    csv_group.add_argument("--x", metavar="COL", help="column on the horizontal axis (instead of PCA)")
+    csv_group.add_argument("--y", metavar="COL", help="column on the vertical axis (instead of PCA)")
+    csv_group.add_argument("--drop-missing", action="store_true", help="drop rows with missing values")
+    play_group = parser.add_argument_group("playback")
+    play_group.add_argument("--speed", metavar="S", help="steps per second when playing (default 2)")
+
+
+def _int(flag: str, text: str | None, *, low: int = 0) -> int | None:
+    if text is None:
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        raise UsageError(f"{flag} must be a whole number >= {low}, got {text!r}") from None
+    if value < low:
+        raise UsageError(f"{flag} must be a whole number >= {low}, got {value}")
+    return value
+
+
+def _float(flag: str, text: str | None, *, positive: bool = True) -> float | None:
+    if text is None:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise UsageError(f"{flag} must be a number > 0, got {text!r}") from None
+    if positive and not (value > 0 and value != float("inf")):
+        raise UsageError(f"{flag} must be a number > 0, got {text}")
+    return value
+
+
+def _choice(flag: str, text: str | None, allowed: tuple[str, ...]) -> str | None:
+    if text is None:
+        return None
+    if text not in allowed:
+        raise UsageError(f"{flag} must be one of {', '.join(allowed)}; got {text!r}")
+    return text
+
+
+def _builtin_names() -> tuple[str, ...]:
+    from ..core.datasets import DATASETS
+
+    return tuple(DATASETS)
+
+
+def _is_scene(target: str) -> bool:
+    """A target that is not a file or a built-in data set is read as a scene."""
+    if target.endswith(".toml"):
+        return True
+    return not Path(target).is_file() and target not in _builtin_names()
+
+
+def spec_from_args(args: argparse.Namespace, data_source: str | None = None) -> Any:
+    """Turn the parsed flags into a validated :class:`~tuiclust.spec.RunSpec`.
+
+    Raises
+    ------
+    UsageError
+        One line naming the flag and what is allowed.
+    """
+    from ..spec import AlgorithmSpec, DataSpec, RunSpec
+
+    algo = _choice("--algo", args.algo, _ALGORITHMS) or "kmeans"
+    source = data_source or args.data or "blobs"
+    if args.data is not None and data_source is not None:
+        raise UsageError(f"give the data once: either TARGET ({data_source}) or --data ({args.data})")
+    seed = _int("--seed", args.seed) or 0
+    n_samples = _int("-n/--samples", args.samples, low=1)
+    scale = _choice("--scale", args.scale, _SCALINGS) or "none"
+    columns = None
+    if args.columns is not None:
+        columns = tuple(c.strip() for c in args.columns.split(",") if c.strip())
+        if not columns:
+            raise UsageError("--columns needs at least one column name or index, e.g. --columns age,income")
+    if (args.x is None) != (args.y is None):
+        raise UsageError("--x and --y go together: give both columns to plot, or neither")
+    data = DataSpec(
+        source=source,
+        n_samples=n_samples,
+        seed=seed,
+        scale=scale,
+        columns=columns,
+        x=args.x,
+        y=args.y,
+        drop_missing=bool(args.drop_missing),
+    )
+    if not data.is_file and source not in _builtin_names():
+        names = ", ".join(_builtin_names())
+        raise UsageError(f"--data {source!r} is neither a CSV file nor a built-in data set; built-in sets: {names}")
+    if data.is_file and not Path(source).is_file():
+        raise UsageError(f"--data {source!r}: no such file; give the path of a CSV file")
+    if not data.is_file and (columns or args.x or args.drop_missing):
+        raise UsageError("--columns, --x, --y and --drop-missing apply to CSV files only")
+
+    params: dict[str, Any] = {}
+    own = {
+        "kmeans": {"n_clusters": _int("--k", args.k, low=1), "init": args.init},
+        "dbscan": {"eps": _float("--eps", args.eps), "min_samples": _int("--min-samples", args.min_samples, low=1)},
+        "gmm": {
+            "n_components": _int("--components", args.components, low=1),
+            "covariance_type": args.covariance,
+        },
+    }
+    for name, values in own.items():
+        given = [(_PARAM_FLAGS[p], v) for p, v in values.items() if v is not None]
+        if name != algo and given:
+            flags = ", ".join(f for f, _ in given)
+            raise UsageError(f"{flags} belong{'s' if len(given) == 1 else ''} to --algo {name}, not {algo}")
+    params = {p: v for p, v in own[algo].items() if v is not None}
+    _choice("--init", args.init, ("k-means++", "random", "farthest"))
+    _choice("--covariance", args.covariance, ("full", "tied", "diag", "spherical"))
+    return RunSpec(data, AlgorithmSpec(algo, MappingProxyType(params)))
+
+
+def check_spec(spec: Any) -> Any:
+    """Load the data and build the estimator once, so bad input fails before the app starts.
+
+    Returns the spec as it will run. Errors become :class:`UsageError` naming the flag.
+    """
+    from ..ui.run import build_run
+
+    try:
+        return build_run(spec)
+    except UsageError:
+        raise
+    except ValueError as exc:
+        raise UsageError(_name_the_flag(str(exc).splitlines()[0] if str(exc) else "bad value")) from None
+
+
+def _name_the_flag(message: str) -> str:
+    """Put the flag a student typed in front of an estimator's message about its parameter."""
+    for param, flag in sorted(_PARAM_FLAGS.items(), key=lambda kv: -len(kv[0])):
+        if message.startswith(param) or f" {param}" in message.split(";")[0]:
+            return f"{flag}: {message}"
+    if message.startswith("n_samples"):
+        return f"-n/--samples: {message}"
+    if message.startswith("noise"):
+        return f"--data: {message}"
+    return message
 
 
 def run(args: argparse.Namespace) -> int:
-    raise UsageError("'explore' is not available yet")
+    """Validate the flags, then run the explorer until the user quits."""
+    speed = _float("--speed", args.speed) or 2.0
+    if args.target is not None and _is_scene(args.target):
+        return _run_scene(args, speed)
+    spec = spec_from_args(args, data_source=args.target)
+    prepared = check_spec(spec)
+    from ..ui.app import ExplorerApp
+
+    ExplorerApp(prepared.spec, steps_per_second=speed, prepared=prepared).run()
+    return 0
+
+
+def _run_scene(args: argparse.Namespace, speed: float | None) -> int:
+    """Open the explorer on a lesson scene (``tuiclust SCENE``)."""
+    try:
+        from ..scene import load_scene
+    except ImportError:
+        raise UsageError(
+            f"unknown scene or file {args.target!r}: give a CSV path, a built-in data set name, or a scene"
+        ) from None
+    scene = load_scene(args.target)  # raises UsageError naming the file and key
+    from .. import scene as scene_module
+
+    opener = getattr(scene_module, "open_in_explorer", None)
+    if opener is not None:
+        return int(opener(scene, steps_per_second=_float("--speed", args.speed)) or 0)
+    from ..ui.app import ExplorerApp
+
+    spec = getattr(scene, "spec", None)
+    if spec is None:
+        raise UsageError(f"scene {args.target!r} cannot be opened in the explorer yet")
+    ExplorerApp(
+        spec,
+        narrator=getattr(scene, "narrator", None),
+        title=getattr(scene, "title", None),
+        steps_per_second=speed or getattr(scene, "steps_per_second", 2.0),
+    ).run()
+    return 0

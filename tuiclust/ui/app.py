@@ -1,0 +1,646 @@
+"""The explorer: watch K-Means, DBSCAN and Gaussian mixtures cluster, one step at a time.
+
+Data flows one way: a :class:`~tuiclust.spec.RunSpec` becomes a
+:class:`~tuiclust.ui.run.Run` (data, estimator, timeline) in a worker thread;
+the worker keeps pulling steps into the timeline; the views (scatter pane,
+parameter panel, step numbers, phase log, caption) only ever read the step
+under the cursor. A key that changes a parameter builds a new spec and loads
+it as a new run; a key that moves in time only moves the cursor.
+
+Hooks for lessons (``tuiclust SCENE``, ``tuiclust play``, ``tuiclust record``)
+-------------------------------------------------------------------------------
+- ``ExplorerApp(spec, narrator=..., title=..., steps_per_second=..., autoplay=...)``
+- :meth:`ExplorerApp.load_spec` loads another run (a scene's next part); it can
+  also change the narrator and the title.
+- :meth:`ExplorerApp.play` / :meth:`ExplorerApp.pause`.
+- Messages posted on the app: :class:`RunLoaded` when a run is on screen,
+  :class:`RunEnded` when playback reaches the run's last step. Subclass and
+  handle ``on_run_loaded`` / ``on_run_ended`` to chain parts.
+- :meth:`ExplorerApp.wait_until_computed` for headless use (recording, tests).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import threading
+import time
+from collections.abc import Callable, Iterable
+from functools import partial
+from typing import Any
+
+from textual import work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import Resize
+from textual.geometry import Size
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Static
+from textual.worker import get_current_worker
+
+from ..core.steps import Step
+from ..errors import UsageError
+from ..spec import RunSpec
+from . import spec_edits
+from .help import HelpScreen
+from .keys import KEYS, bindings
+from .panel import ParameterPanel, StepNumbers, parameter_rows
+from .phase_log import PhaseLog
+from .run import Run, build_run
+from .step_text import log_line
+
+__all__ = ["ExplorerApp", "RunLoaded", "RunEnded", "MIN_SIZE", "Narrator"]
+
+Narrator = Callable[[Step], "str | None"]
+
+# Below this the layout cannot show a plot and the panel side by side.
+MIN_SIZE = Size(60, 18)
+# Steps kept ahead of the cursor, in "points x steps": every step of a small
+# run is computed at once; a huge run is computed a window ahead of the cursor.
+_POINT_STEPS_AHEAD = 20_000_000
+_MIN_STEPS_AHEAD = 32
+_PROGRESS_INTERVAL = 0.1  # seconds between progress messages from the worker
+_UNSET: Any = object()
+
+
+class RunLoaded(Message):
+    """A new run is on screen (its first step shown)."""
+
+    def __init__(self, spec: RunSpec) -> None:
+        super().__init__()
+        self.spec = spec
+
+
+class RunEnded(Message):
+    """Playback reached the last step of the run."""
+
+    def __init__(self, spec: RunSpec) -> None:
+        super().__init__()
+        self.spec = spec
+
+
+class _RunBuilt(Message):
+    def __init__(self, generation: int, run: Run) -> None:
+        super().__init__()
+        self.generation, self.run = generation, run
+
+
+class _RunFailed(Message):
+    def __init__(self, generation: int, error: str) -> None:
+        super().__init__()
+        self.generation, self.error = generation, error
+
+
+class _StepsComputed(Message):
+    def __init__(self, generation: int) -> None:
+        super().__init__()
+        self.generation = generation
+
+
+def _scatter_widget(**kwargs: Any) -> Any:
+    """The scatter pane, or a text stand-in while ``tuiclust.ui.scatter`` is missing."""
+    try:
+        from .scatter import ScatterPane
+    except ImportError:
+        from .placeholder_plot import PlaceholderPlot as ScatterPane
+    return ScatterPane(**kwargs)
+
+
+class ExplorerApp(App[None]):
+    """The explorer app.
+
+    Parameters
+    ----------
+    spec : RunSpec
+        The first run.
+    narrator : callable, optional
+        ``narrator(step) -> str | None``: the caption shown above the phase
+        log for that step (lesson narration). No caption when it returns
+        None or "".
+    title : str, optional
+        Header title (default "tuiclust").
+    steps_per_second : float
+        Playback speed; f and F change it.
+    autoplay : bool
+        Start playing as soon as the first run is on screen.
+    prepared : Run, optional
+        The first run already built from ``spec`` (the CLI builds it once to
+        check the flags), so that big data is not loaded twice.
+    """
+
+    CSS_PATH = "app.tcss"
+    TITLE = "tuiclust"
+    BINDINGS = bindings()
+
+    def __init__(
+        self,
+        spec: RunSpec,
+        *,
+        narrator: Narrator | None = None,
+        title: str | None = None,
+        steps_per_second: float = 2.0,
+        autoplay: bool = False,
+        prepared: Run | None = None,
+    ) -> None:
+        super().__init__()
+        self._prepared = prepared
+        self.narrator = narrator
+        self._title = title
+        self.steps_per_second = max(float(steps_per_second), 0.1)
+        self.autoplay = autoplay
+        self.spec: RunSpec = spec  # the latest spec asked for (the run on screen may be older)
+        self.run: Run | None = None  # the run on screen
+        self.playing = False
+        self._generation = 0
+        self._loading = False
+        self._play_timer: Timer | None = None
+        self._wake = threading.Event()  # wakes a worker waiting for the cursor to move on
+        self._pending_forward = False
+        self._remembered: dict[str, dict[str, Any]] = {}
+        self._fallback_used = False
+        self._end_told = False
+        self._error_logged = False
+        self._seeds = random.Random()
+
+    # ------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="too-small")
+        with Vertical(id="main"):
+            with Horizontal(id="top"):
+                yield _scatter_widget(id="scatter")
+                with VerticalScroll(id="side", can_focus=False):
+                    yield ParameterPanel(id="params")
+                    yield StepNumbers(id="numbers")
+            yield Static("", id="caption")
+            yield PhaseLog(id="log")
+        yield Footer()
+
+    @property
+    def scatter(self) -> Any:
+        return self.query_one("#scatter")
+
+    @property
+    def panel(self) -> ParameterPanel:
+        return self.query_one("#params", ParameterPanel)
+
+    @property
+    def numbers(self) -> StepNumbers:
+        return self.query_one("#numbers", StepNumbers)
+
+    @property
+    def phase_log(self) -> PhaseLog:
+        return self.query_one("#log", PhaseLog)
+
+    @property
+    def caption(self) -> Static:
+        return self.query_one("#caption", Static)
+
+    @property
+    def too_small(self) -> bool:
+        """True while the terminal is below :data:`MIN_SIZE` and the message replaces the layout."""
+        return self.has_class("-too-small")
+
+    def on_mount(self) -> None:
+        self.title = self._title or "tuiclust"
+        self._fit_to(self.size)
+        self.numbers.show_step(None)
+        prepared, self._prepared = self._prepared, None
+        self._request(self.spec, prepared=prepared)
+
+    def on_resize(self, event: Resize) -> None:
+        self._fit_to(event.size)
+
+    def _fit_to(self, size: Size) -> None:
+        """Fold the layout for small terminals; below MIN_SIZE show a message instead."""
+        small = size.width < MIN_SIZE.width or size.height < MIN_SIZE.height
+        self.set_class(small, "-too-small")
+        self.set_class(size.width < 90, "-narrow")
+        self.set_class(size.height < 28, "-short")
+        self.set_class(size.height < 22, "-tiny")
+        if small:
+            self.query_one("#too-small", Static).update(
+                f"terminal too small: need at least {MIN_SIZE.width}x{MIN_SIZE.height}, "
+                f"have {size.width}x{size.height}\n\nmake the window larger, or press q to quit"
+            )
+
+    # ------------------------------------------------------- public hooks
+    def load_spec(self, spec: RunSpec, *, narrator: Narrator | None = _UNSET, title: str | None = None) -> None:
+        """Load ``spec`` as a new run (data, estimator, timeline), replacing the one on screen.
+
+        The work happens in a thread worker; the old run stays on screen
+        until the new one has its first step, and stays for good if the new
+        spec fails (a notification says why). :class:`RunLoaded` is posted
+        when the new run is shown.
+
+        Parameters
+        ----------
+        spec : RunSpec
+        narrator : callable or None, optional
+            Replace the narrator (None removes it); left out keeps it.
+        title : str, optional
+            A new header title.
+        """
+        if narrator is not _UNSET:
+            self.narrator = narrator
+        if title is not None:
+            self._title = title
+            self.title = title
+        self._request(spec)
+
+    def play(self) -> None:
+        """Start playback at :attr:`steps_per_second` (from the first step if at the end)."""
+        run = self.run
+        if run is not None and run.timeline.at_last_step and len(run.timeline) > 1:
+            run.timeline.first()
+            self._show_current()
+        self.playing = True
+        self._end_told = False
+        self._restart_timer()
+        self._show_status()
+
+    def pause(self) -> None:
+        """Stop playback where it is."""
+        self.playing = False
+        if self._play_timer is not None:
+            self._play_timer.stop()
+            self._play_timer = None
+        self._show_status()
+
+    async def wait_until_computed(self, timeout: float = 30.0) -> None:
+        """Wait until the requested run is on screen and all its steps are computed.
+
+        For headless use (recordings, tests). Runs too big to compute at
+        once stop at their window ahead of the cursor instead.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while loop.time() < deadline:
+            run = self.run
+            done = (
+                not self._loading
+                and run is not None
+                and (run.timeline.finished or len(run.timeline) > run.timeline.index + self._steps_ahead(run))
+            )
+            if done and not self._pending_forward:
+                # one more pass of the message queue so the last progress message is handled
+                await asyncio.sleep(0)
+                if not self._loading:
+                    return
+            await asyncio.sleep(0.01)
+        raise TimeoutError(f"the run was not computed within {timeout} s")
+
+    # ------------------------------------------------------------ loading
+    def _request(self, spec: RunSpec, fallback: RunSpec | None = None, prepared: Run | None = None) -> None:
+        self._generation += 1
+        self.spec = spec
+        self._loading = True
+        self._pending_forward = False
+        self._wake.set()  # a worker waiting on the old run wakes up and sees it is stale
+        self._show_status()
+        self._build_and_compute(spec, fallback, self._generation, prepared)
+
+    @work(thread=True, exclusive=True, group="run", exit_on_error=False)
+    def _build_and_compute(
+        self, spec: RunSpec, fallback: RunSpec | None, generation: int, prepared: Run | None = None
+    ) -> None:
+        """Build the run of ``spec`` and keep computing its steps ahead of the cursor (worker thread)."""
+        worker = get_current_worker()
+        try:
+            try:
+                run = prepared if prepared is not None else build_run(spec)
+            except (UsageError, ValueError) as exc:
+                if fallback is None:
+                    raise
+                first_error = exc
+                try:
+                    run = build_run(fallback)
+                except (UsageError, ValueError):
+                    raise first_error from None
+            run.timeline.compute_ahead(1)
+        except Exception as exc:  # noqa: BLE001 - any failure keeps the previous run on screen
+            self.post_message(_RunFailed(generation, _one_line(exc)))
+            return
+        if worker.is_cancelled or generation != self._generation:
+            return
+        self.post_message(_RunBuilt(generation, run))
+        timeline = run.timeline
+        ahead = self._steps_ahead(run)
+        last_report = 0.0
+        while not timeline.finished and not worker.is_cancelled and generation == self._generation:
+            if len(timeline) > timeline.index + ahead:
+                self._wake.wait(0.25)  # the cursor is far behind: rest until it moves
+                self._wake.clear()
+                continue
+            try:
+                timeline.compute_ahead(1)
+            except Exception as exc:  # noqa: BLE001 - a bug in a generator must not freeze the UI
+                self.post_message(_RunFailed(generation, f"computing steps failed: {_one_line(exc)}"))
+                return
+            now = time.monotonic()
+            if now - last_report >= _PROGRESS_INTERVAL or timeline.finished:
+                last_report = now
+                self.post_message(_StepsComputed(generation))
+        if generation == self._generation:
+            self.post_message(_StepsComputed(generation))
+
+    @staticmethod
+    def _steps_ahead(run: Run) -> int:
+        return max(_MIN_STEPS_AHEAD, _POINT_STEPS_AHEAD // max(run.dataset.n_samples, 1))
+
+    def on__run_built(self, message: _RunBuilt) -> None:
+        if message.generation != self._generation:
+            return  # a newer request is on its way: never show a stale run
+        old = self.run
+        run = message.run
+        if old is not None and old.spec.data.source != run.spec.data.source:
+            self._remembered.clear()  # k, eps ... belong to the old data set
+        self.run = run
+        self.spec = run.spec
+        self._loading = False
+        self._end_told = False
+        self._error_logged = False
+        self._remembered[run.spec.algorithm.name] = dict(run.spec.algorithm.params)
+        self.sub_title = f"{spec_edits.algorithm_title(run.spec.algorithm.name)} on {run.dataset.name}"
+        self.scatter.set_dataset(run.dataset)
+        self.phase_log.reset(run.dataset.notes)
+        data = run.spec.data
+        self.panel.show_parameters(
+            parameter_rows(
+                algorithm=run.spec.algorithm.name,
+                dataset_name=run.dataset.name,
+                n_samples=run.dataset.n_samples,
+                seed=data.seed,
+                scale=data.scale,
+                params=run.params,
+                is_file=data.is_file,
+            )
+        )
+        self._show_current()
+        self.post_message(RunLoaded(run.spec))
+        if self.autoplay or self.playing:
+            self.autoplay = False
+            self.play()
+
+    def on__run_failed(self, message: _RunFailed) -> None:
+        if message.generation != self._generation:
+            return
+        self._loading = False
+        self._pending_forward = False
+        if self.run is not None:
+            self.spec = self.run.spec  # the next key builds on what is on screen
+            self.notify(f"{message.error} (kept the previous run)", title="Cannot run that", severity="error")
+        else:
+            self.notify(message.error, title="Cannot run that", severity="error", timeout=30)
+        self._show_status()
+
+    def on__steps_computed(self, message: _StepsComputed) -> None:
+        if message.generation != self._generation or self.run is None:
+            return
+        if self._pending_forward and self.run.timeline.forward():
+            self._pending_forward = False
+            self._show_current()
+        else:
+            if self._pending_forward and self.run.timeline.finished:
+                self._pending_forward = False
+            self.numbers.show_step(self.run.timeline.current, position=self._position())
+            self._note_error_if_at_end()
+            self._show_status()
+
+    # ------------------------------------------------------------ drawing
+    def _show_current(self) -> None:
+        """Show the step under the cursor in every view."""
+        run = self.run
+        if run is None:
+            return
+        timeline = run.timeline
+        step = timeline.current
+        self.scatter.show_step(step)
+        self.numbers.show_step(step, position=self._position())
+        if step is not None:
+            self.phase_log.reach(timeline.index, lambda i: log_line(timeline[i]))
+            self.phase_log.mark(timeline.index)
+        text = None
+        if step is not None and self.narrator is not None:
+            try:
+                text = self.narrator(step)
+            except Exception as exc:  # noqa: BLE001 - narration must never take the app down
+                text = f"(narration failed: {_one_line(exc)})"
+        self.caption.update(text or "")
+        self.caption.display = bool(text)
+        self._note_error_if_at_end()
+        self._show_status()
+        self._wake.set()  # the worker may compute further now
+
+    def _note_error_if_at_end(self) -> None:
+        run = self.run
+        if run is None or self._error_logged or run.timeline.error is None:
+            return
+        if run.timeline.at_end:
+            self._error_logged = True
+            self.phase_log.add_note(f"stopped early: {run.timeline.error}", style="bold")
+            self.notify(run.timeline.error, title="The run stopped early", severity="warning")
+
+    def _position(self) -> str:
+        run = self.run
+        if run is None or not len(run.timeline):
+            return ""
+        total = len(run.timeline)
+        more = "" if run.timeline.finished else "+"
+        return f"{run.timeline.index + 1} of {total}{more}"
+
+    def status_text(self) -> str:
+        """The status shown under the phase log: position, playback, progress."""
+        parts: list[str] = []
+        run = self.run
+        if self._loading:
+            parts.append("loading\u2026")
+        if run is not None and len(run.timeline):
+            parts.append(f"step {self._position()}")
+            if not run.timeline.finished:
+                if self._pending_forward or (self.playing and run.timeline.at_end):
+                    parts.append(f"computing step {len(run.timeline) + 1}\u2026")
+                else:
+                    parts.append(f"computing steps\u2026 {len(run.timeline)}")
+            elif run.timeline.at_last_step:
+                parts.append("last step")
+        speed = spec_edits.format_speed(self.steps_per_second)
+        parts.append(f"\u25b6 playing {speed}" if self.playing else f"\u2016 paused ({speed})")
+        return " \u00b7 ".join(parts)
+
+    def _show_status(self) -> None:
+        self.phase_log.border_subtitle = self.status_text()
+
+    # ------------------------------------------------------- time actions
+    def action_toggle_play(self) -> None:
+        """Play or pause."""
+        if self.playing:
+            self.pause()
+        else:
+            self.play()
+
+    def _restart_timer(self) -> None:
+        if self._play_timer is not None:
+            self._play_timer.stop()
+        self._play_timer = self.set_interval(1.0 / self.steps_per_second, self._tick, name="playback")
+
+    def _tick(self) -> None:
+        run = self.run
+        if run is None or self._loading:
+            return
+        timeline = run.timeline
+        if timeline.forward():
+            self._show_current()
+            if timeline.at_last_step:
+                self._reached_end()
+        elif timeline.finished:
+            self._reached_end()
+        else:
+            self._show_status()  # waiting for the worker: the status shows its progress
+
+    def _reached_end(self) -> None:
+        self.pause()
+        if not self._end_told and self.run is not None:
+            self._end_told = True
+            step = self.run.timeline.current
+            what = step.phase.label.lower() if step is not None else "end"
+            self.notify(f"Reached the last step ({what}). Press home to replay or r for a new seed.", timeout=4)
+            self.post_message(RunEnded(self.run.spec))
+
+    def action_step_forward(self) -> None:
+        """One step forward (waits for the worker if that step is not computed yet)."""
+        run = self.run
+        if run is None:
+            return
+        if run.timeline.forward():
+            self._show_current()
+        elif not run.timeline.finished:
+            self._pending_forward = True  # shown as progress; taken when the step arrives
+            self._show_status()
+        else:
+            self.notify("This is the last step.", timeout=2)
+
+    def action_step_back(self) -> None:
+        """One step back, exactly as it was shown."""
+        if self.run is not None and self.run.timeline.back():
+            self._pending_forward = False
+            self._show_current()
+
+    def action_first_step(self) -> None:
+        if self.run is not None and self.run.timeline.first():
+            self._pending_forward = False
+            self._show_current()
+
+    def action_last_step(self) -> None:
+        if self.run is not None and self.run.timeline.last():
+            self._show_current()
+
+    def on_phase_log_step_chosen(self, message: PhaseLog.StepChosen) -> None:
+        if self.run is not None and self.run.timeline.seek(message.index):
+            self._show_current()
+
+    def action_speed(self, direction: int) -> None:
+        """Faster (1) or slower (-1) playback."""
+        self.steps_per_second = spec_edits.next_speed(self.steps_per_second, direction)
+        if self.playing:
+            self._restart_timer()
+        self._show_status()
+
+    # -------------------------------------------------- parameter actions
+    def _edit(self, change: Callable[[RunSpec], RunSpec], fallback: Callable[[RunSpec], RunSpec] | None = None) -> None:
+        """Build a new spec from the latest one; refuse it politely if it is invalid."""
+        try:
+            new = change(self.spec)
+        except (UsageError, ValueError) as exc:
+            self.notify(_one_line(exc), severity="warning", timeout=3)
+            return
+        self._request(new, fallback(new) if fallback else None)
+
+    def action_restart(self) -> None:
+        """Run again with a new random seed."""
+        seed = self.spec.data.seed
+        while seed == self.spec.data.seed:
+            seed = self._seeds.randrange(0, 10_000)
+        self._edit(lambda s: spec_edits.with_seed(s, seed))
+
+    def action_algorithm(self, name: str) -> None:
+        """Switch to ``kmeans``, ``dbscan`` or ``gmm`` on the same data."""
+        if name == self.spec.algorithm.name:
+            return
+        if self.run is not None:
+            self._remembered[self.run.spec.algorithm.name] = dict(self.run.spec.algorithm.params)
+        self._edit(lambda s: spec_edits.with_algorithm(s, name, self._remembered.get(name)))
+
+    def action_cycle_algorithm(self, direction: int) -> None:
+        names = ("kmeans", "dbscan", "gmm")
+        current = names.index(self.spec.algorithm.name)
+        self.action_algorithm(names[(current + direction) % len(names)])
+
+    def action_main_param(self, direction: int) -> None:
+        """k, eps or the number of components up or down."""
+        self._edit(lambda s: spec_edits.step_main(s, direction))
+
+    def action_second_param(self, direction: int) -> None:
+        """The init method, min_samples or the covariance type."""
+        self._edit(lambda s: spec_edits.step_second(s, direction))
+
+    def action_dataset(self, direction: int) -> None:
+        """The next (1) or previous (-1) built-in data set."""
+        self._edit(
+            lambda s: spec_edits.step_dataset(s, direction),
+            fallback=lambda new: spec_edits.without_size(new),
+        )
+
+    def action_scaling(self) -> None:
+        """Cycle the feature scaling: none, standard, minmax."""
+        self._edit(spec_edits.next_scaling)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_export(self) -> None:
+        """Write the current step's labels to a CSV file."""
+        run = self.run
+        step = run.timeline.current if run is not None else None
+        if run is None or step is None:
+            self.notify("Nothing to export yet.", timeout=2)
+            return
+        try:
+            from ..export import default_export_path, write_result_csv
+        except ImportError:
+            self.notify("export not available yet", severity="warning", timeout=3)
+            return
+        self._export(run, step, default_export_path, write_result_csv)
+
+    @work(thread=True, group="export", exit_on_error=False)
+    def _export(self, run: Run, step: Step, default_export_path: Any, write_result_csv: Any) -> None:
+        try:
+            path = write_result_csv(default_export_path(run.dataset, run.spec.algorithm.name), run.dataset, step)
+        except Exception as exc:  # noqa: BLE001 - a full disk must not end the lesson
+            self.call_from_thread(self.notify, f"export failed: {_one_line(exc)}", severity="error")
+            return
+        self.call_from_thread(self._exported, str(path))
+
+    def _exported(self, path: str) -> None:
+        self.phase_log.add_note(f"exported this step to {path}")
+        self.notify(f"Wrote {path}", title="Exported", timeout=4)
+
+    # ---------------------------------------------------- command palette
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every explorer action by name, with what it does, then Textual's own."""
+        for key in KEYS:
+            if key.action in ("quit", "help"):
+                continue
+            yield SystemCommand(
+                f"{key.title} ({key.shown})", key.help, partial(self.run_action, key.action)
+            )
+        yield SystemCommand("Help (?)", "show the keys and what each algorithm shows", self.action_help)
+        yield from super().get_system_commands(screen)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__

@@ -1,0 +1,82 @@
+"""The ``?`` help screen: every key, and what each algorithm draws."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.markup import escape
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from .keys import KEYS
+
+__all__ = ["HelpScreen", "help_text", "ALGORITHM_GUIDE"]
+
+# What a student sees on screen for each algorithm, in the explorer's words.
+ALGORITHM_GUIDE: tuple[tuple[str, str], ...] = (
+    (
+        "K-Means",
+        "Initialize picks k centres; Assign gives every point to its nearest centre; "
+        "Update moves each centre to the mean of its points (a trail shows the move). "
+        "Inertia, the sum of squared distances to the centres, never rises.",
+    ),
+    (
+        "DBSCAN",
+        "Core points have at least min_samples neighbours within eps. Clusters grow from "
+        "core points in visible chunks; border points join the first cluster that reaches "
+        "them; what is left is noise (grey). Not-yet-visited points are dim.",
+    ),
+    (
+        "Gaussian mixture",
+        "Each component is an ellipse (1 and 2 sigma). The E-step computes how likely each "
+        "point belongs to each component; the M-step moves the means, shapes and weights. "
+        "The log-likelihood never falls; uncertain points are drawn apart.",
+    ),
+)
+
+
+def help_text() -> str:
+    """The help screen's text, as Textual markup."""
+    width = max(len(k.shown) for k in KEYS)
+    lines = ["[b]Keys[/b]"]
+    for key in KEYS:
+        lines.append(f"  [b]{escape(key.shown):<{width}}[/b]  {escape(key.help)}")
+    lines.append(f"  [b]{'ctrl+p':<{width}}[/b]  every action by name (command palette)")
+    lines.append("")
+    lines.append("The buttons in the Run panel do the same as the keys; click a log line to jump to its step.")
+    lines.append("")
+    lines.append("[b]What you see[/b]")
+    for name, text in ALGORITHM_GUIDE:
+        lines.append(f"  [b]{name}[/b]: {escape(text)}")
+    return "\n".join(lines)
+
+
+class HelpScreen(ModalScreen[None]):
+    """A modal list of the keys; any of escape, ? or q closes it."""
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 90%;
+        max-width: 96;
+        height: 90%;
+        border: round $accent;
+        border-title-align: center;
+        background: $surface;
+        padding: 0 1;
+    }
+    """
+
+    BINDINGS = [
+        Binding("escape,question_mark,q", "close", "Close", key_display="esc"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll() as scroll:
+            scroll.border_title = "tuiclust \u00b7 help"
+            scroll.border_subtitle = "esc closes"
+            yield Static(help_text(), id="help-text")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

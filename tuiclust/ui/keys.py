@@ -1,0 +1,80 @@
+"""The explorer's keys, in one table.
+
+The Footer bindings, the ``?`` help screen, the command palette and the
+README all read this table, so a key is described the same way everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+__all__ = ["KeySpec", "KEYS", "bindings", "RESERVED_KEYS"]
+
+# Reserved for lesson views (elbow, comparison, metrics) added later: never bind them here.
+RESERVED_KEYS = ("e", "c", "m")
+
+
+@dataclass(frozen=True)
+class KeySpec:
+    """One key binding with its words.
+
+    Attributes
+    ----------
+    keys : str
+        Textual key names, comma-separated (``"right,l"``).
+    action : str
+        Action string run on the app (``"main_param(1)"``).
+    shown : str
+        What the help screen prints as the key (``"→ / l"``).
+    footer : str
+        Short label for the Footer; empty keeps the key out of the Footer.
+    title : str
+        Name in the command palette.
+    help : str
+        One line saying what the key does.
+    """
+
+    keys: str
+    action: str
+    shown: str
+    footer: str
+    title: str
+    help: str
+
+
+KEYS: tuple[KeySpec, ...] = (
+    KeySpec("space", "toggle_play", "space", "Play", "Play / pause", "play the run at the playback speed, or pause it"),
+    KeySpec("right,l", "step_forward", "→ / l", "Step", "Step forward", "show the next step"),
+    KeySpec("left,h", "step_back", "← / h", "Back", "Step back", "show the previous step, exactly as it was"),
+    KeySpec("home", "first_step", "home", "", "First step", "go to the first step of the run"),
+    KeySpec("end", "last_step", "end", "", "Last step", "go to the last step computed so far"),
+    KeySpec("r", "restart", "r", "Reseed", "Restart with a new seed", "run again with a new random seed (new sample, new start)"),
+    KeySpec("1", "algorithm('kmeans')", "1", "", "K-Means", "switch to K-Means"),
+    KeySpec("2", "algorithm('dbscan')", "2", "", "DBSCAN", "switch to DBSCAN"),
+    KeySpec("3", "algorithm('gmm')", "3", "", "Gaussian mixture", "switch to a Gaussian mixture (EM)"),
+    KeySpec("plus,equals_sign", "main_param(1)", "+", "More", "Increase main parameter", "more clusters (k), larger eps, more components"),
+    KeySpec("minus", "main_param(-1)", "-", "Less", "Decrease main parameter", "fewer clusters (k), smaller eps, fewer components"),
+    KeySpec("right_square_bracket", "second_param(1)", "]", "", "Next second parameter", "next init method, min_samples + 1, next covariance type"),
+    KeySpec("left_square_bracket", "second_param(-1)", "[", "", "Previous second parameter", "previous init method, min_samples - 1, previous covariance type"),
+    KeySpec("d", "dataset(1)", "d", "Data", "Next data set", "the next built-in data set, with its suggested parameters"),
+    KeySpec("D", "dataset(-1)", "D", "", "Previous data set", "the previous built-in data set"),
+    KeySpec("s", "scaling", "s", "Scale", "Change feature scaling", "cycle none → standard → minmax (DBSCAN gets a new eps)"),
+    KeySpec("f", "speed(1)", "f", "", "Faster playback", "play more steps per second"),
+    KeySpec("F", "speed(-1)", "F", "", "Slower playback", "play fewer steps per second"),
+    KeySpec("x", "export", "x", "", "Export step to CSV", "write every point with its cluster at this step to a CSV file"),
+    KeySpec("question_mark", "help", "?", "Help", "Help", "show the keys and what each algorithm shows"),
+    KeySpec("q", "quit", "q", "Quit", "Quit", "leave tuiclust"),
+)
+
+
+def bindings() -> list[Binding]:
+    """Textual bindings for :data:`KEYS`, Footer labels where a key has one."""
+    result = []
+    for key in KEYS:
+        display = key.shown.split(" / ")[0]
+        result.append(
+            Binding(key.keys, key.action, key.footer or key.title, show=bool(key.footer), key_display=display)
+        )
+    return result

@@ -1,0 +1,121 @@
+"""The side panel: the run's parameters (clickable) and the numbers of the current step.
+
+Both widgets only render what they are given; they never call an algorithm.
+Clickable parts are markup links to app actions, the same actions the keys
+run, so the mouse and the keyboard cannot disagree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.markup import escape
+from textual.widgets import Static
+
+from ..core.steps import Step
+from .spec_edits import MAIN_PARAMETER, SECOND_PARAMETER, algorithm_title, parameter_label
+from .step_text import format_number, step_numbers
+
+__all__ = ["ParameterPanel", "StepNumbers", "parameter_rows"]
+
+_LABEL_WIDTH = 11
+
+
+def _button(glyph: str, action: str) -> str:
+    """A one-cell button: a markup link that runs an app action when clicked."""
+    return f"[@click=\"app.{action}\"]{glyph}[/]"
+
+
+def _format_param(name: str, value: Any) -> str:
+    if isinstance(value, float):
+        return format_number(value)
+    return str(value)
+
+
+def parameter_rows(
+    *,
+    algorithm: str,
+    dataset_name: str,
+    n_samples: int,
+    seed: int,
+    scale: str,
+    params: dict[str, Any],
+    is_file: bool,
+) -> list[tuple[str, str, str, str]]:
+    """(label, value, action for ◂/−, action for ▸/+) for each row of the panel.
+
+    An empty action means the row has no button on that side.
+    """
+    main, second = MAIN_PARAMETER[algorithm], SECOND_PARAMETER[algorithm]
+    return [
+        ("algorithm", algorithm_title(algorithm), "cycle_algorithm(-1)", "cycle_algorithm(1)"),
+        ("data set", dataset_name, "dataset(-1)", "dataset(1)"),
+        ("points", f"{n_samples:,}", "", ""),
+        ("seed", str(seed), "", "restart"),
+        ("scaling", scale, "", "scaling"),
+        (parameter_label(main), _format_param(main, params.get(main)), "main_param(-1)", "main_param(1)"),
+        (parameter_label(second), _format_param(second, params.get(second)), "second_param(-1)", "second_param(1)"),
+    ]
+
+
+class ParameterPanel(Static):
+    """What runs: algorithm, data set, size, seed, scaling and the algorithm's two parameters.
+
+    Each changeable row has small buttons (◂ ▸, − +, ↻) that run the same
+    actions as the keys.
+    """
+
+    DEFAULT_CSS = """
+    ParameterPanel { height: auto; }
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__("", **kwargs)
+        self.border_title = "Run"
+        self.rows: list[tuple[str, str]] = []
+
+    def show_parameters(self, rows: list[tuple[str, str, str, str]]) -> None:
+        """Render the rows given by :func:`parameter_rows`."""
+        self.rows = [(label, value) for label, value, _, _ in rows]
+        lines = []
+        for label, value, left, right in rows:
+            numeric = label in ("k", "eps", "components", "min_samples")
+            dec = _button("\u2212" if numeric else "\u25c2", left) if left else " "
+            inc = _button("+" if numeric else "\u25b8", right) if right else " "
+            if right == "restart":
+                inc = _button("\u21bb", right)
+            lines.append(f"[dim]{label:<{_LABEL_WIDTH}}[/]{dec} [b]{escape(value)}[/] {inc}")
+        self.update("\n".join(lines))
+
+    @property
+    def plain_text(self) -> str:
+        """The panel as plain lines ``label value`` (for tests and exactness checks)."""
+        return "\n".join(f"{label} {value}" for label, value in self.rows)
+
+
+class StepNumbers(Static):
+    """The numbers of the step on screen: iteration, phase and the algorithm's own figures."""
+
+    DEFAULT_CSS = """
+    StepNumbers { height: auto; }
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__("", **kwargs)
+        self.border_title = "This step"
+        self.rows: list[tuple[str, str]] = []
+
+    def show_step(self, step: Step | None, *, position: str = "") -> None:
+        """Render ``step``'s numbers; ``position`` is e.g. ``"5 of 23"``."""
+        self.rows = [] if step is None else step_numbers(step)
+        if position:
+            self.rows.insert(0, ("step", position))
+        if not self.rows:
+            self.update("[dim]waiting for the first step\u2026[/]")
+            return
+        lines = [f"[dim]{label:<{_LABEL_WIDTH}}[/]{escape(value)}" for label, value in self.rows]
+        self.update("\n".join(lines))
+
+    @property
+    def plain_text(self) -> str:
+        return "\n".join(f"{label} {value}" for label, value in self.rows)

@@ -1,0 +1,208 @@
+"""How each explorer key turns one :class:`~tuiclust.spec.RunSpec` into the next.
+
+Pure functions: a key never mutates a spec, it builds a new one, and the app
+loads it as a new run. Kept apart from the widgets so that the rules (what
+"+" means for DBSCAN, which parameters a new data set resets) are easy to
+read and to test.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from types import MappingProxyType
+from typing import Any
+
+from ..algorithms import DEFAULTS, resolved_params
+from ..core.preprocess import SCALINGS
+from ..spec import ALGORITHM_NAMES, ALGORITHM_TITLES, AlgorithmSpec, RunSpec
+
+__all__ = [
+    "MAIN_PARAMETER",
+    "SECOND_PARAMETER",
+    "KMEANS_INITS",
+    "COVARIANCE_TYPES",
+    "SPEEDS",
+    "dataset_names",
+    "effective_params",
+    "with_algorithm",
+    "step_main",
+    "step_second",
+    "step_dataset",
+    "next_scaling",
+    "with_seed",
+    "nice_step",
+    "next_speed",
+    "parameter_label",
+    "without_size",
+    "format_speed",
+    "algorithm_title",
+]
+
+# The parameter that "+"/"-" changes, and the one "["/"]" changes.
+MAIN_PARAMETER = {"kmeans": "n_clusters", "dbscan": "eps", "gmm": "n_components"}
+SECOND_PARAMETER = {"kmeans": "init", "dbscan": "min_samples", "gmm": "covariance_type"}
+# Short names a student knows from the lesson.
+_SHORT_NAMES = {
+    "n_clusters": "k",
+    "eps": "eps",
+    "n_components": "components",
+    "init": "init",
+    "min_samples": "min_samples",
+    "covariance_type": "covariance",
+}
+
+KMEANS_INITS: tuple[str, ...] = ("k-means++", "random", "farthest")
+COVARIANCE_TYPES: tuple[str, ...] = ("full", "tied", "diag", "spherical")
+SPEEDS: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
+MAX_CLUSTERS = 30
+# Parameters a data set suggests: a new data set takes its own suggestions.
+_DATA_DEPENDENT = ("n_clusters", "n_components", "eps", "min_samples")
+# Readable eps values: 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a power of ten.
+_NICE_MANTISSAS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)
+
+
+def parameter_label(name: str) -> str:
+    """The short name shown for a constructor parameter (``n_clusters`` -> ``k``)."""
+    return _SHORT_NAMES.get(name, name)
+
+
+def dataset_names() -> tuple[str, ...]:
+    """Built-in data set names in their registry order ((): core not available)."""
+    try:
+        from ..core.datasets import DATASETS
+    except ImportError:  # pragma: no cover - the core is part of the package
+        return ()
+    return tuple(DATASETS)
+
+
+def effective_params(spec: RunSpec) -> dict[str, Any]:
+    """The constructor parameters this spec runs with (defaults and data set suggestions filled in)."""
+    dataset = None if spec.data.is_file else spec.data.source
+    return resolved_params(spec.algorithm, dataset=dataset, seed=spec.data.seed)
+
+
+def _with_params(spec: RunSpec, **changes: Any) -> RunSpec:
+    return replace(spec, algorithm=spec.algorithm.with_params(**changes))
+
+
+def with_algorithm(spec: RunSpec, name: str, remembered: dict[str, Any] | None = None) -> RunSpec:
+    """The same data with another algorithm, with the parameters it last had (``remembered``)."""
+    if name not in ALGORITHM_NAMES:
+        raise ValueError(f"algorithm must be one of {', '.join(ALGORITHM_NAMES)}; got {name!r}")
+    params = dict(remembered or {})
+    return replace(spec, algorithm=AlgorithmSpec(name, MappingProxyType(params)))
+
+
+def nice_step(value: float, direction: int) -> float:
+    """The next readable number above (direction > 0) or below ``value``.
+
+    >>> nice_step(0.3, +1), nice_step(0.3, -1), nice_step(0.27, +1)
+    (0.4, 0.25, 0.3)
+    """
+    if value <= 0 or not math.isfinite(value):
+        return 0.1
+    exponent = math.floor(math.log10(value))
+    ladder = [m * 10.0 ** e for e in (exponent - 1, exponent, exponent + 1) for m in _NICE_MANTISSAS]
+    ladder = [float(f"{v:.6g}") for v in ladder]  # 0.30000000000000004 -> 0.3
+    if direction > 0:
+        return min(v for v in ladder if v > value * (1 + 1e-9))
+    return max(v for v in ladder if v < value * (1 - 1e-9))
+
+
+def step_main(spec: RunSpec, direction: int) -> RunSpec:
+    """"+" / "-": k or components by one, eps to the next readable value."""
+    name = spec.algorithm.name
+    key = MAIN_PARAMETER[name]
+    current = effective_params(spec)[key]
+    if key == "eps":
+        new: Any = nice_step(float(current), direction)
+    else:
+        new = min(max(int(current) + direction, 1), MAX_CLUSTERS)
+        if new == current:
+            raise ValueError(f"{parameter_label(key)} stays within 1..{MAX_CLUSTERS}; it is {current}")
+    return _with_params(spec, **{key: new})
+
+
+def _cycle(values: tuple[str, ...], current: str, direction: int) -> str:
+    i = values.index(current) if current in values else -direction
+    return values[(i + direction) % len(values)]
+
+
+def step_second(spec: RunSpec, direction: int) -> RunSpec:
+    """"]" / "[": the init method or covariance type in a cycle, min_samples by one."""
+    name = spec.algorithm.name
+    key = SECOND_PARAMETER[name]
+    current = effective_params(spec)[key]
+    if key == "init":
+        new: Any = _cycle(KMEANS_INITS, str(current), direction)
+    elif key == "covariance_type":
+        new = _cycle(COVARIANCE_TYPES, str(current), direction)
+    else:
+        new = int(current) + direction
+        if new < 1:
+            raise ValueError("min_samples must be at least 1")
+    return _with_params(spec, **{key: new})
+
+
+def step_dataset(spec: RunSpec, direction: int) -> RunSpec:
+    """"d" / "D": the next or previous built-in data set, with that set's suggested parameters.
+
+    A CSV file moves on to the first (or last) built-in set. The size chosen
+    with ``-n`` is kept; the app falls back to the set's own size when a
+    fixed layout cannot have it.
+    """
+    names = dataset_names()
+    if not names:
+        raise ValueError("no built-in data sets are available")
+    if spec.data.source in names:
+        new_name = names[(names.index(spec.data.source) + direction) % len(names)]
+    else:
+        new_name = names[0] if direction > 0 else names[-1]
+    params = {k: v for k, v in spec.algorithm.params.items() if k not in _DATA_DEPENDENT}
+    data = replace(spec.data, source=new_name, columns=None, x=None, y=None, drop_missing=False)
+    return RunSpec(data, AlgorithmSpec(spec.algorithm.name, MappingProxyType(params)))
+
+
+def next_scaling(spec: RunSpec) -> RunSpec:
+    """"s": none -> standard -> minmax -> none. DBSCAN's eps is dropped, to be suggested anew."""
+    new = SCALINGS[(SCALINGS.index(spec.data.scale) + 1) % len(SCALINGS)] if spec.data.scale in SCALINGS else "none"
+    params = dict(spec.algorithm.params)
+    if spec.algorithm.name == "dbscan":
+        params.pop("eps", None)  # eps is a distance in data units: the old one means nothing now
+    return RunSpec(replace(spec.data, scale=new), AlgorithmSpec(spec.algorithm.name, MappingProxyType(params)))
+
+
+def with_seed(spec: RunSpec, seed: int) -> RunSpec:
+    """A new seed for the data generator and the algorithm's initialisation."""
+    params = {k: v for k, v in spec.algorithm.params.items() if k != "random_state"}
+    return RunSpec(replace(spec.data, seed=seed), AlgorithmSpec(spec.algorithm.name, MappingProxyType(params)))
+
+
+def next_speed(current: float, direction: int) -> float:
+    """The next playback speed (steps per second) up or down the ladder, clamped at its ends."""
+    if direction > 0:
+        faster = [s for s in SPEEDS if s > current + 1e-9]
+        return faster[0] if faster else SPEEDS[-1]
+    slower = [s for s in SPEEDS if s < current - 1e-9]
+    return slower[-1] if slower else SPEEDS[0]
+
+
+def without_size(spec: RunSpec) -> RunSpec:
+    """The same spec with the data set's own size (for fixed layouts that cannot take ``-n``)."""
+    return replace(spec, data=replace(spec.data, n_samples=None))
+
+
+def format_speed(steps_per_second: float) -> str:
+    """"2 steps/s", "0.5 steps/s"."""
+    return f"{steps_per_second:g} step{'' if steps_per_second == 1 else 's'}/s"
+
+
+def algorithm_title(name: str) -> str:
+    """"K-Means", "DBSCAN", "Gaussian Mixture"."""
+    return ALGORITHM_TITLES.get(name, name)
+
+
+def default_params(name: str) -> dict[str, Any]:
+    """The explorer's defaults for an algorithm (a copy)."""
+    return dict(DEFAULTS[name])
