@@ -74,6 +74,12 @@ def silhouette_samples(X: Any, labels: Any, *, chunk_bytes: int = DEFAULT_CHUNK_
     The distances are computed a block of rows at a time (about
     ``chunk_bytes`` each), so memory grows with n, never with n².
 
+    Distances are direct differences (``scipy.spatial.distance.cdist``).
+    scikit-learn uses sqrt(|x|^2 - 2 x.y + |y|^2), which puts repeated
+    non-integer rows about 1e-8 |x| apart instead of 0: on such data single
+    values can differ from scikit-learn's by up to ~1e-7 (theirs being the
+    rounded ones); elsewhere they agree to about 1e-14.
+
     Parameters
     ----------
     X : array-like of shape (n_samples, n_features)
@@ -213,6 +219,35 @@ def calinski_harabasz_score(X: Any, labels: Any) -> float:
     return between * (n - k) / (within * (k - 1.0))
 
 
+def _dot_product_distances(A: np.ndarray, B: np.ndarray | None = None) -> np.ndarray:
+    """Euclidean distances as scikit-learn computes them: sqrt(|a|^2 - 2 a.b + |b|^2).
+
+    This rounds differently from a direct difference (for identical rows it
+    can give about 1e-8 |a| instead of 0); Davies-Bouldin uses it on purpose
+    so that its spreads, and thus its value, agree with scikit-learn's to the
+    last digits, singleton clusters included.
+
+    Parameters
+    ----------
+    A : ndarray of shape (m, d)
+    B : ndarray of shape (p, d), optional
+        None means A against itself, with an exact zero diagonal.
+
+    Returns
+    -------
+    ndarray of shape (m, p)
+    """
+    AA = np.einsum("ij,ij->i", A, A)[:, None]
+    BB = AA.T if B is None else np.einsum("ij,ij->i", B, B)[None, :]
+    d2 = -2 * (A @ (A if B is None else B).T)
+    d2 += AA
+    d2 += BB
+    np.maximum(d2, 0, out=d2)
+    if B is None:
+        np.fill_diagonal(d2, 0)
+    return np.sqrt(d2)
+
+
 def davies_bouldin_score(X: Any, labels: Any) -> float:
     """Davies-Bouldin index: how much each cluster resembles its closest rival.
 
@@ -241,10 +276,18 @@ def davies_bouldin_score(X: Any, labels: Any) -> float:
     codes, counts = _encode_labels(labels, n)
     k = counts.size
     _check_cluster_count("davies_bouldin", k, n)
-    centroids = _centroids(X, codes, counts)
-    to_centre = np.sqrt(np.sum((X - centroids[codes]) ** 2, axis=1))
-    spread = np.bincount(codes, weights=to_centre, minlength=k) / counts
-    centre_dist = cdist(centroids, centroids)
+    # Cluster by cluster over contiguous slices, as scikit-learn does: the
+    # same arithmetic in the same order gives the same rounding.
+    order = np.argsort(codes, kind="stable")
+    X_sorted = X[order]
+    bounds = np.concatenate([[0], np.cumsum(counts)])
+    centroids = np.empty((k, X.shape[1]))
+    spread = np.empty(k)
+    for c in range(k):
+        members = X_sorted[bounds[c] : bounds[c + 1]]
+        centroids[c] = members.mean(axis=0)
+        spread[c] = _dot_product_distances(members, centroids[c : c + 1]).mean()
+    centre_dist = _dot_product_distances(centroids)
     if np.allclose(spread, 0.0, rtol=1e-5, atol=1e-8) or np.allclose(centre_dist, 0.0, rtol=1e-5, atol=1e-8):
         return 0.0
     centre_dist[centre_dist == 0] = np.inf  # the diagonal, and twin centres
