@@ -10,7 +10,7 @@ from __future__ import annotations
 from .core.steps import Step
 from .scene import Narration, Playback, Scene, ScenePart
 
-__all__ = ["reading_seconds", "step_seconds", "part_steps", "unfired_narration"]
+__all__ = ["reading_seconds", "step_seconds", "part_steps", "check_parts_load", "unfired_narration"]
 
 # Reading time of a caption: a pause to notice it, then a comfortable pace for
 # a class reading a projected screen (slower than reading alone).
@@ -49,17 +49,36 @@ def part_steps(part: ScenePart) -> list[Step]:
     ValueError
         When the algorithm refuses the data.
     """
-    from .algorithms import build_algorithm
-    from .data import load_dataset
+    # The explorer's own way of building a run, so that the steps are the
+    # ones a lesson shows (same defaults, same suggested eps).
+    from .ui.run import build_run
 
-    spec = part.spec
-    dataset = load_dataset(spec.data)
-    estimator = build_algorithm(
-        spec.algorithm,
-        dataset=None if spec.data.is_file else spec.data.source,
-        seed=spec.data.seed,
-    )
-    return list(estimator.steps(dataset.X))
+    timeline = build_run(part.spec).timeline
+    timeline.compute_all()
+    if timeline.error is not None:
+        raise ValueError(timeline.error)
+    return [timeline[i] for i in range(len(timeline))]
+
+
+def check_parts_load(scene: Scene) -> None:
+    """Load every part's data and build its algorithm, as the explorer will.
+
+    Raises
+    ------
+    tuiclust.errors.UsageError
+        Naming the scene file and the part, for data that cannot be read or
+        an algorithm that refuses it (k larger than the number of points ...).
+    """
+    from .errors import UsageError
+    from .ui.run import build_run
+
+    for index, part in enumerate(scene.parts):
+        where = f"parts[{index + 1}]: " if scene.has_parts else ""
+        try:
+            build_run(part.spec)
+        except (UsageError, ValueError) as exc:
+            lines = str(exc).strip().splitlines()
+            raise UsageError(f"{scene.path.name}: {where}{lines[0] if lines else type(exc).__name__}") from None
 
 
 def unfired_narration(scene: Scene) -> list[tuple[int, Narration]]:

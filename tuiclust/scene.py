@@ -52,6 +52,7 @@ __all__ = [
     "builtin_scenes_dir",
     "is_scene_reference",
     "load_scene",
+    "open_in_explorer",
     "parse_size",
 ]
 
@@ -271,6 +272,19 @@ def load_scene(name_or_path: str) -> Scene:
     except OSError as exc:
         raise SceneError(f"{path.name}: cannot read it ({exc.strerror or exc})") from None
     return parse_scene(text, path)
+
+
+def open_in_explorer(scene: Scene, *, steps_per_second: float | None = None) -> int:
+    """Run the explorer in lesson mode on ``scene`` until the user quits (``tuiclust SCENE``).
+
+    Narration shows in the caption line as its phase comes up, ``n`` / ``p``
+    move between parts, and every explorer key works as usual.
+    """
+    from .lesson import check_parts_load
+    from .ui.lesson_app import open_in_explorer as run_lesson
+
+    check_parts_load(scene)
+    return run_lesson(scene, steps_per_second=steps_per_second)
 
 
 def parse_scene(text: str, path: Path) -> Scene:

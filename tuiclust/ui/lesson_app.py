@@ -1,0 +1,296 @@
+"""The explorer in lesson mode, and the director that plays a scene through it.
+
+- :class:`LessonApp` is the explorer with a scene: narration in the caption
+  line, the scene's title, and ``n`` / ``p`` for the next and previous part.
+  Every explorer key works as usual (``tuiclust SCENE``).
+- :class:`Director` walks a :class:`LessonApp` through a scene: a title card
+  before each part, then every step of the part, and hands each moment (a
+  :class:`Shot`) to a ``show`` callback that decides how long it lasts.
+  ``tuiclust play`` waits on a real clock; ``tuiclust record`` captures the
+  screen and adds the time up on a virtual one. Same director, same screens.
+- :class:`PlayerApp` runs the director by itself (``tuiclust play``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from textual.binding import Binding
+from textual.markup import escape
+
+from ..core.steps import Step
+from ..lesson import step_seconds
+from ..scene import Scene, ScenePart
+from .app import ExplorerApp, RunEnded
+from .title_card import TitleCard
+
+__all__ = ["LessonApp", "PlayerApp", "Director", "Shot", "open_in_explorer", "lesson_narrator"]
+
+# Shown in the caption line when a step has no narration, so that the line
+# keeps its place and the plot does not jump up and down as captions come and go.
+_NO_CAPTION = " "
+
+
+def lesson_narrator(part: ScenePart) -> Callable[[Step], str]:
+    """The explorer's narrator for one part: its narration, escaped for Textual markup."""
+
+    def narrate(step: Step) -> str:
+        text = part.narrator(step)
+        return escape(text) if text else _NO_CAPTION
+
+    return narrate
+
+
+def window_title(scene: Scene, index: int) -> str:
+    """Header title of a part: the scene's title, and the part's when there are parts."""
+    if not scene.has_parts:
+        return scene.title
+    return f"{scene.title} \u00b7 {index + 1}/{len(scene.parts)} {scene.parts[index].title}"
+
+
+def title_card(scene: Scene, index: int) -> TitleCard:
+    """The card shown before part ``index``."""
+    if not scene.has_parts:
+        return TitleCard(scene.title, description=scene.description)
+    part = scene.parts[index]
+    return TitleCard(
+        scene.title,
+        part=f"Part {index + 1} of {len(scene.parts)}",
+        title=part.title,
+        description=part.description,
+    )
+
+
+class LessonApp(ExplorerApp):
+    """The explorer on a lesson scene.
+
+    Parameters
+    ----------
+    scene : Scene
+    steps_per_second : float, optional
+        Playback speed; the scene's own pace by default.
+    autoplay : bool
+        Start playing the first part at once.
+    """
+
+    BINDINGS = [
+        Binding("n", "next_part", "Next part", show=False),
+        Binding("p", "previous_part", "Prev part", show=False),
+    ]
+
+    def __init__(self, scene: Scene, *, steps_per_second: float | None = None, autoplay: bool = False) -> None:
+        first = scene.parts[0]
+        super().__init__(
+            first.spec,
+            narrator=lesson_narrator(first),
+            title=window_title(scene, 0),
+            steps_per_second=steps_per_second or scene.playback.steps_per_second,
+            autoplay=autoplay,
+        )
+        self.scene = scene
+        self.part_index = 0
+
+    def show_part(self, index: int) -> None:
+        """Load part ``index`` (its data, algorithm, narration and title)."""
+        index %= len(self.scene.parts)
+        part = self.scene.parts[index]
+        self.part_index = index
+        self.load_spec(part.spec, narrator=lesson_narrator(part), title=window_title(self.scene, index))
+
+    def on_run_ended(self, message: RunEnded) -> None:
+        """Playing through the end of a part goes on with the next part."""
+        if self.part_index + 1 < len(self.scene.parts):
+            self.autoplay = True  # the explorer starts playing the next run as soon as it is shown
+            self._change_part(1)
+
+    def action_next_part(self) -> None:
+        """Go to the scene's next part (wraps around)."""
+        self._change_part(1)
+
+    def action_previous_part(self) -> None:
+        """Go to the scene's previous part (wraps around)."""
+        self._change_part(-1)
+
+    def _change_part(self, direction: int) -> None:
+        if len(self.scene.parts) == 1:
+            self.notify("This scene has a single part.", timeout=2)
+            return
+        index = (self.part_index + direction) % len(self.scene.parts)
+        self.show_part(index)
+        self.notify(self.scene.parts[index].title, title=f"Part {index + 1} of {len(self.scene.parts)}", timeout=3)
+
+
+def open_in_explorer(scene: Scene, *, steps_per_second: float | None = None) -> int:
+    """Run the explorer on ``scene`` until the user quits (``tuiclust SCENE``)."""
+    LessonApp(scene, steps_per_second=steps_per_second).run()
+    return 0
+
+
+# ---------------------------------------------------------------------------
+# Playing a scene
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Shot:
+    """One moment of a scene on screen.
+
+    Attributes
+    ----------
+    part_index : int
+    step : Step or None
+        The step shown; None while the part's title card is up.
+    seconds : float
+        How long it stays, at the scene's pace.
+    label : str or None
+        For a step: its narration, or its phase-log line when it has none.
+    narrated : bool
+        True when ``label`` is the step's narration.
+    """
+
+    part_index: int
+    step: Step | None
+    seconds: float
+    label: str | None = None
+    narrated: bool = False
+
+
+Settle = Callable[[], Awaitable[None]]
+Show = Callable[[Shot], Awaitable[None]]
+
+
+class Director:
+    """Walks a :class:`LessonApp` through its scene, one shot at a time.
+
+    Parameters
+    ----------
+    app : LessonApp
+        A running app.
+    settle : async callable
+        Waits until what the app was asked to show is on screen (runs
+        loaded, steps computed, screen refreshed).
+    """
+
+    def __init__(self, app: LessonApp, settle: Settle) -> None:
+        self.app = app
+        self.settle = settle
+        self._jump: int | None = None
+        self._first = True  # the app already loads its first part when it starts
+
+    def jump_to(self, index: int) -> None:
+        """Leave the current part at the next shot and play part ``index``."""
+        self._jump = index % len(self.app.scene.parts)
+
+    async def run(self, show: Show, *, start: int = 0) -> None:
+        """Play every part from ``start`` to the end, calling ``show`` for each shot."""
+        scene = self.app.scene
+        index = start
+        while index < len(scene.parts):
+            self._jump = None
+            await self._play_part(index, show)
+            index = self._jump if self._jump is not None else index + 1
+
+    async def _play_part(self, index: int, show: Show) -> None:
+        app, scene = self.app, self.app.scene
+        playback = scene.playback
+        part = scene.parts[index]
+        card = title_card(scene, index)
+        await app.push_screen(card)
+        if not (self._first and index == app.part_index):
+            app.show_part(index)
+        self._first = False
+        await self.settle()
+        await show(Shot(index, None, playback.title_seconds))
+        if app.screen is card:
+            app.pop_screen()
+        await self.settle()
+        if self._jump is not None:
+            return
+        while True:
+            run = app.current_run
+            if run is None:
+                return
+            timeline = run.timeline
+            step = timeline.current
+            if step is None:
+                return
+            last = timeline.finished and timeline.at_last_step
+            narration = part.narration_for(step)
+            seconds = step_seconds(playback, narration)
+            if last and index == len(scene.parts) - 1:
+                seconds = max(seconds, playback.end_seconds)
+            label = narration.say if narration is not None else _log_label(step)
+            await show(Shot(index, step, seconds, label, narration is not None))
+            if last or self._jump is not None:
+                return
+            app.action_step_forward()
+            await self.settle()
+
+
+def _log_label(step: Step) -> str:
+    from .step_text import log_line
+
+    return str(log_line(step))
+
+
+class PlayerApp(LessonApp):
+    """Plays a scene by itself at its pace: ``tuiclust play``.
+
+    Space pauses and resumes the lesson, ``n`` / ``p`` skip between parts,
+    ``q`` quits; the other explorer keys work on the run on screen.
+
+    Parameters
+    ----------
+    scene : Scene
+    speed : float
+        Multiplies the scene's pace (2 plays twice as fast).
+    loop : bool
+        Start again from the first part after the last one.
+    """
+
+    def __init__(self, scene: Scene, *, speed: float = 1.0, loop: bool = False) -> None:
+        super().__init__(scene, steps_per_second=scene.playback.steps_per_second * speed)
+        self.speed = speed
+        self.loop = loop
+        self.director = Director(self, self._settle)
+        self._resumed = asyncio.Event()
+        self._resumed.set()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.run_worker(self._direct(), name="lesson", group="lesson", exclusive=True, exit_on_error=True)
+
+    async def _settle(self) -> None:
+        await self.wait_until_computed(timeout=600.0)
+
+    async def _show(self, shot: Shot) -> None:
+        # Sleep in small slices so that pause, skip and quit feel immediate.
+        remaining = shot.seconds / self.speed
+        while remaining > 0 and self.director._jump is None:
+            await self._resumed.wait()
+            slice_ = min(0.05, remaining)
+            await asyncio.sleep(slice_)
+            remaining -= slice_
+
+    async def _direct(self) -> None:
+        while True:
+            await self.director.run(self._show)
+            if not self.loop:
+                break
+        self.notify("End of the lesson. Press q to quit.", timeout=10)
+
+    def action_toggle_play(self) -> None:
+        """Pause or resume the lesson."""
+        if self._resumed.is_set():
+            self._resumed.clear()
+            self.notify("Paused. Press space to go on.", timeout=2)
+        else:
+            self._resumed.set()
+
+    def action_next_part(self) -> None:
+        self.director.jump_to(self.part_index + 1)
+
+    def action_previous_part(self) -> None:
+        self.director.jump_to(self.part_index - 1)
