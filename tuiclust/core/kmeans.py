@@ -135,11 +135,11 @@ class KMeans:
         mean = X.mean(axis=0)
         Xc = X - mean
         x_squared_norms = np.einsum("ij,ij->i", Xc, Xc)
-        lloyd = LloydPass(Xc, x_squared_norms, k)
-
-        initial_public, centers, how = self._initial_centers(X, Xc, x_squared_norms, mean)
-        n_distinct = _count_distinct_rows(initial_public)
         label_dtype = compact_labels(np.empty(0, dtype=np.int8), k).dtype
+        lloyd = LloydPass(Xc, k, x_squared_norms_total=float(x_squared_norms.sum()), label_dtype=label_dtype)
+        initial_public, centers, how = self._initial_centers(X, Xc, x_squared_norms, mean)
+        del x_squared_norms  # only k-means++ needs the per-point norms
+        n_distinct = _count_distinct_rows(initial_public)
         labels = frozen_array(np.full(n_samples, -1, dtype=label_dtype))
         message = f"Picked {k} initial centre{_s(k)} {how}"
         note = None
@@ -235,7 +235,7 @@ class KMeans:
         if not strict:
             # As scikit-learn: assign once more so that labels match the final centres.
             final_labels = np.empty(n_samples, dtype=label_dtype)
-            result = lloyd.assign(centers, labels, final_labels, accumulate=False)
+            result = lloyd.assign(centers, labels, final_labels)
             if result.points_moved:
                 labels = frozen_array(final_labels)
                 reassigned = f"; a final assignment moved {result.points_moved:,} point{_s(result.points_moved)}"
@@ -333,11 +333,8 @@ class KMeans:
                 f"X has {X.shape[1]} feature(s) but the model was fitted on "
                 f"{self.cluster_centers_.shape[1]}; give X with that many columns"
             )
-        x_squared_norms = np.einsum("ij,ij->i", X, X)
         labels = np.empty(X.shape[0], dtype=np.int32)
-        LloydPass(X, x_squared_norms, self.n_clusters).assign(
-            self.cluster_centers_, labels, labels, accumulate=False
-        )
+        LloydPass(X, self.n_clusters, label_dtype=np.int32).assign(self.cluster_centers_, labels, labels)
         return labels
 
     def fit_predict(self, X: Any) -> np.ndarray:
