@@ -66,6 +66,14 @@ _FLAT_FRACTION = 1e-9
 # First repair of a singular covariance: scikit-learn's default reg_covar,
 # relative to the data's mean variance.
 _REPAIR_FRACTION = 1e-6
+# A covariance whose smallest eigenvalue is below this fraction of the data's
+# mean variance is singular for all practical purposes (its precision would
+# be meaningless), even when its Cholesky factorisation goes through.
+_SINGULAR_FRACTION = 1e-12
+# Sharpness (largest precision eigenvalue x largest squared norm) above which
+# the expanded quadratic forms would lose more than about 1e-9 to
+# cancellation; such components are computed directly, from x - mean.
+_DIRECT_ABOVE = 1e6
 _INIT_SOURCES = {
     "kmeans": "k-means",
     "k-means++": "k-means++ seeds",
@@ -277,9 +285,9 @@ class GaussianMixture:
         -------
         ndarray of shape (n_samples,), int64
         """
-        features, coefficients = self._score_setup(X)
+        features, density = self._score_setup(X)
         labels = np.empty(features.n_samples, dtype=np.int64)
-        _e_pass(features, coefficients, labels_out=labels)
+        _e_pass(features, density, labels_out=labels)
         return labels
 
     def predict_proba(self, X: Any) -> np.ndarray:
@@ -294,22 +302,22 @@ class GaussianMixture:
         ndarray of shape (n_samples, n_components)
             Every row sums to 1.
         """
-        features, coefficients = self._score_setup(X)
+        features, density = self._score_setup(X)
         resp = np.empty((features.n_samples, self.n_components))
-        _e_pass(features, coefficients, resp_out=resp)
+        _e_pass(features, density, resp_out=resp)
         return resp
 
     def score_samples(self, X: Any) -> np.ndarray:
         """Log-likelihood of each point under the fitted mixture, shape (n_samples,)."""
-        features, coefficients = self._score_setup(X)
+        features, density = self._score_setup(X)
         log_prob = np.empty(features.n_samples)
-        _e_pass(features, coefficients, log_prob_out=log_prob)
+        _e_pass(features, density, log_prob_out=log_prob)
         return log_prob
 
     def score(self, X: Any) -> float:
         """Mean log-likelihood per point of ``X`` under the fitted mixture."""
-        features, coefficients = self._score_setup(X)
-        return _e_pass(features, coefficients).log_likelihood_sum / features.n_samples
+        features, density = self._score_setup(X)
+        return _e_pass(features, density).log_likelihood_sum / features.n_samples
 
     def bic(self, X: Any) -> float:
         """Bayesian information criterion on ``X`` (lower is better), as scikit-learn computes it."""
@@ -338,7 +346,7 @@ class GaussianMixture:
         if not hasattr(self, "_fitted_mixture"):
             raise ValueError("this GaussianMixture is not fitted yet; call fit(X) first")
 
-    def _score_setup(self, X: Any) -> tuple["_Features", np.ndarray]:
+    def _score_setup(self, X: Any) -> tuple["_Features", "_LogDensity"]:
         self._check_fitted()
         X = check_data(X)
         if X.shape[1] != self.n_features_in_:
@@ -347,7 +355,7 @@ class GaussianMixture:
                 f"give X with {self.n_features_in_} column(s)"
             )
         features = _Features(X - self._offset, self.covariance_type, cache=False)
-        return features, _coefficients(self._fitted_mixture, self.covariance_type, features)
+        return features, _log_density(self._fitted_mixture, self.covariance_type, features)
 
 
 # ---------------------------------------------------------------------------
@@ -484,6 +492,9 @@ class _Features:
         self.first, self.second = first, second
         self.n_columns = 1 + d + len(first)
         self._xt = np.ascontiguousarray(Xc.T)
+        # Largest squared norm of a point: sets how much the expanded
+        # quadratic forms can lose to cancellation.
+        self.radius2 = float(np.einsum("ij,ij->i", Xc, Xc).max()) if self.n_samples else 0.0
         rows = max(256, min(16384, _BLOCK_VALUES // self.n_columns))
         self.bounds = [(lo, min(lo + rows, self.n_samples)) for lo in range(0, self.n_samples, rows)]
         self._blocks: list[np.ndarray] | None = None
@@ -520,12 +531,32 @@ def _log_det_cholesky(precisions_cholesky: np.ndarray, covariance_type: str, n_f
     return n_features * np.log(precisions_cholesky)
 
 
-def _coefficients(mixture: _Mixture, covariance_type: str, features: _Features) -> np.ndarray:
-    """Coefficients ``C`` of shape (k, n_columns) with ``C @ block`` = weighted log-densities.
+@dataclass
+class _LogDensity:
+    """How to compute every component's ``log(weight * density)`` for a block of features.
+
+    Attributes
+    ----------
+    coefficients : ndarray of shape (k, n_columns)
+        ``coefficients @ block`` gives all components at once.
+    direct : list of (component, mean (d,), transform (d, d), constant)
+        Components too sharp for the expanded quadratic form (it would lose
+        digits to cancellation); their rows are recomputed as
+        ``constant - 0.5 * |transform @ (x - mean)|^2``, as scikit-learn does.
+    """
+
+    coefficients: np.ndarray
+    direct: list[tuple[int, np.ndarray, np.ndarray, float]]
+
+
+def _log_density(mixture: _Mixture, covariance_type: str, features: _Features) -> _LogDensity:
+    """Coefficients of the weighted log-densities, linear in the features ``[1, x, x_i x_j]``.
 
     For a precision ``P`` the Mahalanobis term expands as
-    ``x'Px - 2 (P mu)'x + mu'P mu``, so each component's log of weight times
-    density is linear in the features ``[1, x, x_i x_j]``.
+    ``x'Px - 2 (P mu)'x + mu'P mu``. The expansion loses about
+    ``eps * |P| * |x|^2`` to cancellation, harmless unless a component is
+    very sharp compared with the spread of the data; those components are
+    computed directly instead.
     """
     d = features.n_features
     means = mixture.means
@@ -539,19 +570,28 @@ def _coefficients(mixture: _Mixture, covariance_type: str, features: _Features) 
         # Off-diagonal products x_i x_j (i < j) appear twice in x'Px.
         factor = np.where(features.first == features.second, -0.5, -1.0)
         quadratic = precision[:, features.first, features.second] * factor
+        transforms = np.swapaxes(np.broadcast_to(chol, (k, d, d)), 1, 2)
     else:
         diagonal = chol**2 if covariance_type == "diag" else np.repeat((chol**2)[:, None], d, axis=1)
         linear = diagonal * means
         quadratic = -0.5 * diagonal
+        roots = chol if covariance_type == "diag" else np.repeat(chol[:, None], d, axis=1)
+        transforms = roots[:, :, None] * np.eye(d)
     with np.errstate(divide="ignore"):  # a weight of 0 is allowed: log 0 = -inf
         log_weights = np.log(mixture.weights)
-    constant = (
-        -0.5 * d * _LOG_2PI
-        + _log_det_cholesky(chol, covariance_type, d)
-        + log_weights
-        - 0.5 * np.einsum("ki,ki->k", linear, means)
+    base = -0.5 * d * _LOG_2PI + _log_det_cholesky(chol, covariance_type, d) + log_weights
+    constant = base - 0.5 * np.einsum("ki,ki->k", linear, means)
+    coefficients = np.concatenate([constant[:, None], linear, quadratic], axis=1)
+    # Largest eigenvalue of each precision (bounded by the squared Frobenius
+    # norm of its factor) times the largest squared norm in play.
+    sharpness = np.einsum("kij,kij->k", transforms, transforms) * np.maximum(
+        features.radius2, np.einsum("ki,ki->k", means, means)
     )
-    return np.concatenate([constant[:, None], linear, quadratic], axis=1)
+    direct = [
+        (int(j), means[j], np.ascontiguousarray(transforms[j]), float(np.broadcast_to(base, (k,))[j]))
+        for j in np.flatnonzero(sharpness > _DIRECT_ABOVE)
+    ]
+    return _LogDensity(coefficients, direct)
 
 
 @dataclass
@@ -562,9 +602,10 @@ class _PassResult:
 
 def _e_pass(
     features: _Features,
-    coefficients: np.ndarray,
+    density: _LogDensity,
     *,
     statistics: bool = False,
+    resp_store: np.ndarray | None = None,
     labels_out: np.ndarray | None = None,
     confidence_out: np.ndarray | None = None,
     log_prob_out: np.ndarray | None = None,
@@ -572,13 +613,18 @@ def _e_pass(
 ) -> _PassResult:
     """One pass over the data: log-likelihood, and whatever else is asked for.
 
+    Log-likelihood and responsibilities come out of one ``logsumexp`` per
+    block: subtract each point's largest term, exponentiate, sum.
+
     Parameters
     ----------
     features : _Features
-    coefficients : ndarray of shape (k, n_columns)
+    density : _LogDensity
     statistics : bool
         Also accumulate the M-step's sufficient statistics
         ``responsibilities.T @ features``, shape (k, n_columns).
+    resp_store : ndarray of shape (k, n_samples), optional
+        Work in this array and leave the responsibilities in it.
     labels_out : ndarray of shape (n_samples,), optional
         Filled with the most likely component (first one on ties).
     confidence_out : ndarray of shape (n_samples,), optional
@@ -588,12 +634,21 @@ def _e_pass(
     resp_out : ndarray of shape (n_samples, k), optional
         Filled with the responsibilities.
     """
+    coefficients = density.coefficients
     k = coefficients.shape[0]
+    d = features.n_features
     total = 0.0
     stats = np.zeros((k, features.n_columns)) if statistics else None
-    need_resp = statistics or resp_out is not None
+    need_resp = statistics or resp_out is not None or resp_store is not None
     for lo, hi, block in features.blocks():
-        weighted = coefficients @ block  # (k, rows): log(weight * density)
+        if resp_store is not None:
+            weighted = resp_store[:, lo:hi]
+            np.matmul(coefficients, block, out=weighted)
+        else:
+            weighted = coefficients @ block  # (k, rows): log(weight * density)
+        for j, mean, transform, constant in density.direct:
+            y = transform @ (block[1 : 1 + d] - mean[:, None])
+            weighted[j] = constant - 0.5 * np.einsum("ij,ij->j", y, y)
         top = weighted.max(axis=0)
         if labels_out is not None:
             # The lowest index that reaches the maximum wins, as argmax does;
@@ -690,14 +745,84 @@ class _Repair:
     amount: float
 
 
+def _eigenvalues(covariances: np.ndarray, covariance_type: str) -> np.ndarray:
+    """Eigenvalues of every covariance, one row per covariance.
+
+    Shape (k, d) for full and diag, (1, d) for tied, (k, 1) for spherical.
+    """
+    if covariance_type == "full":
+        return np.linalg.eigvalsh(covariances)
+    if covariance_type == "tied":
+        return np.linalg.eigvalsh(covariances)[None]
+    if covariance_type == "diag":
+        return covariances.copy()
+    return covariances[:, None].copy()
+
+
+def _refine_covariances(
+    covariances: np.ndarray,
+    components: np.ndarray,
+    Xc: np.ndarray,
+    resp: np.ndarray,
+    means: np.ndarray,
+    counts: np.ndarray,
+    covariance_type: str,
+    reg_covar: float,
+) -> None:
+    """Recompute some covariances in place from ``x - mean``, as scikit-learn does for "full".
+
+    The expanded form (mean of x x' minus mean mean') loses digits when a
+    component is tiny compared with the spread of the data.
+
+    Parameters
+    ----------
+    covariances : ndarray in scikit-learn's shape, updated in place
+    components : ndarray of int
+        Components to recompute (ignored for tied: the shared one is).
+    Xc : ndarray of shape (n_samples, d)
+    resp : ndarray of shape (k, n_samples)
+    means, counts : the M-step's means (k, d) and counts (k,)
+    """
+    d = Xc.shape[1]
+    diagonal = np.arange(d)
+    if covariance_type == "tied":
+        total = np.zeros((d, d))
+        for j in range(means.shape[0]):
+            diff = Xc - means[j]
+            total += (resp[j][:, None] * diff).T @ diff
+        covariances[...] = total / counts.sum()
+        covariances[diagonal, diagonal] += reg_covar
+        return
+    for j in components:
+        diff = Xc - means[j]
+        if covariance_type == "full":
+            covariances[j] = (resp[j][:, None] * diff).T @ diff / counts[j]
+            covariances[j, diagonal, diagonal] += reg_covar
+        else:
+            variances = resp[j] @ (diff * diff) / counts[j] + reg_covar
+            covariances[j] = variances if covariance_type == "diag" else variances.mean()
+
+
 def _precision_cholesky(
-    covariances: np.ndarray, covariance_type: str, repair_scale: float
+    covariances: np.ndarray,
+    covariance_type: str,
+    eigenvalues: np.ndarray,
+    *,
+    singular_below: float,
+    repair_amount: float,
 ) -> tuple[np.ndarray, list[_Repair]]:
     """Cholesky factors of the precisions; singular covariances are repaired in place.
 
-    Where scikit-learn raises "ill-defined empirical covariance", the
-    covariance gets ``repair_scale`` on its diagonal, ten times more until
-    it is positive definite.
+    Where scikit-learn raises "ill-defined empirical covariance" (or would
+    go on with a meaningless precision), the covariance gets
+    ``repair_amount`` on its diagonal, ten times more until its smallest
+    eigenvalue clears ``singular_below``.
+
+    Parameters
+    ----------
+    covariances : ndarray in scikit-learn's shape, repaired in place
+    eigenvalues : ndarray, as :func:`_eigenvalues` gives them
+    singular_below, repair_amount : float
 
     Returns
     -------
@@ -705,13 +830,30 @@ def _precision_cholesky(
     repairs : list of _Repair
     """
     repairs: list[_Repair] = []
+    smallest = eigenvalues.min(axis=1)
+    for row in np.flatnonzero(~(smallest > singular_below)):
+        amount = repair_amount
+        while not smallest[row] + amount > singular_below:  # also false for NaN: never loops forever
+            amount *= 10.0
+            if not np.isfinite(amount):
+                break
+        component = None if covariance_type == "tied" else int(row)
+        if covariance_type == "full":
+            d = covariances.shape[-1]
+            covariances[row, np.arange(d), np.arange(d)] += amount
+        elif covariance_type == "tied":
+            d = covariances.shape[-1]
+            covariances[np.arange(d), np.arange(d)] += amount
+        else:
+            covariances[row] += amount
+        repairs.append(_Repair(component, amount))
     if covariance_type == "full":
         try:
             lower = np.linalg.cholesky(covariances)
-        except np.linalg.LinAlgError:
+        except np.linalg.LinAlgError:  # rounding beat the eigenvalues: repair one by one
             lower = np.empty_like(covariances)
             for j in range(covariances.shape[0]):
-                lower[j], amount = _cholesky_repaired(covariances[j], repair_scale)
+                lower[j], amount = _cholesky_repaired(covariances[j], repair_amount)
                 if amount:
                     repairs.append(_Repair(j, amount))
         factors = np.empty_like(covariances)
@@ -719,17 +861,10 @@ def _precision_cholesky(
             factors[j] = _inverse_lower(lower[j]).T
         return factors, repairs
     if covariance_type == "tied":
-        lower, amount = _cholesky_repaired(covariances, repair_scale)
+        lower, amount = _cholesky_repaired(covariances, repair_amount)
         if amount:
             repairs.append(_Repair(None, amount))
         return _inverse_lower(lower).T, repairs
-    rows = covariances.reshape(covariances.shape[0], -1)  # (k, d) or (k, 1), a view
-    for j in np.flatnonzero((rows <= 0.0).any(axis=1)):
-        amount = repair_scale
-        while (rows[j] + amount <= 0.0).any():
-            amount *= 10.0
-        rows[j] += amount
-        repairs.append(_Repair(int(j), amount))
     return 1.0 / np.sqrt(covariances), repairs
 
 
@@ -796,9 +931,15 @@ def _covariances_from_precisions(precisions: np.ndarray, covariance_type: str) -
 
 
 def _flat_components(
-    covariances: np.ndarray, covariance_type: str, reg_covar: float, n_features: int, threshold: float
+    eigenvalues: np.ndarray, covariance_type: str, reg_covar: float, n_features: int, threshold: float
 ) -> dict[int | None, int]:
     """Components whose empirical covariance (without reg_covar) is singular.
+
+    Parameters
+    ----------
+    eigenvalues : ndarray, as :func:`_eigenvalues` gives them
+    threshold : float
+        Eigenvalues of the empirical covariance at or below this count as 0.
 
     Returns
     -------
@@ -806,18 +947,12 @@ def _flat_components(
         Component (None for the shared tied covariance) -> rank of its
         empirical covariance, for every component with rank < n_features.
     """
-    d = n_features
-    if covariance_type in ("full", "tied"):
-        matrices = covariances if covariance_type == "full" else covariances[None]
-        empirical = matrices - reg_covar * np.eye(d)
-        ranks = (np.linalg.eigvalsh(empirical) > threshold).sum(axis=1)
-        if covariance_type == "tied":
-            return {None: int(ranks[0])} if ranks[0] < d else {}
-    elif covariance_type == "diag":
-        ranks = (covariances - reg_covar > threshold).sum(axis=1)
-    else:
-        ranks = np.where(covariances - reg_covar > threshold, d, 0)
-    return {int(j): int(r) for j, r in enumerate(ranks) if r < d}
+    ranks = (eigenvalues - reg_covar > threshold).sum(axis=1)
+    if covariance_type == "spherical":
+        ranks = ranks * n_features
+    if covariance_type == "tied":
+        return {None: int(ranks[0])} if ranks[0] < n_features else {}
+    return {int(j): int(r) for j, r in enumerate(ranks) if r < n_features}
 
 
 def _shape_words(rank: int) -> str:
@@ -944,6 +1079,9 @@ class _EMRun:
         variance = float(np.einsum("ij,ij->", self.Xc, self.Xc)) / (self.n_samples * self.n_features)
         self.scale = variance if variance > 0.0 else 1.0
         self.label_dtype = compact_labels(np.zeros(0, dtype=np.int8), self.k).dtype
+        # Responsibilities of the latest E-step, (k, n): reused every iteration,
+        # read only when a tiny component's covariance must be recomputed.
+        self.resp = np.empty((self.k, self.n_samples))
         self.result: _Result | None = None
         self._reported_flat: set[int | None] = set()
         self.repaired_steps = 0  # initialisation and M-steps that had to repair a covariance
@@ -987,14 +1125,12 @@ class _EMRun:
         counts = np.zeros(self.k)
         if all(value is not None for value in given.values()):
             source = "the given weights, means and precisions"
-            weights = means = covariances = None
+            weights = means = covariances = precisions_cholesky = None
         else:
             resp = self._initial_responsibilities(rng)
             stats = _statistics_from_resp(self.features, resp)
-            counts, _, means, covariances = _estimate_parameters(
-                stats, self.features, ctype, model.reg_covar, self.second_moment_total
-            )
-            weights = (counts + 10.0 * _EPS) / self.n_samples
+            counts, weights, means, covariances, precisions_cholesky, flat, repairs = self._estimate(stats, resp.T)
+            weights = (counts + 10.0 * _EPS) / self.n_samples  # scikit-learn's start: not normalised
             source = _INIT_SOURCES[model.init_params]
             named = [name for name, value in given.items() if value is not None]
             if named:
@@ -1006,17 +1142,49 @@ class _EMRun:
         if model.precisions_init is not None:
             precisions_cholesky = _precision_cholesky_from_precisions(model.precisions_init, ctype)
             covariances = _covariances_from_precisions(model.precisions_init, ctype)
-        else:
-            assert covariances is not None
-            # Described before the repair, which would hide the flatness.
-            flat = _flat_components(
-                covariances, ctype, model.reg_covar, self.n_features, self.scale * _FLAT_FRACTION
-            )
-            precisions_cholesky, repairs = _precision_cholesky(covariances, ctype, self.scale * _REPAIR_FRACTION)
-        assert weights is not None and means is not None and covariances is not None
+            flat, repairs = {}, []
+        assert weights is not None and means is not None
+        assert covariances is not None and precisions_cholesky is not None
         mixture = _Mixture(weights, means, covariances, precisions_cholesky)
         note = self._note(flat, repairs, counts)
         return mixture, source, note
+
+    def _estimate(
+        self, stats: np.ndarray, resp: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, dict[int | None, int], list[_Repair]]:
+        """The M-step: parameters from the statistics, with tiny and singular covariances handled.
+
+        Parameters
+        ----------
+        stats : ndarray of shape (k, n_columns)
+        resp : ndarray of shape (k, n_samples)
+            The responsibilities behind ``stats``, for recomputing tiny covariances.
+
+        Returns
+        -------
+        raw_counts, weights, means, covariances, precisions_cholesky, flat, repairs
+        """
+        ctype = self.covariance_type
+        reg_covar = self.model.reg_covar
+        raw_counts, counts, means, covariances = _estimate_parameters(
+            stats, self.features, ctype, reg_covar, self.second_moment_total
+        )
+        eigenvalues = _eigenvalues(covariances, ctype)
+        tiny = np.flatnonzero(~(eigenvalues.min(axis=1) >= self.features.radius2 / _DIRECT_ABOVE))
+        if tiny.size:
+            _refine_covariances(covariances, tiny, self.Xc, resp, means, counts, ctype, reg_covar)
+            eigenvalues = _eigenvalues(covariances, ctype)
+        # Described before any repair, which would hide the flatness.
+        flat = _flat_components(eigenvalues, ctype, reg_covar, self.n_features, self.scale * _FLAT_FRACTION)
+        precisions_cholesky, repairs = _precision_cholesky(
+            covariances,
+            ctype,
+            eigenvalues,
+            singular_below=self.scale * _SINGULAR_FRACTION,
+            repair_amount=self.scale * _REPAIR_FRACTION,
+        )
+        weights = counts / counts.sum()
+        return raw_counts, weights, means, covariances, precisions_cholesky, flat, repairs
 
     def _note(self, flat: dict[int | None, int], repairs: list[_Repair], counts: np.ndarray) -> str | None:
         """The collapse note for this moment; flat components are told once, repairs always."""
@@ -1042,9 +1210,14 @@ class _EMRun:
     def _e_step(self, mixture: _Mixture, *, statistics: bool) -> tuple[float, np.ndarray, np.ndarray, np.ndarray | None]:
         labels = np.empty(self.n_samples, dtype=self.label_dtype)
         confidence = np.empty(self.n_samples, dtype=np.float32)
-        coefficients = _coefficients(mixture, self.covariance_type, self.features)
+        density = _log_density(mixture, self.covariance_type, self.features)
         result = _e_pass(
-            self.features, coefficients, statistics=statistics, labels_out=labels, confidence_out=confidence
+            self.features,
+            density,
+            statistics=statistics,
+            resp_store=self.resp if statistics else None,
+            labels_out=labels,
+            confidence_out=confidence,
         )
         return result.log_likelihood_sum / self.n_samples, labels, confidence, result.statistics
 
@@ -1103,16 +1276,8 @@ class _EMRun:
             )
 
             assert stats is not None
-            raw_counts, counts, means, covariances = _estimate_parameters(
-                stats, self.features, self.covariance_type, model.reg_covar, self.second_moment_total
-            )
-            weights = counts / counts.sum()
-            # Described before the repair, which would hide the flatness.
-            flat = _flat_components(
-                covariances, self.covariance_type, model.reg_covar, self.n_features, self.scale * _FLAT_FRACTION
-            )
-            precisions_cholesky, repairs = _precision_cholesky(
-                covariances, self.covariance_type, self.scale * _REPAIR_FRACTION
+            raw_counts, weights, means, covariances, precisions_cholesky, flat, repairs = self._estimate(
+                stats, self.resp
             )
             mixture = _Mixture(weights, means, covariances, precisions_cholesky)
             note = self._note(flat, repairs, raw_counts)
