@@ -1,13 +1,377 @@
-"""`tuiclust fit` (not written yet)."""
+"""`tuiclust fit DATA --algo NAME -o OUT.csv`: cluster headless, write the labels, print a summary.
+
+DATA is a CSV file or a built-in data set name. The run is the explorer's
+run to its last step (same defaults, same suggested DBSCAN eps), so the file
+written matches what the explorer shows for the same flags. Every flag value
+is checked here rather than by argparse, so that a bad one ends in one line
+naming the flag (exit status 2), like a bad file does.
+"""
+
+from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, TextIO
+
+import numpy as np
 
 from ..errors import UsageError
 
+__all__ = ["add_arguments", "run"]
+
+_ALGORITHMS = ("kmeans", "dbscan", "gmm")
+_INITS = ("k-means++", "random", "farthest")
+_COVARIANCES = ("full", "tied", "diag", "spherical")
+_SCALINGS = ("none", "standard", "minmax")
+# Constructor parameter -> flag, to name the flag in an estimator's message.
+_PARAM_FLAGS = {
+    "n_clusters": "--k",
+    "init": "--init",
+    "eps": "--eps",
+    "min_samples": "--min-samples",
+    "n_components": "--components",
+    "covariance_type": "--covariance",
+    "random_state": "--seed",
+}
+# The silhouette costs n^2 distances: above this many points it is scored on a sample.
+SILHOUETTE_SAMPLE = 10_000
+# Full or tied GMM covariances take n_components x d x d floats (and d^3 work
+# per round); above this many bytes the run is refused with what to do instead.
+MAX_COVARIANCE_BYTES = 256 << 20
+_SIZES_SHOWN = 12
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    pass
+    """Flags of `tuiclust fit`."""
+    parser.add_argument("data", metavar="DATA", help="a CSV file, or a built-in data set name (e.g. blobs)")
+    parser.add_argument("-o", "--output", metavar="OUT.csv",
+                        help="where to write the labels (default: ./<data>-<algo>-clusters.csv, never overwriting)")
+    parser.add_argument("--algo", metavar="NAME", default="kmeans", help="kmeans (default), dbscan or gmm")
+    parser.add_argument("--seed", metavar="N", help="seed of the initialisation and of built-in data (default 0)")
+    algo = parser.add_argument_group("algorithm parameters")
+    algo.add_argument("--k", metavar="K", help="K-Means: number of clusters (default 3)")
+    algo.add_argument("--init", metavar="HOW", help="K-Means: k-means++ (default), random or farthest")
+    algo.add_argument("--eps", metavar="R", help="DBSCAN: neighbourhood radius (default: from the data's k-distances)")
+    algo.add_argument("--min-samples", metavar="N", help="DBSCAN: neighbours a core point needs (default 5)")
+    algo.add_argument("--components", metavar="K", help="GMM: number of components (default 3)")
+    algo.add_argument("--covariance", metavar="TYPE", help="GMM: full (default), tied, diag or spherical")
+    data = parser.add_argument_group("data")
+    data.add_argument("--columns", metavar="A,B,C", help="CSV columns to cluster, by name or 0-based index")
+    data.add_argument("--scale", metavar="HOW", default="none", help="feature scaling: none (default), standard or minmax")
+    data.add_argument("--drop-missing", action="store_true", help="drop CSV rows with missing values")
 
 
-def run(args: argparse.Namespace) -> int:
-    raise UsageError("'fit' is not available yet")
+def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    """Cluster DATA to the end, write the CSV, print the summary. Returns 0."""
+    from ..data import load_dataset
+    from ..export import check_export_path, default_export_path, write_result_csv
+
+    out = out or sys.stdout
+    data_spec, algo_name, params = _specs_from_args(args)
+    if args.output:
+        check_export_path(args.output)  # a typo in -o should not cost a long run first
+    try:
+        dataset = load_dataset(data_spec)
+    except ValueError as exc:  # a built-in generator's parameter
+        raise UsageError(f"DATA {args.data!r}: {exc}") from None
+    target = Path(args.output) if args.output else default_export_path(dataset, algo_name)
+    _refuse_overwriting_input(target, data_spec)
+    params, eps_suggested = _complete_params(algo_name, params, dataset, data_spec)
+    _check_fits_the_data(algo_name, params, dataset)
+    algorithm = _build(algo_name, params, data_spec)
+    last = _run_to_the_end(algorithm, dataset.X)
+    probabilities = None
+    if algo_name == "gmm":
+        from ..export import component_probabilities
+
+        probabilities = component_probabilities(dataset.X, last)
+    written = write_result_csv(target, dataset, last, probabilities=probabilities)
+    described = _describe_params(algo_name, params, eps_suggested)
+    _print_summary(out, dataset, data_spec, algo_name, described, last, written, probabilities)
+    return 0
+
+
+# ------------------------------------------------------------------ flags
+def _specs_from_args(args: argparse.Namespace) -> tuple[Any, str, dict[str, Any]]:
+    """The data spec, the algorithm name and the parameters the user gave."""
+    from ..spec import DataSpec
+
+    algo = _choice("--algo", args.algo, _ALGORITHMS)
+    seed = _int("--seed", args.seed, low=0)
+    source = _data_source(args.data)
+    columns = None
+    if args.columns is not None:
+        columns = tuple(c.strip() for c in args.columns.split(",") if c.strip())
+        if not columns:
+            raise UsageError("--columns needs at least one column name or index, e.g. --columns age,income")
+    data_spec = DataSpec(
+        source=source,
+        seed=0 if seed is None else seed,
+        scale=_choice("--scale", args.scale, _SCALINGS),
+        columns=columns,
+        drop_missing=bool(args.drop_missing),
+    )
+    if not data_spec.is_file and (columns or args.drop_missing):
+        raise UsageError("--columns and --drop-missing apply to CSV files only")
+    given = {
+        "kmeans": {"n_clusters": _int("--k", args.k, low=1), "init": _choice("--init", args.init, _INITS)},
+        "dbscan": {
+            "eps": _positive_float("--eps", args.eps),
+            "min_samples": _int("--min-samples", args.min_samples, low=1),
+        },
+        "gmm": {
+            "n_components": _int("--components", args.components, low=1),
+            "covariance_type": _choice("--covariance", args.covariance, _COVARIANCES),
+        },
+    }
+    for name, values in given.items():
+        stray = [_PARAM_FLAGS[p] for p, v in values.items() if v is not None]
+        if name != algo and stray:
+            hint = " (for gmm, use --components)" if stray == ["--k"] and algo == "gmm" else ""
+            raise UsageError(f"{', '.join(stray)} belong{'s' if len(stray) == 1 else ''} to --algo {name}, not {algo}{hint}")
+    params = {p: v for p, v in given[algo].items() if v is not None}
+    if seed is not None and algo != "dbscan":
+        params["random_state"] = seed
+    return data_spec, algo, params
+
+
+def _data_source(text: str) -> str:
+    """DATA as a DataSpec source: a built-in name stays; an existing file becomes an explicit path."""
+    from ..core.datasets import DATASETS
+    from ..spec import DataSpec
+
+    if text in DATASETS and not Path(text).is_file():
+        return text
+    if DataSpec(text).is_file:
+        return text
+    if Path(text).exists():  # a file or folder without an extension: still a path
+        return str(Path(".") / text) if not Path(text).is_absolute() else text
+    raise UsageError(
+        f"DATA {text!r} is neither a file nor a built-in data set; give a CSV path, "
+        f"or one of {', '.join(DATASETS)}"
+    )
+
+
+def _int(flag: str, text: str | None, *, low: int) -> int | None:
+    if text is None:
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        raise UsageError(f"{flag} must be a whole number >= {low}, got {text!r}") from None
+    if value < low:
+        raise UsageError(f"{flag} must be a whole number >= {low}, got {value}")
+    return value
+
+
+def _positive_float(flag: str, text: str | None) -> float | None:
+    if text is None:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise UsageError(f"{flag} must be a number > 0, got {text!r}") from None
+    if not (0 < value < float("inf")):
+        raise UsageError(f"{flag} must be a number > 0, got {text}")
+    return value
+
+
+def _choice(flag: str, text: str | None, allowed: tuple[str, ...]) -> str | None:
+    if text is not None and text not in allowed:
+        raise UsageError(f"{flag} must be one of {', '.join(allowed)}; got {text!r}")
+    return text
+
+
+# ------------------------------------------------------------- the run
+def _refuse_overwriting_input(target: Path, data_spec: Any) -> None:
+    """Writing the labels over the CSV they came from would lose its text columns."""
+    if not data_spec.is_file:
+        return
+    try:
+        same = target.exists() and target.samefile(data_spec.source)
+    except OSError:
+        same = False
+    if same:
+        raise UsageError(f"-o {target} is the input file itself; write the labels to another file")
+
+
+def _complete_params(
+    algo: str, params: dict[str, Any], dataset: Any, data_spec: Any
+) -> tuple[dict[str, Any], bool]:
+    """The explorer's defaults, and for DBSCAN on CSV or scaled data an eps read from the data.
+
+    Returns the full parameters and whether eps was suggested from the data.
+    """
+    from ..algorithms import resolved_params
+    from ..spec import AlgorithmSpec
+
+    spec = AlgorithmSpec(algo, MappingProxyType(params))
+    builtin = None if data_spec.is_file else data_spec.source
+    full = resolved_params(spec, dataset=builtin, seed=data_spec.seed)
+    # A built-in set's suggested eps is in its raw units: it only fits unscaled built-in data.
+    if algo == "dbscan" and "eps" not in params and (data_spec.is_file or data_spec.scale != "none"):
+        from ..ui.run import suggest_eps_for
+
+        full["eps"] = suggest_eps_for(dataset.X, int(full["min_samples"]))
+        return full, True
+    return full, False
+
+
+def _check_fits_the_data(algo: str, params: dict[str, Any], dataset: Any) -> None:
+    """Refuse, with what to do, the parameter choices this data set cannot take."""
+    n, d = dataset.n_samples, dataset.n_features
+    rows = f"{n:,} row{'s' if n != 1 else ''}"
+    for param in ("n_clusters", "n_components"):
+        k = params.get(param)
+        if k is not None and k > n:
+            flag = _PARAM_FLAGS[param]
+            raise UsageError(f"{flag} {k} is more than the {rows} of {dataset.name}; use {flag} {n} or fewer")
+    if algo == "gmm":
+        kind, k = params["covariance_type"], params["n_components"]
+        need = _gmm_work_bytes(kind, k, d)
+        if need > MAX_COVARIANCE_BYTES:
+            raise UsageError(
+                f"a {kind}-covariance GMM on {d:,} columns needs about {need / 2**30:.1f} GB of d x d matrices; "
+                "pick fewer columns with --columns, or use --algo kmeans"
+            )
+
+
+def _gmm_work_bytes(covariance_type: str, k: int, d: int) -> int:
+    """Bytes of the d x d matrices a GMM run holds.
+
+    Full: k covariances (and as many precisions); tied: one. Diag and
+    spherical need only k x d in principle, but core.gmm currently builds a
+    (k, d, d) transform for them too (reported to the lead), so they are
+    bounded like full until that changes.
+    """
+    matrices = 1 if covariance_type == "tied" else k
+    return matrices * d * d * 8
+
+
+def _build(algo: str, params: dict[str, Any], data_spec: Any) -> Any:
+    from ..algorithms import build_algorithm
+    from ..spec import AlgorithmSpec
+
+    try:
+        return build_algorithm(AlgorithmSpec(algo, MappingProxyType(params)), seed=data_spec.seed)
+    except ValueError as exc:
+        raise UsageError(_name_the_flag(str(exc))) from None
+
+
+def _run_to_the_end(algorithm: Any, X: np.ndarray) -> Any:
+    """The last :class:`~tuiclust.core.steps.Step` of ``algorithm`` on ``X``."""
+    last = None
+    try:
+        for last in algorithm.steps(X):
+            pass
+    except ValueError as exc:
+        raise UsageError(_name_the_flag(str(exc))) from None
+    except MemoryError:
+        raise UsageError(
+            f"not enough memory to cluster {X.shape[0]:,} rows x {X.shape[1]:,} columns; "
+            "cluster a sample of the rows, or fewer columns with --columns"
+        ) from None
+    except np.linalg.LinAlgError as exc:
+        raise UsageError(f"the algorithm failed on this data ({exc}); try --scale standard or other parameters") from None
+    assert last is not None
+    return last
+
+
+def _name_the_flag(message: str) -> str:
+    """Put the flag in front of an estimator's message about one of its parameters."""
+    first = message.splitlines()[0] if message else "bad value"
+    for param, flag in sorted(_PARAM_FLAGS.items(), key=lambda kv: -len(kv[0])):
+        if first.startswith(param):
+            return f"{flag}: {first}"
+    return first
+
+
+# ----------------------------------------------------------------- summary
+def _print_summary(
+    out: TextIO,
+    dataset: Any,
+    data_spec: Any,
+    algo: str,
+    described: str,
+    last: Any,
+    written: Path,
+    probabilities: np.ndarray | None,
+) -> None:
+    from ..spec import ALGORITHM_TITLES
+
+    n, d = dataset.n_samples, dataset.n_features
+    cols = ", ".join(dataset.column_names[:6]) + (" ..." if d > 6 else "")
+    scaling = "" if data_spec.scale == "none" else f", {data_spec.scale} scaling"
+    lines = [f"{dataset.name}: {n:,} row{'s' if n != 1 else ''} x {d:,} column{'s' if d != 1 else ''} ({cols}){scaling}"]
+    lines += [f"note: {note}" for note in dataset.notes]
+    lines.append(f"{ALGORITHM_TITLES[algo]} ({described}): {last.message}")
+    labels = np.asarray(last.labels)
+    clustered = labels >= 0
+    sizes = np.bincount(labels[clustered]) if clustered.any() else np.zeros(0, dtype=np.int64)
+    found = int(np.count_nonzero(sizes))
+    lines.append(f"clusters found: {found}")
+    if found:
+        shown = [f"{j}: {int(s):,}" for j, s in enumerate(sizes) if s][:_SIZES_SHOWN]
+        more = f" ... ({found - len(shown)} more)" if found > len(shown) else ""
+        lines.append(f"sizes: {', '.join(shown)}{more}")
+    noise = int(n - np.count_nonzero(clustered))
+    if algo == "dbscan":
+        lines.append(f"noise: {noise:,} point{'s' if noise != 1 else ''}")
+    lines += _score_lines(dataset.X, labels, algo, data_spec.seed)
+    extra = ["cluster"] + (["kind"] if last.point_kinds is not None else [])
+    extra += ["confidence"] if last.confidence is not None else []
+    extra += [f"p0..p{probabilities.shape[1] - 1}"] if probabilities is not None else []
+    lines.append(f"wrote {written} ({n:,} rows: the input columns, {', '.join(extra)})")
+    out.write("\n".join(lines) + "\n")
+
+
+def _describe_params(algo: str, params: dict[str, Any], eps_suggested: bool) -> str:
+    if algo == "kmeans":
+        return f"k={params['n_clusters']}, init {params['init']}, seed {params.get('random_state')}"
+    if algo == "dbscan":
+        how = " (suggested from the data)" if eps_suggested else ""
+        return f"eps={params['eps']:g}{how}, min_samples={params['min_samples']}"
+    k = params["n_components"]
+    return (
+        f"{k} component{'s' if k != 1 else ''}, {params['covariance_type']} covariance, "
+        f"seed {params.get('random_state')}"
+    )
+
+
+def _score_lines(X: np.ndarray, labels: np.ndarray, algo: str, seed: int) -> list[str]:
+    """The three internal scores, each with which way is better, or n/a and why."""
+    from ..core.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
+
+    keep = labels >= 0
+    note = ""
+    if algo == "dbscan" and not keep.all():
+        X, labels = X[keep], labels[keep]
+        note = "; noise left out"
+    n_clusters = int(np.unique(labels).size)
+    n = labels.shape[0]
+    if n_clusters < 2:
+        reason = "n/a (fewer than 2 clusters)"
+        return [f"{name:<18} {reason}" for name in ("silhouette", "Calinski-Harabasz", "Davies-Bouldin")]
+    if n_clusters >= n:
+        reason = "n/a (every point is a cluster of its own)"
+        return [f"{name:<18} {reason}" for name in ("silhouette", "Calinski-Harabasz", "Davies-Bouldin")]
+    sample = SILHOUETTE_SAMPLE if n > SILHOUETTE_SAMPLE else None
+    on_sample = f", on a random sample of {SILHOUETTE_SAMPLE:,} points" if sample else ""
+    scores = [
+        ("silhouette", lambda: silhouette_score(X, labels, sample_size=sample, random_state=seed),
+         f"-1 to 1, higher is better{on_sample}"),
+        ("Calinski-Harabasz", lambda: calinski_harabasz_score(X, labels), "higher is better"),
+        ("Davies-Bouldin", lambda: davies_bouldin_score(X, labels), "lower is better"),
+    ]
+    lines = []
+    for name, compute, meaning in scores:
+        try:
+            value = float(compute())
+        except ValueError as exc:  # e.g. a sample that drew a single cluster
+            lines.append(f"{name:<18} n/a ({str(exc).splitlines()[0]})")
+            continue
+        shown = f"{value:.4g}" if np.isfinite(value) else "n/a (undefined for this data)"
+        lines.append(f"{name:<18} {shown}  ({meaning}{note})")
+    return lines
