@@ -15,7 +15,6 @@ ties break the same way (first centre wins).
 
 from __future__ import annotations
 
-import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 

@@ -349,13 +349,13 @@ def _check_init(init: Any, n_clusters: int) -> str | np.ndarray:
             allowed = ", ".join(repr(m) for m in INIT_METHODS)
             raise ValueError(f"init must be one of {allowed} or an array of centres; got {init!r}")
         return init
+    expected = "'k-means++', 'random', 'farthest' or an array of shape (n_clusters, n_features)"
     try:
         arr = np.array(init, dtype=np.float64)
     except (TypeError, ValueError):
-        raise ValueError(
-            f"init must be 'k-means++', 'random', 'farthest' or an array of shape (n_clusters, n_features); "
-            f"got {type(init).__name__}"
-        ) from None
+        arr = None
+    if arr is None or arr.ndim == 0:
+        raise ValueError(f"init must be {expected}; got {init!r} ({type(init).__name__})")
     if arr.ndim != 2 or arr.shape[0] != n_clusters or arr.shape[1] == 0:
         raise ValueError(
             f"init array has shape {arr.shape} but n_clusters={n_clusters}; "
