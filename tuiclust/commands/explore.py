@@ -195,9 +195,10 @@ def _name_the_flag(message: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Validate the flags, then run the explorer until the user quits."""
-    speed = _float("--speed", args.speed) or 2.0
+    speed = _float("--speed", args.speed)
     if args.target is not None and _is_scene(args.target):
         return _run_scene(args, speed)
+    speed = speed or 2.0
     spec = spec_from_args(args, data_source=args.target)
     prepared = check_spec(spec)
     from ..ui.app import ExplorerApp
@@ -218,17 +219,9 @@ def _run_scene(args: argparse.Namespace, speed: float | None) -> int:
     from .. import scene as scene_module
 
     opener = getattr(scene_module, "open_in_explorer", None)
-    if opener is not None:
-        return int(opener(scene, steps_per_second=_float("--speed", args.speed)) or 0)
-    from ..ui.app import ExplorerApp
+    if opener is not None:  # the scenes module may bring its own lesson mode
+        return int(opener(scene, steps_per_second=speed) or 0)
+    from ..ui.lesson_mode import SceneExplorerApp
 
-    spec = getattr(scene, "spec", None)
-    if spec is None:
-        raise UsageError(f"scene {args.target!r} cannot be opened in the explorer yet")
-    ExplorerApp(
-        spec,
-        narrator=getattr(scene, "narrator", None),
-        title=getattr(scene, "title", None),
-        steps_per_second=speed or getattr(scene, "steps_per_second", 2.0),
-    ).run()
+    SceneExplorerApp(scene, steps_per_second=speed).run()
     return 0

@@ -27,6 +27,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from textual import work
@@ -130,7 +131,7 @@ class ExplorerApp(App[None]):
         check the flags), so that big data is not loaded twice.
     """
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = str(Path(__file__).with_name("app.tcss"))  # absolute: subclasses live elsewhere
     TITLE = "tuiclust"
     BINDINGS = bindings()
 
@@ -151,7 +152,7 @@ class ExplorerApp(App[None]):
         self.steps_per_second = max(float(steps_per_second), 0.1)
         self.autoplay = autoplay
         self.spec: RunSpec = spec  # the latest spec asked for (the run on screen may be older)
-        self.run: Run | None = None  # the run on screen
+        self.current_run: Run | None = None  # the run on screen
         self.playing = False
         self._generation = 0
         self._loading = False
@@ -163,6 +164,8 @@ class ExplorerApp(App[None]):
         self._end_told = False
         self._error_logged = False
         self._seeds = random.Random()
+        self._shown_step: Step | None = None
+        self.told: list[str] = []  # every notification's text, newest last (for tests and recordings)
 
     # ------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -197,6 +200,10 @@ class ExplorerApp(App[None]):
     @property
     def caption(self) -> Static:
         return self.query_one("#caption", Static)
+
+    def scatter_step(self) -> Step | None:
+        """The step the scatter pane was last asked to draw (what the plot shows)."""
+        return self._shown_step
 
     @property
     def too_small(self) -> bool:
@@ -252,7 +259,7 @@ class ExplorerApp(App[None]):
 
     def play(self) -> None:
         """Start playback at :attr:`steps_per_second` (from the first step if at the end)."""
-        run = self.run
+        run = self.current_run
         if run is not None and run.timeline.at_last_step and len(run.timeline) > 1:
             run.timeline.first()
             self._show_current()
@@ -278,11 +285,11 @@ class ExplorerApp(App[None]):
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while loop.time() < deadline:
-            run = self.run
-            done = (
-                not self._loading
-                and run is not None
-                and (run.timeline.finished or len(run.timeline) > run.timeline.index + self._steps_ahead(run))
+            run = self.current_run
+            done = not self._loading and (
+                run is None  # the first run failed: nothing will come
+                or run.timeline.finished
+                or len(run.timeline) > run.timeline.index + self._steps_ahead(run)
             )
             if done and not self._pending_forward:
                 # one more pass of the message queue so the last progress message is handled
@@ -290,7 +297,12 @@ class ExplorerApp(App[None]):
                 if not self._loading:
                     return
             await asyncio.sleep(0.01)
-        raise TimeoutError(f"the run was not computed within {timeout} s")
+        run = self.current_run
+        state = "no run" if run is None else f"{len(run.timeline)} steps, finished={run.timeline.finished}"
+        raise TimeoutError(
+            f"the run was not computed within {timeout} s (loading={self._loading}, {state}, "
+            f"workers={[(w.name, w.state.name) for w in self.workers]})"
+        )
 
     # ------------------------------------------------------------ loading
     def _request(self, spec: RunSpec, fallback: RunSpec | None = None, prepared: Run | None = None) -> None:
@@ -353,11 +365,11 @@ class ExplorerApp(App[None]):
     def on__run_built(self, message: _RunBuilt) -> None:
         if message.generation != self._generation:
             return  # a newer request is on its way: never show a stale run
-        old = self.run
+        old = self.current_run
         run = message.run
         if old is not None and old.spec.data.source != run.spec.data.source:
             self._remembered.clear()  # k, eps ... belong to the old data set
-        self.run = run
+        self.current_run = run
         self.spec = run.spec
         self._loading = False
         self._end_told = False
@@ -389,34 +401,35 @@ class ExplorerApp(App[None]):
             return
         self._loading = False
         self._pending_forward = False
-        if self.run is not None:
-            self.spec = self.run.spec  # the next key builds on what is on screen
+        if self.current_run is not None:
+            self.spec = self.current_run.spec  # the next key builds on what is on screen
             self.notify(f"{message.error} (kept the previous run)", title="Cannot run that", severity="error")
         else:
             self.notify(message.error, title="Cannot run that", severity="error", timeout=30)
         self._show_status()
 
     def on__steps_computed(self, message: _StepsComputed) -> None:
-        if message.generation != self._generation or self.run is None:
+        if message.generation != self._generation or self.current_run is None:
             return
-        if self._pending_forward and self.run.timeline.forward():
+        if self._pending_forward and self.current_run.timeline.forward():
             self._pending_forward = False
             self._show_current()
         else:
-            if self._pending_forward and self.run.timeline.finished:
+            if self._pending_forward and self.current_run.timeline.finished:
                 self._pending_forward = False
-            self.numbers.show_step(self.run.timeline.current, position=self._position())
+            self.numbers.show_step(self.current_run.timeline.current, position=self._position())
             self._note_error_if_at_end()
             self._show_status()
 
     # ------------------------------------------------------------ drawing
     def _show_current(self) -> None:
         """Show the step under the cursor in every view."""
-        run = self.run
+        run = self.current_run
         if run is None:
             return
         timeline = run.timeline
         step = timeline.current
+        self._shown_step = step
         self.scatter.show_step(step)
         self.numbers.show_step(step, position=self._position())
         if step is not None:
@@ -435,7 +448,7 @@ class ExplorerApp(App[None]):
         self._wake.set()  # the worker may compute further now
 
     def _note_error_if_at_end(self) -> None:
-        run = self.run
+        run = self.current_run
         if run is None or self._error_logged or run.timeline.error is None:
             return
         if run.timeline.at_end:
@@ -444,7 +457,7 @@ class ExplorerApp(App[None]):
             self.notify(run.timeline.error, title="The run stopped early", severity="warning")
 
     def _position(self) -> str:
-        run = self.run
+        run = self.current_run
         if run is None or not len(run.timeline):
             return ""
         total = len(run.timeline)
@@ -454,7 +467,7 @@ class ExplorerApp(App[None]):
     def status_text(self) -> str:
         """The status shown under the phase log: position, playback, progress."""
         parts: list[str] = []
-        run = self.run
+        run = self.current_run
         if self._loading:
             parts.append("loading\u2026")
         if run is not None and len(run.timeline):
@@ -487,7 +500,7 @@ class ExplorerApp(App[None]):
         self._play_timer = self.set_interval(1.0 / self.steps_per_second, self._tick, name="playback")
 
     def _tick(self) -> None:
-        run = self.run
+        run = self.current_run
         if run is None or self._loading:
             return
         timeline = run.timeline
@@ -502,16 +515,16 @@ class ExplorerApp(App[None]):
 
     def _reached_end(self) -> None:
         self.pause()
-        if not self._end_told and self.run is not None:
+        if not self._end_told and self.current_run is not None:
             self._end_told = True
-            step = self.run.timeline.current
+            step = self.current_run.timeline.current
             what = step.phase.label.lower() if step is not None else "end"
             self.notify(f"Reached the last step ({what}). Press home to replay or r for a new seed.", timeout=4)
-            self.post_message(RunEnded(self.run.spec))
+            self.post_message(RunEnded(self.current_run.spec))
 
     def action_step_forward(self) -> None:
         """One step forward (waits for the worker if that step is not computed yet)."""
-        run = self.run
+        run = self.current_run
         if run is None:
             return
         if run.timeline.forward():
@@ -524,21 +537,21 @@ class ExplorerApp(App[None]):
 
     def action_step_back(self) -> None:
         """One step back, exactly as it was shown."""
-        if self.run is not None and self.run.timeline.back():
+        if self.current_run is not None and self.current_run.timeline.back():
             self._pending_forward = False
             self._show_current()
 
     def action_first_step(self) -> None:
-        if self.run is not None and self.run.timeline.first():
+        if self.current_run is not None and self.current_run.timeline.first():
             self._pending_forward = False
             self._show_current()
 
     def action_last_step(self) -> None:
-        if self.run is not None and self.run.timeline.last():
+        if self.current_run is not None and self.current_run.timeline.last():
             self._show_current()
 
     def on_phase_log_step_chosen(self, message: PhaseLog.StepChosen) -> None:
-        if self.run is not None and self.run.timeline.seek(message.index):
+        if self.current_run is not None and self.current_run.timeline.seek(message.index):
             self._show_current()
 
     def action_speed(self, direction: int) -> None:
@@ -569,8 +582,8 @@ class ExplorerApp(App[None]):
         """Switch to ``kmeans``, ``dbscan`` or ``gmm`` on the same data."""
         if name == self.spec.algorithm.name:
             return
-        if self.run is not None:
-            self._remembered[self.run.spec.algorithm.name] = dict(self.run.spec.algorithm.params)
+        if self.current_run is not None:
+            self._remembered[self.current_run.spec.algorithm.name] = dict(self.current_run.spec.algorithm.params)
         self._edit(lambda s: spec_edits.with_algorithm(s, name, self._remembered.get(name)))
 
     def action_cycle_algorithm(self, direction: int) -> None:
@@ -603,7 +616,7 @@ class ExplorerApp(App[None]):
 
     def action_export(self) -> None:
         """Write the current step's labels to a CSV file."""
-        run = self.run
+        run = self.current_run
         step = run.timeline.current if run is not None else None
         if run is None or step is None:
             self.notify("Nothing to export yet.", timeout=2)
@@ -627,6 +640,11 @@ class ExplorerApp(App[None]):
     def _exported(self, path: str) -> None:
         self.phase_log.add_note(f"exported this step to {path}")
         self.notify(f"Wrote {path}", title="Exported", timeout=4)
+
+    def notify(self, message: str, **kwargs: Any) -> None:  # type: ignore[override]
+        """Show a notification and remember its text in :attr:`told`."""
+        self.told.append(message)
+        super().notify(message, **kwargs)
 
     # ---------------------------------------------------- command palette
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

@@ -18,7 +18,7 @@ from .step_text import format_number, step_numbers
 
 __all__ = ["ParameterPanel", "StepNumbers", "parameter_rows"]
 
-_LABEL_WIDTH = 11
+_LABEL_WIDTH = 12
 
 
 def _button(glyph: str, action: str) -> str:

@@ -53,9 +53,11 @@ def log_line(step: Step) -> str:
     if step.algorithm != "dbscan" and step.phase not in _NO_ITERATION_PREFIX:
         parts.append(f"iter {step.iteration}")
     label = step.phase.label
-    if step.phase is Phase.EXPAND and step.active_cluster is not None and "cluster" not in step.message:
-        label = f"{label} cluster {step.active_cluster + 1}"
-    parts.append(label)
+    # Messages like "Expand cluster 2 · +41 points" already name their phase.
+    if not step.message.lower().startswith(label.lower()):
+        if step.phase is Phase.EXPAND and step.active_cluster is not None and "cluster" not in step.message:
+            label = f"{label} cluster {step.active_cluster}"
+        parts.append(label)
     if step.message:
         parts.append(step.message.replace("\n", " "))
     return " \u00b7 ".join(parts)
@@ -76,10 +78,10 @@ def step_numbers(step: Step) -> list[tuple[str, str]]:
     log-likelihood and its change, mixture weights. Every algorithm starts
     with the iteration and the phase.
     """
-    rows: list[tuple[str, str]] = [
-        ("iteration", str(step.iteration)),
-        ("phase", step.phase.label),
-    ]
+    rows: list[tuple[str, str]] = []
+    if step.algorithm != "dbscan":  # DBSCAN has no rounds: the step number says where it is
+        rows.append(("iteration", str(step.iteration)))
+    rows.append(("phase", step.phase.label))
     if step.algorithm == "kmeans":
         rows.append(("inertia", format_number(step.inertia)))
         if step.points_moved is not None:
@@ -91,7 +93,7 @@ def step_numbers(step: Step) -> list[tuple[str, str]]:
         found = step.n_clusters_found
         rows.append(("clusters", "\u2013" if found is None else str(found)))
         if step.active_cluster is not None:
-            rows.append(("growing", f"cluster {step.active_cluster + 1}"))
+            rows.append(("growing", f"cluster {step.active_cluster}"))
         if step.kind_counts is not None:
             counts = step.kind_counts
             rows.append(("core", f"{counts[PointKind.CORE]:,}"))
@@ -102,7 +104,8 @@ def step_numbers(step: Step) -> list[tuple[str, str]]:
         if step.cluster_sizes:
             rows.append(("sizes", _sizes(step.cluster_sizes)))
     elif step.algorithm == "gmm":
-        rows.append(("log-lik.", format_number(step.log_likelihood)))
+        ll = step.log_likelihood
+        rows.append(("log-lik.", "\u2013" if ll is None else f"{ll:,.4f}".replace("-", MINUS)))
         change = step.log_likelihood_change
         if change is not None and change not in (float("inf"), float("-inf")):
             rows.append(("change", format_number(change, signed=True)))
