@@ -70,6 +70,10 @@ _REPAIR_FRACTION = 1e-6
 # mean variance is singular for all practical purposes (its precision would
 # be meaningless), even when its Cholesky factorisation goes through.
 _SINGULAR_FRACTION = 1e-12
+# A covariance whose smallest eigenvalue is below this fraction of the largest
+# squared norm of a point is recomputed from x - mean: the expanded form would
+# leave it with a relative error above about 1e-8.
+_REFINE_BELOW = 1e8 * _EPS
 # Sharpness (largest precision eigenvalue x largest squared norm) above which
 # the expanded quadratic forms would lose more than about 1e-9 to
 # cancellation; such components are computed directly, from x - mean.
@@ -1084,6 +1088,8 @@ class _EMRun:
         self.resp = np.empty((self.k, self.n_samples))
         self.result: _Result | None = None
         self._reported_flat: set[int | None] = set()
+        self._sized_labels: np.ndarray | None = None
+        self._sized: tuple[int, ...] = ()
         self.repaired_steps = 0  # initialisation and M-steps that had to repair a covariance
 
     # -- initialisation ---------------------------------------------------
@@ -1170,7 +1176,7 @@ class _EMRun:
             stats, self.features, ctype, reg_covar, self.second_moment_total
         )
         eigenvalues = _eigenvalues(covariances, ctype)
-        tiny = np.flatnonzero(~(eigenvalues.min(axis=1) >= self.features.radius2 / _DIRECT_ABOVE))
+        tiny = np.flatnonzero(~(eigenvalues.min(axis=1) >= self.features.radius2 * _REFINE_BELOW))
         if tiny.size:
             _refine_covariances(covariances, tiny, self.Xc, resp, means, counts, ctype, reg_covar)
             eigenvalues = _eigenvalues(covariances, ctype)
@@ -1221,6 +1227,14 @@ class _EMRun:
         )
         return result.log_likelihood_sum / self.n_samples, labels, confidence, result.statistics
 
+    def _sizes(self, labels: np.ndarray) -> tuple[int, ...]:
+        """Points per component; counted once per labels array (unchanged labels share one)."""
+        if labels is not self._sized_labels:
+            # E-step labels are never -1.
+            self._sized = tuple(int(c) for c in np.bincount(labels, minlength=self.k))
+            self._sized_labels = labels
+        return self._sized
+
     def _display(self, mixture: _Mixture, *, normalise: bool = False) -> dict[str, np.ndarray]:
         weights = mixture.weights / mixture.weights.sum() if normalise else mixture.weights.copy()
         return {
@@ -1255,7 +1269,7 @@ class _EMRun:
             previous = lower_bound
             log_likelihood, new_labels, confidence, stats = self._e_step(mixture, statistics=True)
             labels = _shared_if_equal(new_labels, labels)
-            sizes = _sizes(labels, k)
+            sizes = self._sizes(labels)
             if not math.isfinite(log_likelihood):
                 yield self._breakdown(n_iter, labels, confidence, shown)
                 self.result = _Result(mixture, lower_bound, lower_bounds, n_iter, False, labels)
@@ -1330,7 +1344,7 @@ class _EMRun:
             confidence=confidence,
             log_likelihood=final_log_likelihood,
             log_likelihood_change=final_log_likelihood - lower_bound,
-            cluster_sizes=_sizes(labels, k),
+            cluster_sizes=self._sizes(labels),
             converged=converged,
             note=note,
             **shown,
@@ -1348,7 +1362,7 @@ class _EMRun:
             labels,
             f"stopped: {note}",
             confidence=confidence,
-            cluster_sizes=_sizes(labels, self.k),
+            cluster_sizes=self._sizes(labels),
             note=note,
             **shown,
         )
@@ -1366,8 +1380,6 @@ def _shared_if_equal(labels: np.ndarray, previous: np.ndarray | None) -> np.ndar
     return frozen_array(labels)
 
 
-def _sizes(labels: np.ndarray, k: int) -> tuple[int, ...]:
-    return tuple(int(c) for c in np.bincount(labels[labels >= 0], minlength=k))
 
 
 def _with_note(message: str, note: str | None) -> str:
