@@ -227,6 +227,8 @@ class ExplorerApp(App[None]):
         self.set_class(size.width < 90, "-narrow")
         self.set_class(size.height < 28, "-short")
         self.set_class(size.height < 22, "-tiny")
+        for footer in self.query(Footer):
+            footer.show_command_palette = size.width >= 92  # room for the keys first
         if small:
             self.query_one("#too-small", Static).update(
                 f"terminal too small: need at least {MIN_SIZE.width}x{MIN_SIZE.height}, "

@@ -50,7 +50,7 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("left,h", "step_back", "← / h", "Back", "Step back", "show the previous step, exactly as it was"),
     KeySpec("home", "first_step", "home", "", "First step", "go to the first step of the run"),
     KeySpec("end", "last_step", "end", "", "Last step", "go to the last step computed so far"),
-    KeySpec("r", "restart", "r", "Reseed", "Restart with a new seed", "run again with a new random seed (new sample, new start)"),
+    KeySpec("r", "restart", "r", "", "Restart with a new seed", "run again with a new random seed (new sample, new start)"),
     KeySpec("1", "algorithm('kmeans')", "1", "", "K-Means", "switch to K-Means"),
     KeySpec("2", "algorithm('dbscan')", "2", "", "DBSCAN", "switch to DBSCAN"),
     KeySpec("3", "algorithm('gmm')", "3", "", "Gaussian mixture", "switch to a Gaussian mixture (EM)"),

@@ -19,6 +19,8 @@ from .step_text import format_number, step_numbers
 __all__ = ["ParameterPanel", "StepNumbers", "parameter_rows"]
 
 _LABEL_WIDTH = 12
+# Names that fit a narrow panel.
+_SHORT_TITLES = {"kmeans": "K-Means", "dbscan": "DBSCAN", "gmm": "GMM (EM)"}
 
 
 def _button(glyph: str, action: str) -> str:
@@ -48,7 +50,7 @@ def parameter_rows(
     """
     main, second = MAIN_PARAMETER[algorithm], SECOND_PARAMETER[algorithm]
     return [
-        ("algorithm", algorithm_title(algorithm), "cycle_algorithm(-1)", "cycle_algorithm(1)"),
+        ("algorithm", _SHORT_TITLES.get(algorithm, algorithm_title(algorithm)), "cycle_algorithm(-1)", "cycle_algorithm(1)"),
         ("data set", dataset_name, "dataset(-1)", "dataset(1)"),
         ("points", f"{n_samples:,}", "", ""),
         ("seed", str(seed), "", "restart"),
