@@ -116,7 +116,9 @@ def test_equals_sklearn_with_same_seed_for_every_init(name: str, init_params: st
     _assert_same_fit(ours, ref, X)
 
 
-@pytest.mark.parametrize("given_names", [("means_init",), ("weights_init",), ("precisions_init",), ("weights_init", "means_init")])
+@pytest.mark.parametrize(
+    "given_names", [("means_init",), ("weights_init",), ("precisions_init",), ("weights_init", "means_init")]
+)
 def test_equals_sklearn_with_part_of_the_initialisation_given(given_names: tuple[str, ...]) -> None:
     X, k = DATASETS["aniso"]
     init = {name: value for name, value in _given_init(X, k, "full").items() if name in given_names}
@@ -398,7 +400,12 @@ def test_collapse_never_raises_and_is_explained(case: str, covariance_type: str,
     X, k = COLLAPSE_CASES[case]
     for init_params in ("kmeans", "k-means++"):
         steps = _run(
-            X, n_components=k, covariance_type=covariance_type, reg_covar=reg_covar, init_params=init_params, random_state=0
+            X,
+            n_components=k,
+            covariance_type=covariance_type,
+            reg_covar=reg_covar,
+            init_params=init_params,
+            random_state=0,
         )
         final = steps[-1]
         assert final.phase in (Phase.CONVERGED, Phase.STOPPED)
@@ -430,7 +437,8 @@ def test_collapse_messages_read_well() -> None:
     X, k = COLLAPSE_CASES["k_equals_n"]
     note = _run(X, n_components=k, random_state=0)[0].note
     assert note == (
-        "components 0, 1, 2 and 3 more collapsed onto single points; only reg_covar=1e-06 keeps the covariance invertible"
+        "components 0, 1, 2 and 3 more collapsed onto single points; "
+        "only reg_covar=1e-06 keeps the covariance invertible"
     )
     X, k = COLLAPSE_CASES["collinear"]
     steps = _run(X, n_components=k, reg_covar=0.0, random_state=0)
@@ -489,7 +497,10 @@ def test_single_sample_single_component() -> None:
         ({"n_components": 2, "precisions_init": np.ones((2, 2, 2))}, "precisions_init"),  # singular
         ({"n_components": 2, "precisions_init": np.eye(2)}, "precisions_init"),  # shape for tied
         ({"n_components": 2, "precisions_init": [[[1.0, 0.5], [0.0, 1.0]]] * 2}, "precisions_init"),  # asymmetric
-        ({"n_components": 2, "covariance_type": "diag", "precisions_init": [[1.0, -1.0], [1.0, 1.0]]}, "precisions_init"),
+        (
+            {"n_components": 2, "covariance_type": "diag", "precisions_init": [[1.0, -1.0], [1.0, 1.0]]},
+            "precisions_init",
+        ),
         ({"n_components": 2, "covariance_type": "spherical", "precisions_init": [1.0, 0.0]}, "precisions_init"),
         ({"n_components": 2, "covariance_type": "tied", "precisions_init": np.ones((2, 3))}, "precisions_init"),
     ],
@@ -513,7 +524,7 @@ def test_bad_data_raises_naming_the_problem() -> None:
         GaussianMixture(2, covariance_type="diag", precisions_init=np.ones((2, 3))).fit(X)
     bad = X.copy()
     bad[3, 1] = np.nan
-    for data in (bad, np.zeros((0, 2)), np.arange(5.0), [["a", "b"]]):
+    for data in (bad, np.zeros((0, 2)), np.arange(5.0), [["a", "b"]], [[1e200, 0.0], [-1e200, 1.0]]):
         with pytest.raises(ValueError, match="X"):
             GaussianMixture(1).fit(data)
 

@@ -19,8 +19,11 @@ same weights, means, covariances, ``lower_bound_`` and ``n_iter_``:
   parameters.
 
 Where scikit-learn raises ("ill-defined empirical covariance") because a
-component collapsed, this module repairs the covariance, says so in the
-step's message and carries on.
+component collapsed onto a point, a line or duplicated points, this module
+adds a small multiple of the data's variance to that covariance's diagonal,
+says so in the step's message and ``note``, and carries on. A component that
+is flat or empty but still invertible thanks to ``reg_covar`` is described
+once, in the step where it happens, and left as scikit-learn leaves it.
 
 How the arithmetic is organised (why it is fast): every point is expanded
 once into its features ``[1, x, second-order products of x]``. For every
@@ -29,7 +32,10 @@ matrix product of a small coefficient matrix with those features, and the
 M-step's sufficient statistics (counts, first and second moments) are one
 more matrix product with the responsibilities. Both run over blocks of rows
 that stay in the CPU cache, in a single pass per iteration, and the data is
-mean-centred first so that the expanded quadratic forms stay accurate.
+mean-centred first so that the expanded quadratic forms stay accurate. A
+component so sharp that the expansion would lose digits (tiny compared with
+the spread of the data) is computed from ``x - mean`` instead, as
+scikit-learn computes every full covariance.
 """
 
 from __future__ import annotations
@@ -78,6 +84,8 @@ _REFINE_BELOW = 1e8 * _EPS
 # the expanded quadratic forms would lose more than about 1e-9 to
 # cancellation; such components are computed directly, from x - mean.
 _DIRECT_ABOVE = 1e6
+# Data beyond this magnitude would overflow squares and covariances.
+_LARGEST_VALUE = 1e150
 _INIT_SOURCES = {
     "kmeans": "k-means",
     "k-means++": "k-means++ seeds",
@@ -207,6 +215,10 @@ class GaussianMixture:
             parameters and the labels, confidence and log-likelihood of one
             more E-step on them.
 
+            A step whose ``note`` is set tells, in plain words, of
+            components that collapsed (onto a point, a line, duplicated
+            points) or emptied, and of any covariance repaired to carry on.
+
             The INITIALIZE step shows the initial weights normalised to sum
             to 1; for "k-means++" and "random_from_data" scikit-learn's
             initial weights are each seed's share of all points, and those
@@ -230,6 +242,12 @@ class GaussianMixture:
             raise ValueError(
                 f"n_components={k} is larger than the number of samples ({n_samples}); "
                 f"use n_components <= {n_samples}"
+            )
+        peak = float(np.abs(X).max())
+        if peak > _LARGEST_VALUE:
+            raise ValueError(
+                f"X holds values as large as {peak:.3g}; squares of values beyond {_LARGEST_VALUE:g} "
+                "overflow the covariances: scale the data first"
             )
         if self.means_init is not None and self.means_init.shape[1] != n_features:
             raise ValueError(
@@ -1213,7 +1231,10 @@ class _EMRun:
             **fields,
         )
 
-    def _e_step(self, mixture: _Mixture, *, statistics: bool) -> tuple[float, np.ndarray, np.ndarray, np.ndarray | None]:
+    def _e_step(
+        self, mixture: _Mixture, *, statistics: bool
+    ) -> tuple[float, np.ndarray, np.ndarray, np.ndarray | None]:
+        """Mean log-likelihood, labels, confidence and (if asked) the M-step's statistics."""
         labels = np.empty(self.n_samples, dtype=self.label_dtype)
         confidence = np.empty(self.n_samples, dtype=np.float32)
         density = _log_density(mixture, self.covariance_type, self.features)
