@@ -10,6 +10,7 @@ naming the flag (exit status 2), like a bad file does.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from types import MappingProxyType
@@ -147,7 +148,7 @@ def _data_source(text: str) -> str:
     if DataSpec(text).is_file:
         return text
     if Path(text).exists():  # a file or folder without an extension: still a path
-        return str(Path(".") / text) if not Path(text).is_absolute() else text
+        return text if Path(text).is_absolute() else os.path.join(".", text)  # "./" marks it as a path
     raise UsageError(
         f"DATA {text!r} is neither a file nor a built-in data set; give a CSV path, "
         f"or one of {', '.join(DATASETS)}"
