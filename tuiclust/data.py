@@ -91,7 +91,8 @@ def load_dataset(spec: DataSpec) -> Dataset:
         ratio = range_ratio(raw)
         if ratio > RANGE_WARNING_RATIO:
             notes.append(
-                f"column ranges differ {ratio:,.0f}x: distances are dominated by the widest column; scale them (key s, or --scale standard)"
+                f"column ranges differ {ratio:,.0f}x: distances are dominated by the widest column; "
+                "scale them (key s, or --scale standard)"
             )
     x_idx = _column_index(spec.x, names, "--x") if spec.x is not None else None
     y_idx = _column_index(spec.y, names, "--y") if spec.y is not None else None
