@@ -263,3 +263,15 @@ async def test_every_action_is_in_the_command_palette():
         step_forward = next(c for c in commands if c.title.startswith("Step forward"))
         await step_forward.callback()
         assert app.current_run.timeline.index == 1
+
+
+async def test_playback_and_new_runs_go_on_behind_the_help_screen():
+    async with explorer(make_spec("dbscan"), steps_per_second=16.0) as (app, pilot):
+        await pilot.press("space", "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        app.load_spec(make_spec("gmm"))  # a worker reports while help is open
+        await app.wait_until_computed()
+        await asyncio.sleep(0.3)
+        await pilot.press("escape")
+        assert app.current_run.spec.algorithm.name == "gmm"
+        assert app.phase_log.current_line is not None

@@ -169,37 +169,45 @@ class ExplorerApp(App[None]):
 
     # ------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
+        # Keep references: the app's query_one searches the active screen, which
+        # is the help screen while it is open, and workers report at any time.
+        self._scatter = _scatter_widget(id="scatter")
+        self._panel = ParameterPanel(id="params")
+        self._numbers = StepNumbers(id="numbers")
+        self._caption = Static("", id="caption")
+        self._log = PhaseLog(id="log")
+        self._too_small_message = Static("", id="too-small")
         yield Header()
-        yield Static("", id="too-small")
+        yield self._too_small_message
         with Vertical(id="main"):
             with Horizontal(id="top"):
-                yield _scatter_widget(id="scatter")
+                yield self._scatter
                 with VerticalScroll(id="side", can_focus=False):
-                    yield ParameterPanel(id="params")
-                    yield StepNumbers(id="numbers")
-            yield Static("", id="caption")
-            yield PhaseLog(id="log")
+                    yield self._panel
+                    yield self._numbers
+            yield self._caption
+            yield self._log
         yield Footer()
 
     @property
     def scatter(self) -> Any:
-        return self.query_one("#scatter")
+        return self._scatter
 
     @property
     def panel(self) -> ParameterPanel:
-        return self.query_one("#params", ParameterPanel)
+        return self._panel
 
     @property
     def numbers(self) -> StepNumbers:
-        return self.query_one("#numbers", StepNumbers)
+        return self._numbers
 
     @property
     def phase_log(self) -> PhaseLog:
-        return self.query_one("#log", PhaseLog)
+        return self._log
 
     @property
     def caption(self) -> Static:
-        return self.query_one("#caption", Static)
+        return self._caption
 
     def scatter_step(self) -> Step | None:
         """The step the scatter pane was last asked to draw (what the plot shows)."""
@@ -227,10 +235,10 @@ class ExplorerApp(App[None]):
         self.set_class(size.width < 90, "-narrow")
         self.set_class(size.height < 28, "-short")
         self.set_class(size.height < 22, "-tiny")
-        for footer in self.query(Footer):
+        for footer in self.screen_stack[0].query(Footer) if self.screen_stack else ():
             footer.show_command_palette = size.width >= 92  # room for the keys first
         if small:
-            self.query_one("#too-small", Static).update(
+            self._too_small_message.update(
                 f"terminal too small: need at least {MIN_SIZE.width}x{MIN_SIZE.height}, "
                 f"have {size.width}x{size.height}\n\nmake the window larger, or press q to quit"
             )
