@@ -1,0 +1,34 @@
+"""SVG snapshots of the explorer mid-run, one per algorithm, at 100x30.
+
+Deterministic: fixed data and seed, no playback timer, and every step
+computed before the keys are pressed. After an intended change of the look,
+regenerate with ``python3 -m pytest tests/ui/test_snapshots.py --snapshot-update``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tuiclust.ui.app import ExplorerApp
+
+from .conftest import make_spec
+
+CASES = {
+    "kmeans": (make_spec("kmeans", init="random"), 3),  # Update of iteration 1: centres and trails
+    "dbscan": (make_spec("dbscan", "moons"), 6),  # clusters growing
+    "gmm": (make_spec("gmm", "aniso"), 3),  # after the first M-step: ellipses
+}
+
+
+@pytest.mark.parametrize("algorithm", list(CASES))
+def test_explorer_mid_run(algorithm, snap_compare):
+    spec, presses = CASES[algorithm]
+
+    async def settle(pilot) -> None:
+        await pilot.app.wait_until_computed()
+        await pilot.pause()
+        await pilot.press(*["right"] * presses)
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(ExplorerApp(spec), terminal_size=(100, 30), run_before=settle)
