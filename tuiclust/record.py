@@ -14,6 +14,7 @@ twice gives byte-identical files.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
 import tempfile
@@ -33,6 +34,9 @@ __all__ = ["Recording", "capture_rows", "record_scene", "record_scene_async"]
 
 # The run of one part must be computed within this (scenes are small).
 _COMPUTE_TIMEOUT = 120.0
+# Rounds of message processing before a frame counts as settled (two equal
+# captures in a row); a handful is plenty, the cap only guards against a loop.
+_MAX_SETTLE_ROUNDS = 12
 
 
 @dataclass(frozen=True)
@@ -119,8 +123,6 @@ def record_scene(
     UsageError
         For an output path in a missing folder, or a part that cannot run.
     """
-    import asyncio
-
     return asyncio.run(record_scene_async(scene, out, size=size, svg_dir=svg_dir))
 
 
@@ -158,16 +160,31 @@ async def record_scene_async(
             app = LessonApp(scene)
             async with app.run_test(size=(width, height), notifications=False) as pilot:
 
+                screen_rows: list[str] = []
+
                 async def settle() -> None:
+                    nonlocal screen_rows
                     try:
                         await app.wait_until_computed(timeout=_COMPUTE_TIMEOUT)
-                    except TimeoutError as exc:
-                        raise UsageError(f"{scene.path.name}: {exc}") from None
-                    await pilot.pause()
+                        await asyncio.wait_for(app.workers.wait_for_complete(), _COMPUTE_TIMEOUT)
+                    except TimeoutError:
+                        raise UsageError(
+                            f"{scene.path.name}: a part took more than {_COMPUTE_TIMEOUT:.0f} s to compute"
+                        ) from None
+                    # Let every pending message, refresh and recompose run until the
+                    # screen stops changing: what is captured never depends on how
+                    # fast this machine happens to be.
+                    previous = None
+                    for _ in range(_MAX_SETTLE_ROUNDS):
+                        await pilot.pause(0)
+                        screen_rows = capture_rows(app)
+                        if screen_rows == previous:
+                            break
+                        previous = screen_rows
 
                 async def show(shot: Shot) -> None:
                     nonlocal n_steps, now_ms
-                    writer.frame(now_ms, capture_rows(app))
+                    writer.frame(now_ms, screen_rows)
                     if shot.step is not None:
                         n_steps += 1
                         writer.marker(now_ms, shot.label or shot.step.phase.label)
