@@ -1,74 +1,248 @@
-"""The scatter pane: the plot of the data and of the algorithm's state at one step.
+"""The scatter pane: the data, and the algorithm's state at one step, drawn most of the screen.
 
-First minimal version: a plain coloured scatter through textual-plotext, with
-the API the app uses (``set_dataset`` then ``show_step``). It is replaced by
-the binned, off-thread renderer.
+The pane only *shows* frames; :func:`tuiclust.ui.scatter_frame.build_frame`
+makes them. A frame depends only on (data set, step, size, colour mode), so:
+
+* frames are cached by that key: showing the same step again, or stepping
+  back to it, costs nothing and looks exactly the same;
+* for big data sets frames are built in a thread worker, one at a time, and
+  only the frame for the latest request is ever shown ("latest frame wins");
+  requests that arrive while a frame is being built replace each other, so
+  a fast playback never queues stale work;
+* nothing is built when nothing changed.
+
+Usage (the app)::
+
+    pane.set_dataset(dataset)   # once per run: projects the points, fixes the axes
+    pane.show_step(step)        # any time; None shows the plain data
 """
 
 from __future__ import annotations
 
-import numpy as np
-from textual_plotext import PlotextPlot
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from textual import on
+from textual.message import Message
+from textual.strip import Strip
+from textual.widget import Widget
 
 from ..core.steps import Step
 from ..data import Dataset
+from .palette import ColourMode, detect_colour_mode
+from .scatter_frame import Frame, PlotData, build_frame
 
-__all__ = ["ScatterPane"]
+__all__ = ["ScatterPane", "FrameKey"]
 
-_COLOURS = [(230, 159, 0), (86, 180, 233), (0, 158, 115), (204, 121, 167), (0, 114, 178), (213, 94, 0), (240, 228, 66)]
-_MARKERS = ["●", "▲", "■", "◆", "▼", "+", "x"]
+# Frames above this many points are built off the main thread. Below it a
+# frame costs a few milliseconds, and building it at once keeps the screen
+# in step with the keys.
+BACKGROUND_ABOVE = 50_000
+_CACHED_FRAMES = 48
 
 
-class ScatterPane(PlotextPlot):
-    """Scatter plot of a data set, coloured by the clusters of one step."""
+@dataclass(frozen=True, eq=False)
+class FrameKey:
+    """What a frame depends on. Compared by identity of data and step, by value of the rest."""
 
-    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(name=name, id=id, classes=classes)
-        self._points: np.ndarray | None = None
-        self._limits: tuple[float, float, float, float] | None = None
-        self._axis_labels: tuple[str, str] = ("", "")
-        self._dataset: Dataset | None = None
+    data: PlotData
+    step: Step | None
+    width: int
+    height: int
+    mode: ColourMode
+
+    def _id(self) -> tuple[int, int, int, int, ColourMode]:
+        return (id(self.data), id(self.step), self.width, self.height, self.mode)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FrameKey) and self.data is other.data and self.step is other.step and (
+            self.width,
+            self.height,
+            self.mode,
+        ) == (other.width, other.height, other.mode)
+
+    def __hash__(self) -> int:
+        # The key holds the data and step, so their ids cannot be reused while it lives.
+        return hash(self._id())
+
+
+class _FrameReady(Message, bubble=False):
+    """A frame built in the worker thread, posted back to the pane."""
+
+    def __init__(self, key: FrameKey, frame: Frame) -> None:
+        super().__init__()
+        self.key = key
+        self.frame = frame
+
+
+class ScatterPane(Widget):
+    """Scatter plot of a data set, drawn as the algorithm sees it at one step.
+
+    Parameters
+    ----------
+    colour_mode : ColourMode, optional
+        Force a colour mode; by default it is detected from the app (NO_COLOR,
+        the terminal's colour system).
+    background_above : int
+        Build frames in a thread worker for data sets with more points than this.
+    """
+
+    DEFAULT_CSS = """
+    ScatterPane {
+        width: 1fr;
+        height: 1fr;
+        min-height: 4;
+    }
+    """
+
+    def __init__(
+        self,
+        *,
+        colour_mode: ColourMode | None = None,
+        background_above: int = BACKGROUND_ABOVE,
+        name: str | None = None,
+        id: str | None = None,  # noqa: A002 - Textual's parameter name
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        self._forced_mode = colour_mode
+        self._mode = colour_mode or ColourMode.TRUECOLOR
+        self.background_above = background_above
+        self._data: PlotData | None = None
         self._step: Step | None = None
+        self._shown: Frame | None = None
+        self._shown_key: FrameKey | None = None
+        self._wanted: FrameKey | None = None
+        self._cache: OrderedDict[FrameKey, Frame] = OrderedDict()
+        # The worker takes the newest pending request; older ones are dropped unbuilt.
+        self._lock = threading.Lock()
+        self._pending: FrameKey | None = None
+        self._worker_running = False
+        self.frames_built = 0  # for tests and the benchmark: how much work was done
+
+    # ------------------------------------------------------------------ API
 
     def set_dataset(self, dataset: Dataset) -> None:
-        """Project the data once and fix steady axes for the run."""
-        self._dataset = dataset
-        points = dataset.projection.points(dataset.X)
-        lo, hi = points.min(axis=0), points.max(axis=0)
-        pad = np.where(hi > lo, (hi - lo) * 0.05, 1.0)
-        self._limits = (float(lo[0] - pad[0]), float(hi[0] + pad[0]), float(lo[1] - pad[1]), float(hi[1] + pad[1]))
-        self._points = points
-        self._axis_labels = dataset.projection.axis_labels
+        """Use a new data set: project its points once and fix steady axes around them.
+
+        Call once per run. The step shown is reset to none (the plain data).
+        """
+        self._data = PlotData.from_dataset(dataset)
         self._step = None
-        self._redraw()
+        self._cache.clear()
+        self._request()
 
     def show_step(self, step: Step | None) -> None:
-        """Draw this moment (None: plain data)."""
+        """Show this moment of the run (None: the plain data). Cheap to call again."""
         self._step = step
-        self._redraw()
+        self._request()
 
-    def _redraw(self) -> None:
-        plt = self.plt
-        plt.clear_data()
-        plt.clear_figure()
-        if self._points is None or self._limits is None:
-            self.refresh()
+    @property
+    def colour_mode(self) -> ColourMode:
+        return self._mode
+
+    @property
+    def frame(self) -> Frame | None:
+        """The frame on screen (None before there is anything to draw)."""
+        return self._shown
+
+    @property
+    def wanted_step(self) -> Step | None:
+        """The step most recently asked for (its frame may still be in the making)."""
+        return self._step
+
+    @property
+    def is_current(self) -> bool:
+        """True when the frame on screen is the one for the latest request."""
+        return self._wanted is not None and self._shown_key == self._wanted
+
+    # ------------------------------------------------------------------ events
+
+    def on_mount(self) -> None:
+        if self._forced_mode is None:
+            self._mode = detect_colour_mode(self.app)
+        self._request()
+
+    def on_resize(self) -> None:
+        self._request()
+
+    # ------------------------------------------------------------------ frames
+
+    def _request(self) -> None:
+        """Make sure the frame for (data, step, size, mode) is, or will be, on screen."""
+        if self._data is None or not self.is_mounted:
             return
-        x0, x1, y0, y1 = self._limits
-        plt.xlim(x0, x1)
-        plt.ylim(y0, y1)
-        plt.xlabel(self._axis_labels[0])
-        plt.ylabel(self._axis_labels[1])
-        pts = self._points
-        step = self._step
-        labels = step.labels if step is not None else np.full(len(pts), -1)
-        unassigned = labels < 0
-        if unassigned.any():
-            plt.scatter(pts[unassigned, 0].tolist(), pts[unassigned, 1].tolist(), marker="·", color=(140, 140, 140))
-        for c in np.unique(labels[~unassigned]):
-            sel = labels == c
-            plt.scatter(pts[sel, 0].tolist(), pts[sel, 1].tolist(), marker=_MARKERS[c % len(_MARKERS)], color=_COLOURS[c % len(_COLOURS)])
-        if step is not None and step.centers is not None and self._dataset is not None:
-            centres = self._dataset.projection.points(step.centers)
-            plt.scatter(centres[:, 0].tolist(), centres[:, 1].tolist(), marker="X", color=(255, 255, 255))
+        width, height = self.size.width, self.size.height
+        if width <= 0 or height <= 0:
+            return
+        key = FrameKey(self._data, self._step, width, height, self._mode)
+        self._wanted = key
+        if key == self._shown_key:
+            return  # nothing changed: no work, no repaint
+        cached = self._cache.get(key)
+        if cached is not None:
+            self._cache.move_to_end(key)
+            self._display(key, cached)
+            return
+        if self._data.n_samples <= self.background_above:
+            self._store(key, self._build(key))
+            self._display(key, self._cache[key])
+            return
+        with self._lock:
+            self._pending = key
+            start = not self._worker_running
+            self._worker_running = True
+        if start:
+            self.run_worker(self._build_pending, thread=True, group="scatter-frames", name="scatter frames")
+
+    def _build(self, key: FrameKey) -> Frame:
+        self.frames_built += 1
+        return build_frame(key.data, key.step, key.width, key.height, key.mode)
+
+    def _build_pending(self) -> None:
+        """Worker thread: build the newest request until none is left."""
+        while True:
+            with self._lock:
+                key = self._pending
+                self._pending = None
+                if key is None:
+                    self._worker_running = False
+                    return
+            frame = self._build(key)
+            self.post_message(_FrameReady(key, frame))
+
+    @on(_FrameReady)
+    def _frame_ready(self, message: _FrameReady) -> None:
+        self._store(message.key, message.frame)
+        # Latest frame wins: a frame for anything but the newest request is kept
+        # in the cache for later, never shown over a newer one.
+        if message.key == self._wanted:
+            self._display(message.key, message.frame)
+
+    def _store(self, key: FrameKey, frame: Frame) -> None:
+        self._cache[key] = frame
+        self._cache.move_to_end(key)
+        while len(self._cache) > _CACHED_FRAMES:
+            self._cache.popitem(last=False)
+
+    def _display(self, key: FrameKey, frame: Frame) -> None:
+        self._shown = frame
+        self._shown_key = key
         self.refresh()
+
+    # ------------------------------------------------------------------ drawing
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.rich_style
+        frame = self._shown
+        if frame is None or y >= frame.height:
+            return Strip([Segment(" " * width, base)], width)
+        strip = frame.strips[y]
+        if frame.width != width:
+            # Between a resize and its new frame: show the old one cut or padded.
+            strip = strip.crop_extend(0, width, None)
+        return strip.apply_style(base)
