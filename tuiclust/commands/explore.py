@@ -219,9 +219,7 @@ def _run_scene(args: argparse.Namespace, speed: float | None) -> int:
     from .. import scene as scene_module
 
     opener = getattr(scene_module, "open_in_explorer", None)
-    if opener is not None:  # the scenes module may bring its own lesson mode
-        return int(opener(scene, steps_per_second=speed) or 0)
-    from ..ui.lesson_mode import SceneExplorerApp
-
-    SceneExplorerApp(scene, steps_per_second=speed).run()
-    return 0
+    if opener is None:
+        raise UsageError(f"scene {args.target!r} is valid, but lesson mode is not available in this version")
+    # The scenes module owns lesson mode (parts, title cards, narration) on top of ExplorerApp's hooks.
+    return int(opener(scene, steps_per_second=speed) or 0)
