@@ -1,16 +1,33 @@
-"""The hot loop of K-Means: one chunked pass over the data per Lloyd iteration.
+"""The hot loop of K-Means: one assignment pass over the data per Lloyd iteration.
 
-A pass assigns every point to its nearest centre and, in the same sweep,
-counts the points that changed cluster and accumulates per-cluster
-coordinate sums and counts, from which both the update (the means) and the
-inertia follow without a second pass. The data is processed in chunks small
-enough to stay in cache, with buffers reused from pass to pass, optionally
-on a small thread pool (numpy and BLAS release the GIL inside their kernels).
+A pass labels every point with its nearest centre and, in the same sweep,
+counts the points that changed cluster and keeps per-cluster coordinate sums
+and counts, from which both the update (the means) and the inertia follow
+without a second pass over the data.
 
-The nearest centre is chosen on ``||c||^2 - 2 x.c`` (``||x||^2`` is the same
-for every centre), computed exactly as scikit-learn's Lloyd kernel does --
-a BLAS ``dgemm`` with alpha = -2 onto a buffer holding ``||c||^2`` -- so
-ties break the same way (first centre wins).
+Exactly scikit-learn's arithmetic
+    The nearest centre is chosen on ``||c||^2 - 2 x.c`` (``||x||^2`` is the
+    same for every centre), computed as scikit-learn's Lloyd kernel does --
+    BLAS ``dgemm`` with alpha = -2, then ``+ ||c||^2`` -- with the first
+    centre winning a tie. So labels agree with scikit-learn's bit for bit.
+
+Chunks
+    Points are processed in chunks small enough for cache (distances are
+    laid out (n_clusters, rows) so the running minimum reads contiguous
+    rows), into buffers reused from pass to pass.
+
+Points that cannot change cluster are skipped
+    Lloyd's algorithm spends most of its late iterations confirming labels
+    that cannot change. Each point keeps a lower bound on the gap between
+    its distance to the second-nearest and to the nearest centre (Hamerly's
+    bounds, with one global drift): when the centres have moved by at most
+    ``drift`` in total since the gap was measured, the gap shrank by at most
+    ``2 * drift``; while it stays wider than a safety margin that covers
+    every rounding error of the arithmetic above, the point keeps its label
+    -- the label scikit-learn's full computation would give it. Only the
+    other points are recomputed. The per-cluster sums are then patched with
+    the points that moved only (per chunk, and each chunk is summed afresh
+    now and then so rounding never accumulates).
 """
 
 from __future__ import annotations
@@ -21,26 +38,34 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.linalg.blas import dgemm
 
-__all__ = ["LloydPass", "PassResult", "direct_inertia", "chunk_rows_for"]
+__all__ = ["LloydPass", "PassResult", "direct_inertia", "chunk_rows_for", "DEFAULT_THREADS"]
 
-# OpenBLAS runs a gemm on its own threads once m*n*k reaches 4 * 65536; two
-# of our workers each calling a multi-threaded gemm thrash the 2 cores (we
-# measured 6x slower). Chunks are sized to stay below that, which also keeps
-# a chunk's distance buffer in L2 cache.
+# OpenBLAS runs a gemm on its own threads once m*n*k exceeds 4 * 65536; on a
+# shared 2-vCPU machine that made a chunk's gemm 50x slower, so chunks stay
+# below it (which also keeps a chunk's distance buffer within L2 cache).
 _BLAS_THREADING_FLOPS = 4 * 65536
 _MIN_CHUNK_ROWS = 1024
 _MAX_CHUNK_ROWS = 1 << 14
 # Up to this many features, per-cluster sums by bincount beat a one-hot matmul.
 _BINCOUNT_MAX_FEATURES = 8
+# Recompute every point, not just the doubtful ones, above this fraction.
+_DENSE_FRACTION = 0.35
+# Measuring the gaps costs a dense pass about a third more; it starts once a
+# pass moved at most this fraction of the points (early passes move many
+# points, and few could be skipped anyway).
+_TRACK_GAPS_BELOW = 0.05
+# A chunk's sums are recomputed from scratch after this many patches, so
+# that rounding from adding and subtracting never accumulates for long.
+_MAX_PATCHES = 16
 
-
-# Threads did not pay on the 2-vCPU machine this was tuned on: the ~40
-# numpy calls per chunk are a few microseconds each, so the GIL changes hands
-# more often than the work in between lasts (2 threads measured 0-10% slower
-# at every chunk size from 4096 to 131072 rows; even np.sort of 4M values
-# ran no faster on 2 threads there). Pass n_threads=2 on a machine with
-# real spare cores to use the pool.
+# Threads did not pay on the 2-vCPU machine this was tuned on: a chunk takes
+# ~40 numpy calls of a few microseconds each, so the GIL changes hands about
+# as often as work is done (2 threads measured 0-10% slower at every chunk
+# size from 4096 to 131072 rows; even np.sort of 4M values ran no faster on
+# 2 threads there). Pass n_threads=2 on a machine with spare cores.
 DEFAULT_THREADS = 1
+
+_EPS = float(np.finfo(np.float64).eps)
 
 
 def chunk_rows_for(n_clusters: int, n_features: int) -> int:
@@ -62,33 +87,47 @@ class PassResult:
     inertia : float
         Sum of squared distances of the points to their nearest centre.
     sums : ndarray of shape (n_clusters, n_features)
-        Coordinate sums per cluster.
+        Coordinate sums per cluster (a fresh array the caller may change).
     counts : ndarray of shape (n_clusters,), float64
-        Points per cluster.
+        Points per cluster (a fresh array).
+    points_recomputed : int
+        Points whose distances were computed (the others provably kept
+        their label).
     """
 
     points_moved: int
     inertia: float
     sums: np.ndarray
     counts: np.ndarray
+    points_recomputed: int
 
 
 class LloydPass:
-    """Assignment passes over one data set, with reusable buffers.
+    """Assignment passes over one data set, with reusable buffers and per-point gap bounds.
 
     Parameters
     ----------
     X : ndarray of shape (n_samples, n_features), float64, C-contiguous
-        Data (mean-centred by the caller for accuracy).
+        Data (mean-centred by the caller: smaller norms, smaller rounding).
     n_clusters : int
     x_squared_norms_total : float or None
         ``(X ** 2).sum()``, for the inertia; computed when None.
     chunk_rows : int or None
         Rows per chunk; None picks :func:`chunk_rows_for`.
     n_threads : int or None
-        Worker threads; None uses ``DEFAULT_THREADS``; 1 runs inline.
+        Worker threads for passes that recompute every point; None uses
+        ``DEFAULT_THREADS``; 1 runs inline.
     label_dtype : numpy integer dtype
         dtype of the label arrays given to :meth:`assign`.
+    skip_settled : bool
+        Use the gap bounds to skip points that cannot change cluster.
+
+    Notes
+    -----
+    The pass remembers the labels it wrote last (by identity) with their
+    sums and gap bounds. A call whose ``previous_labels`` is that array (or,
+    when nothing moved, the array before it) continues from them; any other
+    call recomputes everything.
     """
 
     def __init__(
@@ -100,10 +139,12 @@ class LloydPass:
         chunk_rows: int | None = None,
         n_threads: int | None = None,
         label_dtype: type | np.dtype = np.int8,
+        skip_settled: bool = True,
     ) -> None:
         n_samples, n_features = X.shape
         self.X = X
         self.n_clusters = n_clusters
+        self.label_dtype = np.dtype(label_dtype)
         if x_squared_norms_total is None:
             x_squared_norms_total = float(np.einsum("ij,ij->", X, X))
         self.x_squared_norms_total = x_squared_norms_total
@@ -118,28 +159,31 @@ class LloydPass:
         if self.chunk_rows * n_clusters * n_features > _BLAS_THREADING_FLOPS:
             n_threads = 1  # BLAS threads on its own at this size
         self.n_threads = max(1, min(n_threads, len(self.bounds)))
-        # Per worker: distances laid out (n_clusters, rows) so that the
-        # running minimum reads contiguous rows; the best value so far; a
-        # comparison mask; scratch labels.
-        self._buffers = [
-            (
-                np.empty(n_clusters * self.chunk_rows),
-                np.empty(self.chunk_rows),
-                np.empty(self.chunk_rows, dtype=bool),
-                np.empty(self.chunk_rows, dtype=label_dtype),
-            )
-            for _ in range(self.n_threads)
+        self.skip_settled = skip_settled
+        self._workspaces = [
+            _Workspace(n_clusters, n_features, self.chunk_rows, self.label_dtype) for _ in range(self.n_threads)
         ]
         self._cluster_ids = np.arange(n_clusters)[:, None]
+
         # Per-chunk cluster sums and counts of the last pass. Summing them in
         # chunk order makes the totals independent of the thread count, and
-        # lets the next pass update only the points that changed cluster.
+        # lets the next pass patch only the points that changed cluster.
         n_chunks = len(self.bounds)
         self._chunk_sums = np.zeros((n_chunks, n_clusters, n_features))
         self._chunk_counts = np.zeros((n_chunks, n_clusters))
-        self._chunk_updates = np.zeros(n_chunks, dtype=np.int64)
-        self._sums_describe: list[np.ndarray] = []  # label arrays the chunk sums are valid for
+        self._chunk_patches = np.zeros(n_chunks, dtype=np.int64)
+        self._describes: list[np.ndarray] = []  # label arrays the state above is valid for
 
+        # Gap bounds: gap_i + 2 * drift_at_measure, see the module docstring.
+        self._gap = np.empty(n_samples) if skip_settled else None
+        self._gaps_valid = False
+        self._moved_fraction = 1.0
+        self._drift = 0.0
+        self._last_centers: np.ndarray | None = None
+        self._max_center_norm = 0.0
+        self._max_point_norm = float(np.sqrt(np.einsum("ij,ij->i", X, X).max())) if skip_settled else 0.0
+
+    # ------------------------------------------------------------------ pass
     def assign(self, centers: np.ndarray, previous_labels: np.ndarray, out_labels: np.ndarray) -> PassResult:
         """Label every point with its nearest centre; count moves; sum each cluster.
 
@@ -147,57 +191,41 @@ class LloydPass:
         ----------
         centers : ndarray of shape (n_clusters, n_features)
         previous_labels : ndarray of shape (n_samples,)
-            Labels to compare with, for ``points_moved``. When these are the
-            labels of the previous pass, the sums are updated from the
-            points that moved only.
+            Labels to compare with, for ``points_moved``.
         out_labels : ndarray of shape (n_samples,), integer, writable
             Receives the new labels. Passing ``previous_labels`` itself is
             allowed when ``points_moved`` is not wanted.
         """
-        k, d = centers.shape
         centers = np.ascontiguousarray(centers, dtype=np.float64)
         center_norms = np.einsum("ij,ij->i", centers, centers)
-        norms_column = center_norms[:, None]
-        incremental = any(previous_labels is a for a in self._sums_describe) and out_labels is not previous_labels
+        continuing = (
+            out_labels is not previous_labels
+            and self._last_centers is not None
+            and any(previous_labels is a for a in self._describes)
+        )
+        if continuing:
+            self._drift += float(np.sqrt(((centers - self._last_centers) ** 2).sum(axis=1)).max())
+        self._max_center_norm = max(self._max_center_norm, float(np.sqrt(center_norms.max())))
 
-        def run(worker: int) -> int:
-            dist_flat, best, mask, scratch = self._buffers[worker]
-            moved = 0
-            for chunk in range(worker, len(self.bounds), self.n_threads):
-                start, stop = self.bounds[chunk]
-                m = stop - start
-                x = self.X[start:stop]
-                dist = dist_flat[: k * m].reshape(k, m)
-                # dist (k, m) in C order is dist.T (m, k) in Fortran order,
-                # so dgemm writes -2 x.c into it in place; then add ||c||^2.
-                # The same two roundings as scikit-learn's dgemm with beta=1.
-                dgemm(-2.0, x.T, centers.T, beta=0.0, c=dist.T, overwrite_c=1, trans_a=1)
-                np.add(dist, norms_column, out=dist)
-                lab = out_labels[start:stop]
-                _running_argmin(dist, lab, best[:m], mask[:m], scratch[:m])
-
-                previous = previous_labels[start:stop]
-                if incremental:
-                    changed = np.flatnonzero(lab != previous)
-                    moved += len(changed)
-                    # A chunk where many points moved, or that has been
-                    # patched many times (rounding drift), is summed afresh.
-                    if len(changed) * 4 > m or self._chunk_updates[chunk] >= _MAX_PATCHES:
-                        self._sum_chunk(chunk, x, lab)
-                    elif len(changed):
-                        self._patch_chunk(chunk, x[changed], lab[changed], previous[changed])
-                else:
-                    moved += int(np.count_nonzero(lab != previous))
-                    self._sum_chunk(chunk, x, lab)
-            return moved
-
-        if self.n_threads == 1:
-            moved = run(0)
+        candidates = None
+        if continuing and self._gaps_valid:
+            candidates = np.flatnonzero(self._gap <= 2.0 * self._drift + self._margin())
+            if len(candidates) > _DENSE_FRACTION * len(self.X):
+                candidates = None
+        if candidates is None:
+            track = self.skip_settled and self._moved_fraction <= _TRACK_GAPS_BELOW
+            moved = self._dense_pass(centers, center_norms, previous_labels, out_labels, patch=continuing, track=track)
+            self._gaps_valid = track
+            recomputed = len(self.X)
         else:
-            moved = sum(_pool(self.n_threads).map(run, range(self.n_threads)))
-        # The chunk sums now describe out_labels, and previous_labels too
-        # when nothing moved (callers then keep sharing the old array).
-        self._sums_describe = [out_labels] if moved else [out_labels, previous_labels]
+            moved = self._sparse_pass(centers, center_norms, previous_labels, out_labels, candidates)
+            recomputed = len(candidates)
+        self._moved_fraction = moved / len(self.X)
+
+        self._last_centers = centers.copy()
+        # The state now describes out_labels, and previous_labels too when
+        # nothing moved (callers then keep sharing the old array).
+        self._describes = [out_labels] if moved else [out_labels, previous_labels]
         sums = self._chunk_sums.sum(axis=0)
         counts = self._chunk_counts.sum(axis=0)
         # sum_i ||x_i - c_l(i)||^2 = sum ||x||^2 + sum_j (n_j ||c_j||^2 - 2 c_j . S_j)
@@ -206,13 +234,95 @@ class LloydPass:
             + float(counts @ center_norms)
             - 2.0 * float(np.einsum("ij,ij->", centers, sums))
         )
-        return PassResult(moved, max(0.0, inertia), sums, counts)
+        return PassResult(moved, max(0.0, inertia), sums, counts, recomputed)
 
-    def _sum_chunk(self, chunk: int, x: np.ndarray, lab: np.ndarray) -> None:
-        k = self.n_clusters
-        self._chunk_counts[chunk] = np.bincount(lab, minlength=k)
+    def _dense_pass(
+        self,
+        centers: np.ndarray,
+        center_norms: np.ndarray,
+        previous_labels: np.ndarray,
+        out_labels: np.ndarray,
+        *,
+        patch: bool,
+        track: bool,
+    ) -> int:
+        """Recompute every point, chunk by chunk (on the thread pool if any); gaps too if ``track``."""
+        drift2 = 2.0 * self._drift
+
+        def run(worker: int) -> int:
+            ws = self._workspaces[worker]
+            moved = 0
+            for chunk in range(worker, len(self.bounds), self.n_threads):
+                start, stop = self.bounds[chunk]
+                x = self.X[start:stop]
+                lab = out_labels[start:stop]
+                gap = self._gap[start:stop] if track else None
+                ws.nearest(x, centers, center_norms, lab, gap, drift2)
+                previous = previous_labels[start:stop]
+                if patch:
+                    changed = np.flatnonzero(lab != previous)
+                    moved += len(changed)
+                    # A chunk where many points moved, or that has been
+                    # patched many times, is summed afresh.
+                    if len(changed) * 4 > len(x) or self._chunk_patches[chunk] >= _MAX_PATCHES:
+                        self._sum_chunk(chunk, lab)
+                    elif len(changed):
+                        self._patch_chunk(chunk, x[changed], lab[changed], previous[changed])
+                else:
+                    moved += int(np.count_nonzero(lab != previous))
+                    self._sum_chunk(chunk, lab)
+            return moved
+
+        if self.n_threads == 1:
+            return run(0)
+        return sum(_pool(self.n_threads).map(run, range(self.n_threads)))
+
+    def _sparse_pass(
+        self,
+        centers: np.ndarray,
+        center_norms: np.ndarray,
+        previous_labels: np.ndarray,
+        out_labels: np.ndarray,
+        candidates: np.ndarray,
+    ) -> int:
+        """Recompute only ``candidates`` (sorted row indices); every other point keeps its label."""
+        assert self._gap is not None
+        drift2 = 2.0 * self._drift
+        ws = self._workspaces[0]
+        out_labels[...] = previous_labels
+        moved_rows, moved_new, moved_old = [], [], []
+        for start in range(0, len(candidates), self.chunk_rows):
+            rows = candidates[start : start + self.chunk_rows]
+            r = len(rows)
+            x = np.take(self.X, rows, axis=0, out=ws.x[:r])
+            lab, gap = ws.labels[:r], ws.gap[:r]
+            ws.nearest(x, centers, center_norms, lab, gap, drift2)
+            self._gap[rows] = gap
+            old = previous_labels[rows]
+            changed = np.flatnonzero(lab != old)
+            if len(changed):
+                rows_changed = rows[changed]
+                new = lab[changed]
+                out_labels[rows_changed] = new
+                moved_rows.append(rows_changed)
+                moved_new.append(new)
+                moved_old.append(old[changed])
+        if not moved_rows:
+            return 0
+        rows = np.concatenate(moved_rows)
+        self._patch_rows(rows, np.concatenate(moved_new), np.concatenate(moved_old))
+        for chunk in np.flatnonzero(self._chunk_patches >= _MAX_PATCHES):
+            start, stop = self.bounds[chunk]
+            self._sum_chunk(int(chunk), out_labels[start:stop])
+        return len(rows)
+
+    # ------------------------------------------------------------ cluster sums
+    def _sum_chunk(self, chunk: int, lab: np.ndarray) -> None:
+        start, stop = self.bounds[chunk]
+        x = self.X[start:stop]
+        self._chunk_counts[chunk] = np.bincount(lab, minlength=self.n_clusters)
         self._chunk_sums[chunk] = _cluster_sums(x, lab, self._cluster_ids)
-        self._chunk_updates[chunk] = 0
+        self._chunk_patches[chunk] = 0
 
     def _patch_chunk(self, chunk: int, x: np.ndarray, new: np.ndarray, old: np.ndarray) -> None:
         k = self.n_clusters
@@ -220,31 +330,121 @@ class LloydPass:
         self._chunk_counts[chunk] -= np.bincount(old, minlength=k)
         self._chunk_sums[chunk] += _cluster_sums(x, new, self._cluster_ids)
         self._chunk_sums[chunk] -= _cluster_sums(x, old, self._cluster_ids)
-        self._chunk_updates[chunk] += 1
+        self._chunk_patches[chunk] += 1
+
+    def _patch_rows(self, rows: np.ndarray, new: np.ndarray, old: np.ndarray) -> None:
+        """Move ``rows`` from cluster ``old`` to ``new`` in the per-chunk sums, all chunks at once."""
+        k = self.n_clusters
+        n_chunks = len(self.bounds)
+        chunk_of = rows // self.chunk_rows
+        into = chunk_of * k + new
+        out_of = chunk_of * k + old
+        size = n_chunks * k
+        counts = np.bincount(into, minlength=size) - np.bincount(out_of, minlength=size)
+        self._chunk_counts += counts.reshape(n_chunks, k)
+        x = self.X[rows]
+        for f in range(x.shape[1]):
+            delta = np.bincount(into, weights=x[:, f], minlength=size)
+            delta -= np.bincount(out_of, weights=x[:, f], minlength=size)
+            self._chunk_sums[:, :, f] += delta.reshape(n_chunks, k)
+        self._chunk_patches[np.unique(chunk_of)] += 1
+
+    # ---------------------------------------------------------------- margin
+    def _margin(self) -> float:
+        """Distance by which a gap must beat the drift for its point to be skipped.
+
+        Each computed ``||c||^2 - 2 x.c`` is within ``err`` of the true value
+        (dot products of ``d`` terms, then two roundings; generous factor 8).
+        A point is skipped only if its true gap is at least ``sqrt(2 err)``
+        (so the computed values order the centres as the true ones do),
+        after allowing ``sqrt(2 err)`` of error in each of the two distances
+        the gap was measured from, and a relative slack for the drift sum.
+        """
+        d = self.X.shape[1]
+        reach = self._max_point_norm + self._max_center_norm
+        err = 8.0 * (d + 2) * _EPS * reach * reach
+        return 4.0 * np.sqrt(2.0 * err) + 1e-12 * (2.0 * self._drift + reach)
 
 
-# A chunk's sums are recomputed from scratch after this many patches, so
-# that rounding from adding and subtracting never accumulates for long.
-_MAX_PATCHES = 16
+class _Workspace:
+    """Buffers for one worker: gathered rows, distances (k, rows), running minima, mask, labels, gaps."""
 
+    def __init__(self, n_clusters: int, n_features: int, rows: int, label_dtype: np.dtype) -> None:
+        self.x = np.empty((rows, n_features))
+        self.dist = np.empty(n_clusters * rows)
+        self.best = np.empty(rows)
+        self.second = np.empty(rows)
+        self.tmp = np.empty(rows)
+        self.mask = np.empty(rows, dtype=bool)
+        self.scratch = np.empty(rows, dtype=label_dtype)
+        self.labels = np.empty(rows, dtype=label_dtype)
+        self.gap = np.empty(rows)
 
-def _running_argmin(dist: np.ndarray, lab: np.ndarray, best: np.ndarray, mask: np.ndarray, scratch: np.ndarray) -> None:
-    """Index of the smallest row of ``dist`` (k, m) for each column, into ``lab`` (m,).
+    def nearest(
+        self,
+        x: np.ndarray,
+        centers: np.ndarray,
+        center_norms: np.ndarray,
+        lab: np.ndarray,
+        gap: np.ndarray | None,
+        drift2: float,
+    ) -> None:
+        """Nearest centre of each row of ``x`` into ``lab``; its gap bound into ``gap``.
 
-    A running minimum over the k rows; strict "<" keeps the first row on
-    ties, as ``argmin`` (and scikit-learn) do. The label update is
-    branch-free (``lab ^= (lab ^ j) * mask``): ``np.putmask`` branches per
-    element and is about 8x slower on mixed masks.
-    """
-    lab[...] = 0
-    mask_int = mask.view(np.uint8)
-    np.copyto(best, dist[0])
-    for j in range(1, dist.shape[0]):
-        np.less(dist[j], best, out=mask)
-        np.minimum(best, dist[j], out=best)
-        np.bitwise_xor(lab, j, out=scratch)
-        np.multiply(scratch, mask_int, out=scratch, casting="unsafe")
-        np.bitwise_xor(lab, scratch, out=lab)
+        Parameters
+        ----------
+        x : ndarray of shape (m, n_features), C-contiguous
+        centers : ndarray of shape (k, n_features), C-contiguous
+        center_norms : ndarray of shape (k,)
+        lab : ndarray of shape (m,), integer, writable
+        gap : ndarray of shape (m,) or None
+            Receives ``second-nearest distance - nearest distance + drift2``.
+        drift2 : float
+            Twice the drift so far.
+        """
+        k = centers.shape[0]
+        m = x.shape[0]
+        dist = self.dist[: k * m].reshape(k, m)
+        # dist (k, m) in C order is dist.T (m, k) in Fortran order, so dgemm
+        # writes -2 x.c into it in place; then + ||c||^2. The same two
+        # roundings as scikit-learn's dgemm with beta=1 onto ||c||^2.
+        dgemm(-2.0, x.T, centers.T, beta=0.0, c=dist.T, overwrite_c=1, trans_a=1)
+        np.add(dist, center_norms[:, None], out=dist)
+
+        # Running minimum over the k rows; strict "<" keeps the first centre
+        # on ties, as argmin and scikit-learn do. The label update is
+        # branch-free (lab ^= (lab ^ j) * mask): np.putmask branches per
+        # element and is ~8x slower on mixed masks.
+        best, mask, scratch = self.best[:m], self.mask[:m], self.scratch[:m]
+        mask_int = mask.view(np.uint8)
+        lab[...] = 0
+        np.copyto(best, dist[0])
+        track_second = gap is not None
+        if track_second:
+            second, tmp = self.second[:m], self.tmp[:m]
+            second.fill(np.inf)
+        for j in range(1, k):
+            row = dist[j]
+            np.less(row, best, out=mask)
+            if track_second:
+                np.maximum(row, best, out=tmp)
+                np.minimum(second, tmp, out=second)
+            np.minimum(best, row, out=best)
+            np.bitwise_xor(lab, j, out=scratch)
+            np.multiply(scratch, mask_int, out=scratch, casting="unsafe")
+            np.bitwise_xor(lab, scratch, out=lab)
+
+        if track_second:
+            # Distances (not squared) to the nearest and second-nearest centre.
+            x_norms = np.einsum("ij,ij->i", x, x)
+            np.add(best, x_norms, out=best)
+            np.maximum(best, 0.0, out=best)
+            np.sqrt(best, out=best)
+            np.add(second, x_norms, out=second)
+            np.maximum(second, 0.0, out=second)
+            np.sqrt(second, out=second)
+            np.subtract(second, best, out=gap)
+            gap += drift2
 
 
 def _cluster_sums(x: np.ndarray, lab: np.ndarray, cluster_ids: np.ndarray) -> np.ndarray:
