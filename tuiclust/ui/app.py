@@ -50,6 +50,7 @@ from .keys import KEYS, bindings
 from .panel import ParameterPanel, StepNumbers, parameter_rows
 from .phase_log import PhaseLog
 from .run import Run, build_run
+from .scatter import ScatterPane
 from .step_text import log_line
 
 __all__ = ["ExplorerApp", "RunLoaded", "RunEnded", "MIN_SIZE", "Narrator"]
@@ -98,15 +99,6 @@ class _StepsComputed(Message):
     def __init__(self, generation: int) -> None:
         super().__init__()
         self.generation = generation
-
-
-def _scatter_widget(**kwargs: Any) -> Any:
-    """The scatter pane, or a text stand-in while ``tuiclust.ui.scatter`` is missing."""
-    try:
-        from .scatter import ScatterPane
-    except ImportError:
-        from .placeholder_plot import PlaceholderPlot as ScatterPane
-    return ScatterPane(**kwargs)
 
 
 class ExplorerApp(App[None]):
@@ -171,7 +163,7 @@ class ExplorerApp(App[None]):
     def compose(self) -> ComposeResult:
         # Keep references: the app's query_one searches the active screen, which
         # is the help screen while it is open, and workers report at any time.
-        self._scatter = _scatter_widget(id="scatter")
+        self._scatter = ScatterPane(id="scatter")
         self._panel = ParameterPanel(id="params")
         self._numbers = StepNumbers(id="numbers")
         self._caption = Static("", id="caption")
@@ -190,7 +182,7 @@ class ExplorerApp(App[None]):
         yield Footer()
 
     @property
-    def scatter(self) -> Any:
+    def scatter(self) -> ScatterPane:
         return self._scatter
 
     @property
