@@ -193,3 +193,14 @@ async def test_big_data_keeps_answering_keys():
         assert timeline.index == 1
         assert app.scatter_step() is timeline[1]
         assert "200,000" in app.panel.plain_text
+
+
+async def test_data_set_notes_go_into_the_log(tmp_path):
+    path = tmp_path / "shop.csv"
+    rows = [f"{20 + i % 50},{30_000 + 900 * (i % 40)}" for i in range(120)]
+    path.write_text("age,income\n" + "\n".join(rows) + "\n")
+    async with explorer(make_spec("kmeans", str(path))) as (app, pilot):
+        notes = app.phase_log.notes
+        assert any("column ranges differ" in n for n in notes), notes
+        await press_and_settle(app, pilot, "s")
+        assert not any("column ranges differ" in n for n in app.phase_log.notes)
