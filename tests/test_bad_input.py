@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tuiclust.cli import main
 from tuiclust.core.csvio import read_table
@@ -320,3 +322,49 @@ def test_ten_thousand_columns_project_to_two_axes(ten_thousand_columns):
 
 def test_ten_thousand_columns_with_a_full_covariance_gmm_is_refused_not_run(capsys, ten_thousand_columns):
     assert_words(fit_fails(capsys, str(ten_thousand_columns), "--algo", "gmm"), "GB", "--columns")
+
+
+def test_old_mac_line_endings(tmp_path, capsys):
+    path = make(tmp_path, "x,y\r1,2\r3,4\r")
+    assert_words(table_fails(path), "carriage returns", "tr ")
+    assert_words(fit_fails(capsys, str(path)), "carriage returns")
+
+
+def test_stray_carriage_return_in_a_line_with_quotes(tmp_path):
+    path = make(tmp_path, 'x,y\n1,2\n3\r5,"4"\n')
+    assert_words(table_fails(path), "line 3", "'3\\r5'")
+
+
+# ------------------------------------------------------------------ fuzz
+_PIECES = list("0123456789,,,;;\t\n\n\n\r\"..--eE+ NAnaIfxy_é?#") + ["nan", "inf", "NA", "1e400", "\x00", "\ufeff"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    text=st.lists(st.sampled_from(_PIECES), max_size=300).map("".join),
+    drop_missing=st.booleans(),
+    columns=st.sampled_from([None, ["0"], ["x"], ["1", "0"]]),
+)
+def test_any_text_gives_a_table_or_one_clear_line(tmp_path_factory, monkeypatch_module, text, drop_missing, columns):
+    path = tmp_path_factory.getbasetemp() / "fuzz.csv"
+    path.write_text(text, encoding="utf-8", newline="")
+    try:
+        table = read_table(path, drop_missing=drop_missing, columns=columns)
+    except UsageError as exc:
+        assert "\n" not in str(exc)
+        return
+    assert table.values.ndim == 2 and min(table.values.shape) >= 1
+    assert np.isfinite(table.values).all()
+    assert table.values.shape == (table.row_numbers.shape[0], len(table.column_names))
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    """Tiny blocks and samples, so that fuzzed text also reaches the block-by-block reader."""
+    from tuiclust.core import csvio
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(csvio, "_BLOCK_BYTES", 7)
+        patch.setattr(csvio, "_SAMPLE_ROWS", 2)
+        patch.setattr(csvio, "_SNIFF_LINES", 2)
+        yield patch

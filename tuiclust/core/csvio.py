@@ -210,6 +210,11 @@ def _check_is_text(head: bytes, name: str) -> int:
         raise UsageError(f"{name} is a binary file, not CSV text; give a CSV file")
     if not head.strip(b" \t\r\n\xef\xbb\xbf"):
         raise UsageError(f"{name} is empty; give a CSV file with a header line and rows of numbers")
+    if b"\n" not in head and b"\r" in head.rstrip(b"\r"):
+        raise UsageError(
+            f"{name} ends its lines with carriage returns only (old Mac style); "
+            f"convert them first, e.g. tr '\\r' '\\n' < {name} > unix-{name}"
+        )
     return 3 if head.startswith(b"\xef\xbb\xbf") else 0
 
 
@@ -280,9 +285,13 @@ def _sniff(head: bytes, at_eof: bool, name: str) -> _Layout:
 
 
 def _split(line: str, delimiter: str, decimal_comma: bool = False) -> list[str]:
+    fields = None
     if _QUOTE in line:
-        fields = next(csv.reader([line], delimiter=delimiter, quotechar=_QUOTE), [])
-    else:
+        try:
+            fields = next(csv.reader([line.rstrip("\r")], delimiter=delimiter, quotechar=_QUOTE), [""])
+        except csv.Error:  # a stray carriage return: split plainly, the cells will say what is odd
+            fields = None
+    if fields is None:
         fields = line.split(delimiter)
     fields = [field.strip() for field in fields]
     if decimal_comma:
