@@ -101,6 +101,14 @@ def test_same_results_as_sklearn_over_several_chunks() -> None:
     _assert_same_as_sklearn(ours, _sklearn_fit(X, init, tol=0.0, max_iter=40))
 
 
+def test_many_clusters_use_int16_labels_and_match_sklearn() -> None:
+    X = np.random.RandomState(0).normal(size=(3000, 3))
+    init = X[:300].copy()
+    steps = list(KMeans(300, init=init, max_iter=4).steps(X))
+    assert steps[1].labels.dtype == np.int16
+    _assert_same_as_sklearn(KMeans(300, init=init, max_iter=4).fit(X), _sklearn_fit(X, init, max_iter=4))
+
+
 def test_empty_cluster_is_relocated_as_sklearn_does() -> None:
     X, _ = make_blobs(n_samples=300, centers=3, random_state=1)
     init = np.vstack([X[:2], [[500.0, 500.0]], X[5:6] + 0.01])  # centre 2 is far from every point
@@ -333,6 +341,36 @@ def test_lloyd_pass_is_exact_across_chunks_threads_and_patches(n_threads: int) -
         direct = float(((X - centers[expected]) ** 2).sum())
         assert result.inertia == pytest.approx(direct, rel=1e-10)
         labels = new
+
+
+@pytest.mark.parametrize("name", ["uniform", "grid", "shifted_far", "blobs_5d"])
+def test_skipping_settled_points_changes_nothing(name: str) -> None:
+    # Lloyd iterations driven by two passes, one that skips the points whose
+    # gap bound proves they keep their label and one that recomputes every
+    # point: labels, counts and sums must agree at every iteration.
+    X = DATASETS[name](0)
+    X = np.ascontiguousarray(np.vstack([X] * 6))  # 4 chunks of 1024 rows or more
+    X -= X.mean(axis=0)
+    k = 6
+    centers = X[np.random.RandomState(1).choice(len(X), k, replace=False)]
+    skipping = LloydPass(X, k, chunk_rows=1024)
+    dense = LloydPass(X, k, chunk_rows=1024, skip_settled=False)
+    labels_a = labels_b = np.full(len(X), -1, dtype=np.int8)
+    skipped_some = False
+    for _ in range(30):
+        new_a, new_b = np.empty(len(X), np.int8), np.empty(len(X), np.int8)
+        a = skipping.assign(centers, labels_a, new_a)
+        b = dense.assign(centers, labels_b, new_b)
+        np.testing.assert_array_equal(new_a, new_b)
+        assert a.points_moved == b.points_moved
+        np.testing.assert_array_equal(a.counts, b.counts)
+        np.testing.assert_allclose(a.sums, b.sums, rtol=1e-12, atol=1e-9)
+        skipped_some |= a.points_recomputed < len(X)
+        labels_a, labels_b = new_a, new_b
+        nonempty = b.counts > 0
+        centers = centers.copy()
+        centers[nonempty] = b.sums[nonempty] / b.counts[nonempty, None]
+    assert skipped_some
 
 
 # ------------------------------------------------------------------- errors

@@ -48,14 +48,17 @@ _MIN_CHUNK_ROWS = 1024
 _MAX_CHUNK_ROWS = 1 << 14
 # Up to this many features, per-cluster sums by bincount beat a one-hot matmul.
 _BINCOUNT_MAX_FEATURES = 8
-# Recompute every point, not just the doubtful ones, above this fraction.
-_DENSE_FRACTION = 0.35
+# Recompute every point, not just the doubtful ones, above this fraction
+# (a sparse pass costs ~2.5 ms + 22 ms * fraction per million points, a dense
+# pass that measures the gaps ~17 ms).
+_DENSE_FRACTION = 0.6
 # Measuring the gaps costs a dense pass about a third more; it starts once a
 # pass moved at most this fraction of the points (early passes move many
 # points, and few could be skipped anyway).
 _TRACK_GAPS_BELOW = 0.05
-# A chunk's sums are recomputed from scratch after this many patches, so
-# that rounding from adding and subtracting never accumulates for long.
+# A chunk's sums are recomputed from scratch after 16 to 31 patches (staggered
+# so that chunks patched in the same passes are not all redone in one pass),
+# so that rounding from adding and subtracting never accumulates for long.
 _MAX_PATCHES = 16
 
 # Threads did not pay on the 2-vCPU machine this was tuned on: a chunk takes
@@ -110,8 +113,8 @@ class LloydPass:
     X : ndarray of shape (n_samples, n_features), float64, C-contiguous
         Data (mean-centred by the caller: smaller norms, smaller rounding).
     n_clusters : int
-    x_squared_norms_total : float or None
-        ``(X ** 2).sum()``, for the inertia; computed when None.
+    x_squared_norms : ndarray of shape (n_samples,) or None
+        ``(X ** 2).sum(axis=1)``, if already at hand.
     chunk_rows : int or None
         Rows per chunk; None picks :func:`chunk_rows_for`.
     n_threads : int or None
@@ -135,7 +138,7 @@ class LloydPass:
         X: np.ndarray,
         n_clusters: int,
         *,
-        x_squared_norms_total: float | None = None,
+        x_squared_norms: np.ndarray | None = None,
         chunk_rows: int | None = None,
         n_threads: int | None = None,
         label_dtype: type | np.dtype = np.int8,
@@ -145,9 +148,9 @@ class LloydPass:
         self.X = X
         self.n_clusters = n_clusters
         self.label_dtype = np.dtype(label_dtype)
-        if x_squared_norms_total is None:
-            x_squared_norms_total = float(np.einsum("ij,ij->", X, X))
-        self.x_squared_norms_total = x_squared_norms_total
+        if x_squared_norms is None:
+            x_squared_norms = np.einsum("ij,ij->i", X, X)
+        self.x_squared_norms_total = float(x_squared_norms.sum())
         if chunk_rows is None:
             chunk_rows = chunk_rows_for(n_clusters, n_features)
         self.chunk_rows = max(1, min(chunk_rows, n_samples))
@@ -172,6 +175,7 @@ class LloydPass:
         self._chunk_sums = np.zeros((n_chunks, n_clusters, n_features))
         self._chunk_counts = np.zeros((n_chunks, n_clusters))
         self._chunk_patches = np.zeros(n_chunks, dtype=np.int64)
+        self._patch_limit = _MAX_PATCHES + np.arange(n_chunks) % _MAX_PATCHES
         self._describes: list[np.ndarray] = []  # label arrays the state above is valid for
 
         # Gap bounds: gap_i + 2 * drift_at_measure, see the module docstring.
@@ -181,7 +185,9 @@ class LloydPass:
         self._drift = 0.0
         self._last_centers: np.ndarray | None = None
         self._max_center_norm = 0.0
-        self._max_point_norm = float(np.sqrt(np.einsum("ij,ij->i", X, X).max())) if skip_settled else 0.0
+        self._max_point_norm = float(np.sqrt(x_squared_norms.max()))
+        # Per-point ||x||^2 turn the best values into distances for the gaps.
+        self._x_squared_norms = x_squared_norms if skip_settled else None
 
     # ------------------------------------------------------------------ pass
     def assign(self, centers: np.ndarray, previous_labels: np.ndarray, out_labels: np.ndarray) -> PassResult:
@@ -257,14 +263,15 @@ class LloydPass:
                 x = self.X[start:stop]
                 lab = out_labels[start:stop]
                 gap = self._gap[start:stop] if track else None
-                ws.nearest(x, centers, center_norms, lab, gap, drift2)
+                norms = self._x_squared_norms[start:stop] if track else None
+                ws.nearest(x, centers, center_norms, lab, gap, drift2, norms)
                 previous = previous_labels[start:stop]
                 if patch:
                     changed = np.flatnonzero(lab != previous)
                     moved += len(changed)
                     # A chunk where many points moved, or that has been
                     # patched many times, is summed afresh.
-                    if len(changed) * 4 > len(x) or self._chunk_patches[chunk] >= _MAX_PATCHES:
+                    if len(changed) * 4 > len(x) or self._chunk_patches[chunk] >= self._patch_limit[chunk]:
                         self._sum_chunk(chunk, lab)
                     elif len(changed):
                         self._patch_chunk(chunk, x[changed], lab[changed], previous[changed])
@@ -295,8 +302,9 @@ class LloydPass:
             rows = candidates[start : start + self.chunk_rows]
             r = len(rows)
             x = np.take(self.X, rows, axis=0, out=ws.x[:r])
+            norms = np.take(self._x_squared_norms, rows, out=ws.x_norms[:r])
             lab, gap = ws.labels[:r], ws.gap[:r]
-            ws.nearest(x, centers, center_norms, lab, gap, drift2)
+            ws.nearest(x, centers, center_norms, lab, gap, drift2, norms)
             self._gap[rows] = gap
             old = previous_labels[rows]
             changed = np.flatnonzero(lab != old)
@@ -311,7 +319,7 @@ class LloydPass:
             return 0
         rows = np.concatenate(moved_rows)
         self._patch_rows(rows, np.concatenate(moved_new), np.concatenate(moved_old))
-        for chunk in np.flatnonzero(self._chunk_patches >= _MAX_PATCHES):
+        for chunk in np.flatnonzero(self._chunk_patches >= self._patch_limit):
             start, stop = self.bounds[chunk]
             self._sum_chunk(int(chunk), out_labels[start:stop])
         return len(rows)
@@ -374,11 +382,16 @@ class _Workspace:
         self.dist = np.empty(n_clusters * rows)
         self.best = np.empty(rows)
         self.second = np.empty(rows)
-        self.tmp = np.empty(rows)
+        self.x_norms = np.empty(rows)
         self.mask = np.empty(rows, dtype=bool)
         self.scratch = np.empty(rows, dtype=label_dtype)
         self.labels = np.empty(rows, dtype=label_dtype)
         self.gap = np.empty(rows)
+        self.flat_index = np.empty(rows, dtype=np.intp)
+        # Labels as numpy scalars of the label dtype: a plain int above 255
+        # would not fit the uint8 mask it multiplies.
+        self.label_values = np.arange(n_clusters, dtype=label_dtype)
+        self.columns = np.arange(rows, dtype=np.intp)
 
     def nearest(
         self,
@@ -388,6 +401,7 @@ class _Workspace:
         lab: np.ndarray,
         gap: np.ndarray | None,
         drift2: float,
+        x_squared_norms: np.ndarray | None = None,
     ) -> None:
         """Nearest centre of each row of ``x`` into ``lab``; its gap bound into ``gap``.
 
@@ -401,6 +415,8 @@ class _Workspace:
             Receives ``second-nearest distance - nearest distance + drift2``.
         drift2 : float
             Twice the drift so far.
+        x_squared_norms : ndarray of shape (m,)
+            ``||x||^2`` of the rows; needed with ``gap``.
         """
         k = centers.shape[0]
         m = x.shape[0]
@@ -413,38 +429,41 @@ class _Workspace:
 
         # Running minimum over the k rows; strict "<" keeps the first centre
         # on ties, as argmin and scikit-learn do. The label update is
-        # branch-free (lab ^= (lab ^ j) * mask): np.putmask branches per
-        # element and is ~8x slower on mixed masks.
+        # branch-free: j exceeds every label so far, so "lab = j where the
+        # row is smaller" is lab = max(lab, j * mask). (np.putmask branches
+        # per element and is ~8x slower on mixed masks.)
         best, mask, scratch = self.best[:m], self.mask[:m], self.scratch[:m]
         mask_int = mask.view(np.uint8)
         lab[...] = 0
         np.copyto(best, dist[0])
-        track_second = gap is not None
-        if track_second:
-            second, tmp = self.second[:m], self.tmp[:m]
-            second.fill(np.inf)
         for j in range(1, k):
             row = dist[j]
             np.less(row, best, out=mask)
-            if track_second:
-                np.maximum(row, best, out=tmp)
-                np.minimum(second, tmp, out=second)
             np.minimum(best, row, out=best)
-            np.bitwise_xor(lab, j, out=scratch)
-            np.multiply(scratch, mask_int, out=scratch, casting="unsafe")
-            np.bitwise_xor(lab, scratch, out=lab)
+            np.multiply(mask_int, self.label_values[j], out=scratch, casting="unsafe")
+            np.maximum(lab, scratch, out=lab)
+        if gap is None:
+            return
 
-        if track_second:
-            # Distances (not squared) to the nearest and second-nearest centre.
-            x_norms = np.einsum("ij,ij->i", x, x)
-            np.add(best, x_norms, out=best)
-            np.maximum(best, 0.0, out=best)
-            np.sqrt(best, out=best)
-            np.add(second, x_norms, out=second)
-            np.maximum(second, 0.0, out=second)
-            np.sqrt(second, out=second)
-            np.subtract(second, best, out=gap)
-            gap += drift2
+        # Second-nearest: hide each point's nearest centre, then one reduction.
+        second = self.second[:m]
+        if k > 1:
+            flat_index = self.flat_index[:m]
+            np.copyto(flat_index, lab)
+            flat_index *= m
+            flat_index += self.columns[:m]
+            dist.reshape(-1)[flat_index] = np.inf
+            np.min(dist, axis=0, out=second)
+        else:
+            second.fill(np.inf)
+        # Distances (not squared) to the nearest and second-nearest centre.
+        assert x_squared_norms is not None
+        for values in (best, second):
+            values += x_squared_norms
+            np.maximum(values, 0.0, out=values)
+            np.sqrt(values, out=values)
+        np.subtract(second, best, out=gap)
+        gap += drift2
 
 
 def _cluster_sums(x: np.ndarray, lab: np.ndarray, cluster_ids: np.ndarray) -> np.ndarray:

@@ -136,9 +136,9 @@ class KMeans:
         Xc = X - mean
         x_squared_norms = np.einsum("ij,ij->i", Xc, Xc)
         label_dtype = compact_labels(np.empty(0, dtype=np.int8), k).dtype
-        lloyd = LloydPass(Xc, k, x_squared_norms_total=float(x_squared_norms.sum()), label_dtype=label_dtype)
+        lloyd = LloydPass(Xc, k, x_squared_norms=x_squared_norms, label_dtype=label_dtype)
         initial_public, centers, how = self._initial_centers(X, Xc, x_squared_norms, mean)
-        del x_squared_norms  # only k-means++ needs the per-point norms
+        del x_squared_norms
         n_distinct = _count_distinct_rows(initial_public)
         labels = frozen_array(np.full(n_samples, -1, dtype=label_dtype))
         message = f"Picked {k} initial centre{_s(k)} {how}"
