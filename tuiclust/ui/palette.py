@@ -33,6 +33,7 @@ __all__ = [
     "NOISE_MARKER",
     "CENTRE_MARKER",
     "MEAN_MARKER",
+    "CENTRE_CAPS",
 ]
 
 
@@ -85,6 +86,8 @@ UNASSIGNED_MARKER = "·"  # not yet assigned (K-Means, GMM) or not yet visited (
 NOISE_MARKER = "×"
 CENTRE_MARKER = "X"  # K-Means centres, drawn reversed so they are the biggest marks
 MEAN_MARKER = "+"  # GMM means, drawn reversed
+# Half blocks either side of a reversed centre widen it into a solid pill: ▐X▌
+CENTRE_CAPS = ("▐", "▌")
 
 # Okabe & Ito (2008), "Color Universal Design"; yellow last for light themes.
 _OKABE_ITO: tuple[tuple[int, int, int], ...] = (
@@ -209,6 +212,14 @@ class Palette:
                 rgb = _OKABE_ITO[cluster % len(_OKABE_ITO)]
                 style = Style(color=_text_on(rgb), bgcolor=_hex(rgb), bold=True)
             self._cache[key] = style
+        return style
+
+    def centre_cap(self, cluster: int) -> Style:
+        """The half blocks beside a centre: the colour the centre's cell is filled with."""
+        key = ("cap", cluster)
+        style = self._cache.get(key)
+        if style is None:
+            style = self._cache[key] = Style(color=self._colour(cluster), bold=True) if self._colour(cluster) else Style()
         return style
 
     def line(self, cluster: int) -> Style:

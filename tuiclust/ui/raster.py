@@ -233,7 +233,8 @@ def dominant_group(
     """The one group each cell shows.
 
     The group of highest ``rank`` present in the cell wins; between groups of
-    equal rank, the one with the most points in the cell. This keeps rare but
+    equal rank, the one with the most points in the cell, then the lowest
+    group number (so the result is deterministic). This keeps rare but
     important points (DBSCAN core points among unvisited ones) visible, and
     shows the majority where clusters of the same standing overlap.
 
@@ -270,7 +271,9 @@ def dominant_group(
     key_cells = key // n_groups
     key_groups = key % n_groups
     score = rank[key_groups] * weight + counts
-    order = np.lexsort((score, key_cells))
+    # Sorted by cell, then score, then group descending: the last row of a cell
+    # is its winner, and ties go to the lowest group as in the dense path.
+    order = np.lexsort((-key_groups, score, key_cells))
     key_cells, key_groups = key_cells[order], key_groups[order]
     last = np.ones(key_cells.shape[0], dtype=bool)
     last[:-1] = key_cells[1:] != key_cells[:-1]
@@ -285,6 +288,7 @@ def braille_dots(
     height: int,
     *,
     dash: float = 0.0,
+    thick: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Rasterise a polyline onto braille dots (2 x 4 per cell), for thin outlines.
 
@@ -299,6 +303,8 @@ def braille_dots(
     dash : float
         Dash length in dots: draw ``dash`` dots, skip ``dash`` dots, and so on.
         0 draws a solid line.
+    thick : bool
+        Draw with a 2 x 2 dot brush, for lines that must stand out over points.
 
     Returns
     -------
@@ -335,6 +341,9 @@ def braille_dots(
         keep &= (np.floor(along / dash) % 2) == 0
     iu = np.floor(su[keep]).astype(np.int64)
     iv = np.floor(sv[keep]).astype(np.int64)
+    if thick:
+        iu = np.concatenate([iu, iu + 1, iu, iu + 1])
+        iv = np.concatenate([iv, iv, iv + 1, iv + 1])
     inside = (iu >= 0) & (iu < sub_w) & (iv >= 0) & (iv < sub_h)
     iu, iv = iu[inside], iv[inside]
     if iu.size == 0:

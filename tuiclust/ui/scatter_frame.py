@@ -36,6 +36,7 @@ from textual_plotext.plot import Plot
 from ..core.steps import PointKind, Step
 from ..data import Dataset
 from .palette import (
+    CENTRE_CAPS,
     CENTRE_MARKER,
     MEAN_MARKER,
     NOISE_MARKER,
@@ -479,6 +480,10 @@ def _samples(groups: _Groups, visible: np.ndarray, category: str, limit: int = 3
     return tuple((groups.glyphs[g], groups.styles[g]) for g in picked[:limit])
 
 
+def _centre_sample(marker: str, palette: Palette) -> tuple[tuple[str, Style], ...]:
+    return ((CENTRE_CAPS[0], palette.centre_cap(0)), (marker, palette.centre(0)), (CENTRE_CAPS[1], palette.centre_cap(0)))
+
+
 def _legend_items(step: Step | None, groups: _Groups, visible: np.ndarray, palette: Palette) -> list[_LegendItem]:
     """Legend entries for what the frame shows, most important first.
 
@@ -512,7 +517,7 @@ def _legend_items(step: Step | None, groups: _Groups, visible: np.ndarray, palet
         add(POINT, "most likely component", "comp.")
         add(UNCERTAIN, f"uncertain (p<{UNCERTAIN_BELOW:g})", f"p<{UNCERTAIN_BELOW:g}")
         if step.centers is not None:
-            items.append(_LegendItem(((MEAN_MARKER, palette.centre(0)),), "means", "mean"))
+            items.append(_LegendItem(_centre_sample(MEAN_MARKER, palette), "means", "mean"))
         if step.covariances is not None:
             line = palette.line(0)
             items.append(_LegendItem((("⠒⠒", line),), "1σ", "1σ"))
@@ -521,9 +526,9 @@ def _legend_items(step: Step | None, groups: _Groups, visible: np.ndarray, palet
         return items
     add(POINT, "points", "pts")
     if step.centers is not None:
-        items.append(_LegendItem(((CENTRE_MARKER, palette.centre(0)),), "centres", "ctr"))
+        items.append(_LegendItem(_centre_sample(CENTRE_MARKER, palette), "centres", "ctr"))
     if step.previous_centers is not None:
-        items.append(_LegendItem((("⠒⠒", palette.line(0)),), "moved", "moved"))
+        items.append(_LegendItem((("⠶⠶", palette.line(0)),), "moved", "moved"))
     add(UNASSIGNED, "unassigned", "unas.")
     return items
 
@@ -548,10 +553,11 @@ def _fit_legend(items: list[_LegendItem], room: int) -> list[tuple[tuple[tuple[s
 
 def _draw_legend(canvas: _Canvas, items: list[_LegendItem], palette: Palette, left_taken: int) -> tuple[str, ...]:
     """Write the legend right-aligned on row 0; returns the labels shown."""
-    chosen = _fit_legend(items, canvas.width - left_taken - 1)
+    # One free column on each side: the y label on the left, the pane's neighbour on the right.
+    chosen = _fit_legend(items, canvas.width - left_taken - 2)
     if not chosen:
         return ()
-    col = canvas.width - _legend_width(chosen)
+    col = canvas.width - 1 - _legend_width(chosen)
     for i, (samples, label) in enumerate(chosen):
         if i:
             col += 2
@@ -633,7 +639,7 @@ def _draw_shapes(
 ) -> None:
     left, top, area_w, area_h = area
     projection = data.dataset.projection
-    lines: list[tuple[np.ndarray, Style, float]] = []
+    lines: list[tuple[np.ndarray, Style, float, bool]] = []  # polyline, style, dash, thick
     centres = projection.points(np.asarray(step.centers, dtype=np.float64)) if step.centers is not None else None
     if centres is not None and step.covariances is not None and step.covariance_type is not None:
         k, d = step.centers.shape
@@ -641,17 +647,17 @@ def _draw_shapes(
         covs2 = projection.covariances(covs)
         for c in range(k):
             style = palette.line(c)
-            lines.append((ellipse_outline(centres[c], covs2[c], 2.0), style, _DASH))
-            lines.append((ellipse_outline(centres[c], covs2[c], 1.0), style, 0.0))
+            lines.append((ellipse_outline(centres[c], covs2[c], 2.0), style, _DASH, False))
+            lines.append((ellipse_outline(centres[c], covs2[c], 1.0), style, 0.0, False))
     if centres is not None and step.previous_centers is not None:
         previous = projection.points(np.asarray(step.previous_centers, dtype=np.float64))
         for c, segment in enumerate(trail_segments(previous, centres)):
-            lines.append((segment, palette.line(c), 0.0))
+            lines.append((segment, palette.line(c), 0.0, True))
     if lines:
         bits = np.zeros(area_w * area_h, dtype=np.uint8)
         owner = np.zeros(area_w * area_h, dtype=np.int32)
-        for polyline, style, dash in lines:
-            cells, pattern = braille_dots(polyline, data.viewport, area_w, area_h, dash=dash)
+        for polyline, style, dash, thick in lines:
+            cells, pattern = braille_dots(polyline, data.viewport, area_w, area_h, dash=dash, thick=thick)
             bits[cells] |= pattern
             owner[cells] = canvas.style_id(style)
         bits = bits.reshape(area_h, area_w)[::-1]
@@ -668,4 +674,12 @@ def _draw_shapes(
                 continue  # a centre outside the steady axes is not drawn
             row = top + area_h - 1 - cell // area_w
             col = left + cell % area_w
-            canvas.write(row, col, marker, palette.centre(c))
+            # Caps first, then the centre itself, so a neighbouring centre's cap never hides it.
+            if col - 1 >= left:
+                canvas.write(row, col - 1, CENTRE_CAPS[0], palette.centre_cap(c))
+            if col + 1 < left + area_w:
+                canvas.write(row, col + 1, CENTRE_CAPS[1], palette.centre_cap(c))
+        for c, cell in enumerate(cells.tolist()):
+            if cell >= 0:
+                row = top + area_h - 1 - cell // area_w
+                canvas.write(row, left + cell % area_w, marker, palette.centre(c))
