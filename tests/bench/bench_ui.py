@@ -5,8 +5,8 @@ directly: ``python3 tests/bench/bench_ui.py [--quick]``.
 
 A step is timed in a headless Pilot run, in one process, at 1,000 points
 (the baseline) and at 200,000 points: from just before ``pilot.press`` until
-the screen update that follows the scatter pane's render of that step has
-been written to the (headless) driver. Steps go forward to the end of the
+the first screen update after the scatter pane put up its frame of that
+step (built on the UI thread for small data, in its worker for big data). Steps go forward to the end of the
 run and back again, so both directions count; the figure is the mean.
 
 The first frame and ``tuiclust --help`` are timed in fresh processes, from
@@ -80,32 +80,38 @@ def measure(quick: bool) -> list[dict]:
 
 # ------------------------------------------------------------------ steps
 class _FrameClock:
-    """Times of the pane's last render and of the driver's last screen write."""
+    """Watches for the screen update that shows the scatter pane's frame of the current step."""
 
     def __init__(self, app, pane) -> None:
-        self.rendered = 0.0
+        self.app, self.pane = app, pane
         self.written = 0.0
+        self.shown = 0.0
         # headless apps skip the driver's write; App._display is where a frame goes out
-        render, write = pane.render, app._display
+        write, show = app._display, pane._display
 
-        def timed_render(*args, **kwargs):
-            result = render(*args, **kwargs)
-            self.rendered = time.perf_counter()
+        def timed_show(*args, **kwargs):
+            result = show(*args, **kwargs)
+            self.shown = time.perf_counter()
             return result
+
+        pane._display = timed_show
 
         def timed_write(*args, **kwargs):
             result = write(*args, **kwargs)
             self.written = time.perf_counter()
             return result
 
-        pane.render = timed_render
         app._display = timed_write
 
+    def _frame_is_current(self) -> bool:
+        step = self.app.current_run.timeline.current
+        return self.pane.wanted_step is step and self.pane.is_current
+
     async def frame_after(self, start: float, timeout: float = 30.0) -> float:
-        """Seconds from ``start`` until a screen write that follows a pane render after ``start``."""
+        """Seconds from ``start`` until the screen shows the pane's frame of the current step."""
         deadline = start + timeout
         while time.perf_counter() < deadline:
-            if self.rendered > start and self.written > self.rendered:
+            if self._frame_is_current() and self.written >= max(self.shown, start):
                 return self.written - start
             await asyncio.sleep(0.0005)
         raise TimeoutError("no frame was drawn after the key press")
@@ -152,7 +158,7 @@ seen = []
 class Timed(ExplorerApp):
     def _display(self, *args, **kwargs):
         result = super()._display(*args, **kwargs)
-        if not seen and self.scatter_step() is not None:
+        if not seen and self.scatter_step() is not None and self.scatter.is_current:
             seen.append(time.time())
         return result
 
