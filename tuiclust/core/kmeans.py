@@ -334,7 +334,7 @@ class KMeans:
                 f"{self.cluster_centers_.shape[1]}; give X with that many columns"
             )
         labels = np.empty(X.shape[0], dtype=np.int32)
-        LloydPass(X, self.n_clusters, label_dtype=np.int32).assign(self.cluster_centers_, labels, labels)
+        LloydPass(X, self.n_clusters, label_dtype=np.int32, skip_settled=False).assign(self.cluster_centers_, labels, labels)
         return labels
 
     def fit_predict(self, X: Any) -> np.ndarray:
@@ -393,10 +393,12 @@ def _relocate_empty_clusters(
         return [], None
     distances = ((Xc - centers[labels]) ** 2).sum(axis=1)
     if np.max(distances) == 0:
-        # More clusters than distinct points: nothing sensible to move.
+        # Every point sits on its centre (fewer distinct points than
+        # clusters): nothing to move, as in scikit-learn.
+        which = ", ".join(str(int(c)) for c in empty)
         return [], (
-            f"{n_empty} empty cluster{_s(n_empty)} left in place: every point sits on its centre, "
-            "so some centres coincide"
+            f"empty cluster{_s(n_empty)} {which} could not be relocated: every point already sits on "
+            "its centre (X has fewer distinct points than clusters)"
         )
     far = np.argpartition(distances, -n_empty)[: -n_empty - 1 : -1]
     moves = []
