@@ -34,7 +34,7 @@ __all__ = ["CoreGraph", "Clustering", "point_core_graph", "cluster", "expansion_
 
 # Above this many core-core pairs the edge list is built in slices and reduced
 # to a spanning forest as it goes, so memory stays bounded for a huge eps.
-_MAX_PAIRS_AT_ONCE = 4_000_000
+_MAX_PAIRS_AT_ONCE = 8_000_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -75,6 +75,15 @@ class CoreGraph:
         data = np.ones(rows.shape[0], dtype=np.int8)
         return coo_matrix((data, (rows, cols)), shape=(size, size)).tocsr()
 
+    def components(self) -> np.ndarray:
+        """Connected component of every node, shape (n_nodes,)."""
+        if self.edges.shape[0] == 0:
+            return np.arange(self.n_nodes)
+        # One direction per edge is enough: undirected mode reads both ways.
+        data = np.ones(self.edges.shape[0], dtype=np.int8)
+        graph = coo_matrix((data, (self.edges[:, 0], self.edges[:, 1])), shape=(self.n_nodes,) * 2)
+        return connected_components(graph, directed=False)[1]
+
 
 @dataclass(frozen=True, eq=False)
 class Clustering:
@@ -112,6 +121,11 @@ def neighbour_counts(tree: cKDTree, points: np.ndarray, eps: float) -> np.ndarra
 def point_core_graph(X: np.ndarray, eps: float, min_samples: int, tree: cKDTree | None = None) -> CoreGraph:
     """Core graph with one node per core point, from KD-tree queries.
 
+    When the pairs of neighbours fit in memory (estimated from a sample), a
+    single dual-tree ``query_pairs`` gives both the neighbour counts and the
+    core-core edges. Otherwise the counts come from per-point queries and the
+    edges are reduced slice by slice to a spanning forest.
+
     Parameters
     ----------
     X : ndarray of shape (n_samples, n_features)
@@ -121,51 +135,64 @@ def point_core_graph(X: np.ndarray, eps: float, min_samples: int, tree: cKDTree 
     """
     n = X.shape[0]
     tree = cKDTree(X) if tree is None else tree
+    if _estimated_pairs(tree, X, eps) <= _MAX_PAIRS_AT_ONCE:
+        pairs = tree.query_pairs(eps, output_type="ndarray").astype(np.intp, copy=False)
+        counts = 1 + np.bincount(pairs.ravel(), minlength=n)
+        is_core = counts >= min_samples
+        core_index = np.flatnonzero(is_core)
+        position = np.cumsum(is_core) - 1
+        edges = position[pairs[is_core[pairs[:, 0]] & is_core[pairs[:, 1]]]]
+        return CoreGraph(n, core_index, np.arange(core_index.shape[0], dtype=np.intp), core_index.shape[0], edges)
+
     counts = neighbour_counts(tree, X, eps)
     core_index = np.flatnonzero(counts >= min_samples)
     n_core = core_index.shape[0]
-    node_of_core = np.arange(n_core, dtype=np.intp)
-    if n_core < 2:
-        edges = np.zeros((0, 2), dtype=np.intp)
-    else:
-        core_X = X[core_index]
-        # Each core point has counts-1 other neighbours, some of them not core;
-        # this bounds the number of core pairs without computing them.
-        pair_bound = (int(counts[core_index].sum()) - n_core) // 2
-        if pair_bound <= _MAX_PAIRS_AT_ONCE:
-            edges = cKDTree(core_X).query_pairs(eps, output_type="ndarray").astype(np.intp, copy=False)
-        else:
-            edges = _spanning_edges_in_slices(core_X, eps, pair_bound)
-    return CoreGraph(n, core_index, node_of_core, n_core, edges)
+    # Each core point has counts-1 other neighbours, some of them not core;
+    # this bounds the number of core pairs without listing them.
+    pair_bound = (int(counts[core_index].sum()) - n_core) // 2
+    edges = _spanning_edges_in_slices(X[core_index], eps, pair_bound)
+    return CoreGraph(n, core_index, np.arange(n_core, dtype=np.intp), n_core, edges)
+
+
+def _estimated_pairs(tree: cKDTree, X: np.ndarray, eps: float) -> float:
+    """Pairs of neighbours in X, estimated from the neighbourhoods of up to 2,000 evenly spread rows."""
+    n = X.shape[0]
+    sample = np.unique(np.linspace(0, n - 1, min(n, 2000)).astype(np.intp))
+    mean_others = float(neighbour_counts(tree, X[sample], eps).mean()) - 1.0
+    return mean_others * n / 2.0
 
 
 def _spanning_edges_in_slices(core_X: np.ndarray, eps: float, pair_bound: int) -> np.ndarray:
     """Edges of a spanning forest of the eps-graph on ``core_X``, built slice by slice.
 
     Each slice of points (taken in the tree's spatial order, so slices are
-    compact) is joined to all points; the slice's edges and the forest so far
-    are reduced to a new forest (every point linked to the smallest point of
-    its component), so memory is bounded by the slice, not by all pairs.
+    compact) is joined to all points; only the links between components
+    found so far are kept and merged, every point pointing at the smallest
+    point of its component, so memory is bounded by the slice, not by all
+    pairs.
     """
     n = core_X.shape[0]
     tree = cKDTree(core_X)
-    spatial_order = tree.indices
     n_slices = max(1, -(-pair_bound // (_MAX_PAIRS_AT_ONCE // 2)))
     root = np.arange(n, dtype=np.intp)
-    for chunk in np.array_split(spatial_order, n_slices):
+    for chunk in np.array_split(tree.indices, n_slices):
         if chunk.size == 0:
             continue
         pairs = cKDTree(core_X[chunk]).sparse_distance_matrix(tree, eps, output_type="ndarray")
-        a = chunk[pairs["i"]]
-        b = pairs["j"].astype(np.intp, copy=False)
-        root = _component_roots(n, np.concatenate([np.arange(n), a]), np.concatenate([root, b]))
+        a = root[chunk[pairs["i"]]]
+        b = root[pairs["j"]]
+        between = a != b
+        if np.any(between):
+            # Roots are the smallest points of their components, so the
+            # smallest root of a merged group is the smallest point of the union.
+            root = _component_roots(n, a[between], b[between])[root]
     keep = root != np.arange(n)
     return np.column_stack([np.flatnonzero(keep), root[keep]]).astype(np.intp, copy=False)
 
 
 def _component_roots(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """For each of n vertices, the smallest vertex of its component in the graph with edges (a, b)."""
-    graph = coo_matrix((np.ones(a.shape[0], dtype=np.int8), (a, b)), shape=(n, n)).tocsr()
+    graph = coo_matrix((np.ones(a.shape[0], dtype=np.int8), (a, b)), shape=(n, n))
     n_comp, comp = connected_components(graph, directed=False)
     smallest = np.full(n_comp, n, dtype=np.intp)
     np.minimum.at(smallest, comp, np.arange(n, dtype=np.intp))
@@ -187,11 +214,7 @@ def cluster(X: np.ndarray, eps: float, graph: CoreGraph) -> Clustering:
     if graph.n_core == 0:
         return Clustering(graph, np.zeros(0, dtype=np.intp), labels, is_border, 0)
 
-    if graph.edges.shape[0]:
-        _, node_component = connected_components(graph.adjacency(), directed=False)
-    else:
-        node_component = np.arange(graph.n_nodes)
-    component = node_component[graph.node_of_core]
+    component = graph.components()[graph.node_of_core]
     # core_index is ascending, so a component's first position holds its
     # smallest core index; clusters are numbered in that order.
     _, first_position = np.unique(component, return_index=True)

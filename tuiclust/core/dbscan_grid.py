@@ -203,9 +203,8 @@ def _link_cells(
 
 
 def _components(n_nodes: int, edges: np.ndarray) -> np.ndarray:
-    graph = coo_matrix(
-        (np.ones(edges.shape[0], dtype=np.int8), (edges[:, 0], edges[:, 1])), shape=(n_nodes, n_nodes)
-    ).tocsr()
+    data = np.ones(edges.shape[0], dtype=np.int8)
+    graph = coo_matrix((data, (edges[:, 0], edges[:, 1])), shape=(n_nodes, n_nodes))
     return connected_components(graph, directed=False)[1]
 
 
