@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -36,20 +36,21 @@ ALGORITHM_GUIDE: tuple[tuple[str, str], ...] = (
 )
 
 
-def help_text() -> str:
-    """The help screen's text, as Textual markup."""
-    width = max(len(k.shown) for k in KEYS)
-    lines = ["[b]Keys[/b]"]
-    for key in KEYS:
-        lines.append(f"  [b]{escape(key.shown):<{width}}[/b]  {escape(key.help)}")
-    lines.append(f"  [b]{'ctrl+p':<{width}}[/b]  every action by name (command palette)")
-    lines.append("")
-    lines.append("The buttons in the Run panel do the same as the keys; click a log line to jump to its step.")
-    lines.append("")
-    lines.append("[b]What you see[/b]")
-    for name, text in ALGORITHM_GUIDE:
-        lines.append(f"  [b]{name}[/b]: {escape(text)}")
-    return "\n".join(lines)
+def help_text() -> Text:
+    """The help screen's text (styled, no markup to escape)."""
+    rows = [(key.shown, key.help) for key in KEYS] + [("ctrl+p", "every action by name (command palette)")]
+    width = max(len(shown) for shown, _ in rows)
+    text = Text()
+    text.append("Keys\n", style="bold")
+    for shown, words in rows:
+        text.append("  " + shown.ljust(width), style="bold")
+        text.append("  " + words + "\n")
+    text.append("\nThe buttons in the Run panel do the same as the keys; click a log line to jump to its step.\n\n")
+    text.append("What you see\n", style="bold")
+    for name, words in ALGORITHM_GUIDE:
+        text.append("  " + name, style="bold")
+        text.append(": " + words + "\n")
+    return text
 
 
 class HelpScreen(ModalScreen[None]):
