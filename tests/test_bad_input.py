@@ -143,6 +143,12 @@ def test_inf(tmp_path, capsys):
     assert_words(fit_fails(capsys, str(path), "--drop-missing"), "line 3", "infinite")
 
 
+def test_values_too_large_to_square(tmp_path, capsys):
+    path = make(tmp_path, "x,y\n0,0\n1,2e300\n")
+    assert_words(table_fails(path), "line 3", "column 'y'", "too large", "rescale")
+    assert_words(fit_fails(capsys, str(path)), "too large")
+
+
 def test_text_in_a_column_of_numbers(tmp_path, capsys):
     rows = "".join(f"{i},{i}\n" for i in range(1500))
     path = make(tmp_path, "x,y\n" + rows + "7,seven\n")

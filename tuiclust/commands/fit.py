@@ -215,7 +215,10 @@ def _complete_params(
     if algo == "dbscan" and "eps" not in params and (data_spec.is_file or data_spec.scale != "none"):
         from ..ui.run import suggest_eps_for
 
-        full["eps"] = suggest_eps_for(dataset.X, int(full["min_samples"]))
+        eps = suggest_eps_for(dataset.X, int(full["min_samples"]))
+        if not (0 < eps < np.inf):
+            raise UsageError(f"no eps could be read from the distances in {dataset.name}; give one with --eps")
+        full["eps"] = eps
         return full, True
     return full, False
 

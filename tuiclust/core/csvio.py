@@ -14,7 +14,8 @@ What is detected, from the first lines of the file:
 Missing values are empty cells and ``NA``, ``N/A``, ``#N/A``, ``NaN``,
 ``null``, ``None`` and ``?`` (any case). They are refused with their count and
 first line numbers, or, with ``drop_missing``, their rows are dropped with a
-note. Infinite values are refused with their line and column.
+note. Infinite values, and values beyond :data:`MAX_MAGNITUDE` (whose squared
+distances would overflow), are refused with their line and column.
 
 The file must be UTF-8 (a byte-order mark is allowed). Other encodings are
 refused with a line saying how to convert, rather than guessed: a wrong guess
@@ -48,7 +49,7 @@ import numpy as np
 # raises its UsageError so that every front end reports a bad file the same way.
 from ..errors import UsageError
 
-__all__ = ["Table", "read_table", "MAX_ROWS", "MAX_VALUES", "MISSING_MARKERS"]
+__all__ = ["Table", "read_table", "MAX_ROWS", "MAX_VALUES", "MAX_MAGNITUDE", "MISSING_MARKERS"]
 
 #: Most data rows read from one file: 4,000,000 rows of two columns load and
 #: cluster with K-Means in well under 2 GB (see tests/bench/bench_csv.py).
@@ -56,6 +57,8 @@ MAX_ROWS = 5_000_000
 #: Most numbers (rows x chosen columns) read from one file: 200 MB as float64,
 #: leaving room for scaled copies and the algorithm's own arrays.
 MAX_VALUES = 25_000_000
+#: Largest magnitude read: squared distances between such values still fit in a float64.
+MAX_MAGNITUDE = 1e150
 #: Cell texts (lower-cased, stripped) that mean "no value here".
 MISSING_MARKERS = frozenset({"", "na", "n/a", "#n/a", "nan", "null", "none", "?"})
 
@@ -595,15 +598,18 @@ class _BodyReader:
             )
         except ValueError:  # a missing marker or a bad cell: find out which, cell by cell
             parsed = self._parse_slowly(lines, numbers, first_line)
-        infinite = np.isinf(parsed)
-        if infinite.any():
-            i, k = (int(v) for v in np.argwhere(infinite)[0])
+        too_big = np.abs(parsed) > MAX_MAGNITUDE  # infinity included; NaN (missing) is not
+        if too_big.any():
+            i, k = (int(v) for v in np.argwhere(too_big)[0])
             line = numbers[i] if numbers else first_line + i
             cell = _split(lines[i], delimiter)[self.usecols[k]]
-            raise UsageError(
-                f"{self.name}, line {line}, column {self.names[k]!r}: {_show(cell)} is infinite; "
-                "replace it with a finite number or remove the row"
+            what = (
+                "is infinite; replace it with a finite number or remove the row"
+                if np.isinf(parsed[i, k])
+                else f"is too large to cluster (beyond {MAX_MAGNITUDE:.0e}, squared distances overflow); "
+                "rescale the column"
             )
+            raise UsageError(f"{self.name}, line {line}, column {self.names[k]!r}: {_show(cell)} {what}")
         return parsed
 
     def _parse_slowly(self, lines: list[str], numbers: list[int] | None, first_line: int) -> np.ndarray:
