@@ -266,7 +266,7 @@ def _sniff(head: bytes, at_eof: bool, name: str) -> _Layout:
     delimiter, decimal_comma = _choose_delimiter([line for _, line in numbered[:_SNIFF_LINES]])
     rows = [(no, _split(line, delimiter, decimal_comma)) for no, line in numbered[: _SAMPLE_ROWS + 1]]
     first_no, first = rows[0]
-    has_header = _looks_like_header(first, [fields for _, fields in rows[1:]], decimal_comma)
+    has_header = _looks_like_header(first, [fields for _, fields in rows[1:]])
     n_fields = len(first)
     for no, fields in rows:
         if len(fields) != n_fields:
@@ -343,6 +343,7 @@ def _count_numeric_columns(rows: list[list[str]]) -> int:
 
 
 def _cell_kind(cell: str) -> int:
+    """_MISSING, _NUMBER (inf included: refused later, with its line) or _TEXT."""
     if cell.lower() in MISSING_MARKERS:
         return _MISSING
     if "_" in cell:  # float() accepts 1_000; a table should not
@@ -354,7 +355,8 @@ def _cell_kind(cell: str) -> int:
     return _NUMBER
 
 
-def _looks_like_header(first: list[str], rest: list[list[str]], decimal_comma: bool) -> bool:
+def _looks_like_header(first: list[str], rest: list[list[str]]) -> bool:
+    """A header has a name above a column of numbers, or is a line of names only."""
     first_kinds = [_cell_kind(cell) for cell in first]
     if all(kind != _TEXT for kind in first_kinds):
         return False
