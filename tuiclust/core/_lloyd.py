@@ -355,7 +355,7 @@ class LloydPass:
             delta = np.bincount(into, weights=x[:, f], minlength=size)
             delta -= np.bincount(out_of, weights=x[:, f], minlength=size)
             self._chunk_sums[:, :, f] += delta.reshape(n_chunks, k)
-        self._chunk_patches[np.unique(chunk_of)] += 1
+        self._chunk_patches += np.bincount(chunk_of, minlength=n_chunks) > 0
 
     # ---------------------------------------------------------------- margin
     def _margin(self) -> float:
