@@ -279,7 +279,7 @@ def test_missing_required_keys(tmp_path):
 
 
 def test_unknown_scene_name():
-    with pytest.raises(SceneError, match=r"no scene named 'kmeans-basic'; did you mean \"kmeans-basics\"\?"):
+    with pytest.raises(SceneError, match=r"no scene named 'kmeans-basic' \(did you mean \"kmeans-basics\"\?\); `tuiclust scenes` lists them"):
         load_scene("kmeans-basic")
 
 

@@ -164,12 +164,14 @@ async def record_scene_async(
 
                 async def settle() -> None:
                     nonlocal screen_rows
+                    waited = time.perf_counter()
                     try:
                         await app.wait_until_computed(timeout=_COMPUTE_TIMEOUT)
                         await asyncio.wait_for(app.workers.wait_for_complete(), _COMPUTE_TIMEOUT)
-                    except TimeoutError:
+                    except TimeoutError as exc:
                         raise UsageError(
-                            f"{scene.path.name}: a part took more than {_COMPUTE_TIMEOUT:.0f} s to compute"
+                            f"{scene.path.name}: part {app.part_index + 1} was not ready after "
+                            f"{time.perf_counter() - waited:.0f} s ({exc or 'workers still running'})"
                         ) from None
                     # Let every pending message, refresh and recompose run until the
                     # screen stops changing: what is captured never depends on how

@@ -249,9 +249,9 @@ def _scene_path(name_or_path: str) -> Path:
         return path
     names = builtin_scene_names()
     close = difflib.get_close_matches(name_or_path, names, n=1)
-    hint = f'; did you mean "{close[0]}"?' if close else ""
+    hint = f' (did you mean "{close[0]}"?)' if close else ""
     raise SceneError(
-        f"no scene named {name_or_path!r}{hint} Run `tuiclust scenes` for the list, or give a path to a .toml file"
+        f"no scene named {name_or_path!r}{hint}; `tuiclust scenes` lists them, or give a path to a .toml file"
     )
 
 

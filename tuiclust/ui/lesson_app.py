@@ -91,6 +91,18 @@ class LessonApp(ExplorerApp):
         )
         self.scene = scene
         self.part_index = 0
+        # None: the user drives (lesson mode). True / False: a Director plays
+        # the scene, and is running / paused; the status line says so.
+        self.directed: bool | None = None
+
+    def status_text(self) -> str:
+        """The explorer's status line; under a Director, its own play state instead of the explorer's."""
+        text = super().status_text()
+        if self.directed is None:
+            return text
+        position = text.rsplit(" \u00b7 ", 1)[0] if " \u00b7 " in text else ""
+        state = "\u25b6 playing the lesson" if self.directed else "\u2016 lesson paused (space)"
+        return f"{position} \u00b7 {state}" if position else state
 
     def show_part(self, index: int) -> None:
         """Load part ``index`` (its data, algorithm, narration and title)."""
@@ -175,6 +187,7 @@ class Director:
 
     def __init__(self, app: LessonApp, settle: Settle) -> None:
         self.app = app
+        app.directed = True
         self.settle = settle
         self._jump: int | None = None
         self._first = True  # the app already loads its first part when it starts
@@ -266,13 +279,14 @@ class PlayerApp(LessonApp):
         await self.wait_until_computed(timeout=600.0)
 
     async def _show(self, shot: Shot) -> None:
-        # Sleep in small slices so that pause, skip and quit feel immediate.
-        remaining = shot.seconds / self.speed
+        # Sleep in small slices so that pause, skip, quit and a change of
+        # speed (f / F) take effect at once.
+        remaining = shot.seconds
         while remaining > 0 and self.director._jump is None:
             await self._resumed.wait()
-            slice_ = min(0.05, remaining)
-            await asyncio.sleep(slice_)
-            remaining -= slice_
+            speed = self.steps_per_second / self.scene.playback.steps_per_second
+            await asyncio.sleep(0.05)
+            remaining -= 0.05 * speed
 
     async def _direct(self) -> None:
         while True:
@@ -285,9 +299,10 @@ class PlayerApp(LessonApp):
         """Pause or resume the lesson."""
         if self._resumed.is_set():
             self._resumed.clear()
-            self.notify("Paused. Press space to go on.", timeout=2)
         else:
             self._resumed.set()
+        self.directed = self._resumed.is_set()
+        self._show_status()
 
     def action_next_part(self) -> None:
         self.director.jump_to(self.part_index + 1)
