@@ -15,6 +15,7 @@ from tuiclust.ui.raster import (
     cell_index,
     dominant_group,
     occupied_cells,
+    winners_from_counts,
 )
 
 UNIT = Viewport(0.0, 1.0, 0.0, 1.0)
@@ -77,7 +78,7 @@ def test_sparse_path_agrees_with_dense_path(monkeypatch):
     rank = rng.integers(0, 3, n_groups)
     dense_occupied = occupied_cells(cells, groups, n_groups, n_cells)
     dense_winner = dominant_group(cells, groups, n_groups, n_cells, rank)
-    monkeypatch.setattr(raster, "_DENSE_BINS_LIMIT", 0)
+    monkeypatch.setattr(raster, "DENSE_BINS_LIMIT", 0)
     sparse_occupied = occupied_cells(cells, groups, n_groups, n_cells)
     sparse_winner = dominant_group(cells, groups, n_groups, n_cells, rank)
     assert [c.tolist() for c in dense_occupied] == [c.tolist() for c in sparse_occupied]
@@ -148,3 +149,43 @@ def test_braille_dashes_leave_gaps_and_thick_lines_fill_more_dots():
 def test_grid_size_must_be_positive():
     with pytest.raises(ValueError, match="grid size"):
         cell_index(np.zeros((1, 2)), UNIT, 0, 3)
+
+
+def test_cell_counter_matches_a_full_count_whatever_came_before():
+    rng = np.random.default_rng(7)
+    n, n_cells = 3_000, 40
+    cells = rng.integers(0, n_cells + 1, n).astype(np.uint32)  # n_cells = outside
+    counter = raster.CellCounter(cells, n_cells)
+    codes = rng.integers(0, 4, n).astype(np.int8)
+    for round_ in range(12):
+        # Few changes (incremental), many changes (recount), none, more groups (growth).
+        n_groups = 4 if round_ < 8 else 20
+        share = [0.01, 0.5, 0.0, 0.05][round_ % 4]
+        codes = codes.copy()
+        moved = rng.random(n) < share
+        codes[moved] = rng.integers(0, n_groups, moved.sum())
+        expected = np.zeros((n_cells, n_groups), dtype=np.int64)
+        inside = cells < n_cells
+        np.add.at(expected, (cells[inside].astype(np.int64), codes[inside].astype(np.int64)), 1)
+        np.testing.assert_array_equal(counter.counts(codes, n_groups), expected)
+    assert 1 <= counter.rebuilds < 12  # some frames were updated, not recounted
+
+
+def test_cell_counter_reuses_counts_when_nothing_changed():
+    cells = np.array([0, 1, 1, 2], dtype=np.uint32)
+    counter = raster.CellCounter(cells, 2)
+    first = counter.counts(np.array([0, 1, 1, 0], dtype=np.int8), 2).copy()
+    second = counter.counts(np.array([0, 1, 1, 0], dtype=np.int8), 2)
+    np.testing.assert_array_equal(first, second)
+    np.testing.assert_array_equal(first, [[1, 0], [0, 2]])
+    assert counter.rebuilds == 1
+
+
+def test_winners_from_counts_matches_dominant_group():
+    rng = np.random.default_rng(11)
+    cells = rng.integers(0, 30, 500)
+    groups = rng.integers(0, 6, 500)
+    rank = rng.integers(0, 3, 6)
+    counts = np.zeros((30, 6), dtype=np.int64)
+    np.add.at(counts, (cells, groups), 1)
+    assert winners_from_counts(counts, rank).tolist() == dominant_group(cells, groups, 6, 30, rank).tolist()

@@ -239,3 +239,15 @@ def test_nice_ticks_are_round_and_inside_the_limits():
     assert len(values) >= 2
     assert nice_ticks(0.001, 0.0013, 3)[1] == ["0.0010", "0.0011", "0.0012", "0.0013"]
     assert nice_ticks(-1e6, 3e6, 4)[1] == ["-1e6", "0", "1e6", "2e6", "3e6"]
+
+
+def test_a_frame_does_not_depend_on_the_frames_before_it(data_and_steps):
+    data, steps = data_and_steps
+    order = list(steps.values())
+    for step in order + order[::-1]:
+        build_frame(data, step, 100, 30, ColourMode.TRUECOLOR)  # leaves running counts behind
+    dataset = data.dataset
+    for step in order:
+        fresh = PlotData.from_dataset(dataset)
+        after_history = build_frame(data, step, 100, 30, ColourMode.TRUECOLOR)
+        assert build_frame(fresh, step, 100, 30, ColourMode.TRUECOLOR).strips == after_history.strips

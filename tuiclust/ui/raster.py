@@ -24,13 +24,16 @@ __all__ = [
     "occupied_cells",
     "bin_points",
     "dominant_group",
+    "winners_from_counts",
+    "CellCounter",
+    "DENSE_BINS_LIMIT",
     "braille_dots",
     "BRAILLE_BASE",
 ]
 
 # Above this many (cell, group) bins, counting in a dense array would cost more
 # than sorting the keys.
-_DENSE_BINS_LIMIT = 4_000_000
+DENSE_BINS_LIMIT = 4_000_000
 
 BRAILLE_BASE = 0x2800
 # Bit of each dot of a braille cell, indexed [row from top, column].
@@ -179,7 +182,7 @@ def occupied_cells(cells: np.ndarray, groups: np.ndarray, n_groups: int, n_cells
     groups = np.asarray(groups)
     if cells.shape != groups.shape:
         raise ValueError(f"cells and groups differ in shape: {cells.shape} vs {groups.shape}")
-    if n_cells * n_groups <= _DENSE_BINS_LIMIT:
+    if n_cells * n_groups <= DENSE_BINS_LIMIT:
         counts = _group_counts(cells, groups, n_groups, n_cells)
         return [np.flatnonzero(counts[:, g]) for g in range(n_groups)]
     inside = (cells >= 0) & (cells < n_cells)
@@ -259,13 +262,8 @@ def dominant_group(
     winner = np.full(n_cells, -1, dtype=np.int32)
     if n_groups == 0 or cells.size == 0:
         return winner
-    if n_cells * n_groups <= _DENSE_BINS_LIMIT:
-        counts = _group_counts(cells, groups, n_groups, n_cells)
-        score = np.where(counts > 0, rank[None, :] * weight + counts, -1)
-        best = score.argmax(axis=1)
-        filled = score[np.arange(n_cells), best] >= 0
-        winner[filled] = best[filled]
-        return winner
+    if n_cells * n_groups <= DENSE_BINS_LIMIT:
+        return winners_from_counts(_group_counts(cells, groups, n_groups, n_cells), rank)
     inside = (cells >= 0) & (cells < n_cells)
     key, counts = np.unique(cells[inside].astype(np.int64) * n_groups + groups[inside], return_counts=True)
     key_cells = key // n_groups
@@ -279,6 +277,120 @@ def dominant_group(
     last[:-1] = key_cells[1:] != key_cells[:-1]
     winner[key_cells[last]] = key_groups[last]
     return winner
+
+
+def winners_from_counts(counts: np.ndarray, rank: np.ndarray | None = None) -> np.ndarray:
+    """The one group each cell shows, from counts per (cell, group); see :func:`dominant_group`.
+
+    Parameters
+    ----------
+    counts : ndarray of shape (n_cells, n_groups), int
+    rank : ndarray of shape (n_groups,), int, optional
+
+    Returns
+    -------
+    ndarray of shape (n_cells,), int32; -1 for an empty cell.
+    """
+    n_cells, n_groups = counts.shape
+    winner = np.full(n_cells, -1, dtype=np.int32)
+    if n_groups == 0 or n_cells == 0:
+        return winner
+    rank = np.zeros(n_groups, dtype=np.int64) if rank is None else np.asarray(rank, dtype=np.int64)
+    weight = int(counts.max()) + 1  # any rank step outweighs any count
+    score = np.where(counts > 0, rank[None, :] * weight + counts, -1)
+    best = score.argmax(axis=1)  # ties: the first, i.e. the lowest group
+    filled = score[np.arange(n_cells), best] >= 0
+    winner[filled] = best[filled]
+    return winner
+
+
+class CellCounter:
+    """Points per (cell, group) on one grid, kept up to date from frame to frame.
+
+    From one step to the next only a few points change group (K-Means moves
+    a handful of points, an Update moves none), so instead of counting all n
+    points again the counter finds the points whose group changed (one cheap
+    comparison of small integers) and moves just those. The counts are exact
+    whatever came before, so a frame still depends only on its own step.
+
+    Parameters
+    ----------
+    cells : ndarray of shape (n,), unsigned int
+        Cell of every point, ``n_cells`` for a point outside the grid (see
+        :func:`cell_index` with ``outside=n_cells``).
+    n_cells : int
+
+    Notes
+    -----
+    Not thread-safe: guard a shared counter with a lock.
+    """
+
+    # Above this share of changed points, counting everything again is cheaper
+    # (measured: finding and moving a changed point costs about 1/20 of
+    # counting every point once).
+    REBUILD_SHARE = 0.05
+
+    def __init__(self, cells: np.ndarray, n_cells: int) -> None:
+        self.cells = cells
+        self.n_cells = n_cells
+        self._capacity = 0  # groups the flat count array has room for
+        self._cells_times_capacity: np.ndarray | None = None
+        self._counts: np.ndarray | None = None
+        self._codes: np.ndarray | None = None
+        self._keys = np.empty(cells.shape[0], dtype=np.int64)  # reused: no new pages per recount
+        self.rebuilds = 0  # full recounts so far (for tests and benchmarks)
+
+    @staticmethod
+    def capacity_for(n_groups: int) -> int:
+        """Groups a counter makes room for when it needs ``n_groups``: the next power of two, at least 32.
+
+        32 covers the groups of K-Means up to k = 31 and of GMM and DBSCAN up to
+        about 14 clusters, so a run rarely has to grow it.
+        """
+        return max(32, 1 << max(n_groups - 1, 0).bit_length())
+
+    def counts(self, codes: np.ndarray, n_groups: int) -> np.ndarray:
+        """Counts for these group codes.
+
+        Parameters
+        ----------
+        codes : ndarray of shape (n,), int in [0, n_groups)
+            Group of every point. Kept by reference until the next call:
+            pass an array nobody will modify (a fresh one, or a read-only one).
+        n_groups : int
+
+        Returns
+        -------
+        ndarray of shape (n_cells, n_groups), int64
+            A view that the next call overwrites.
+        """
+        if n_groups > self._capacity:
+            # Room for future groups too (DBSCAN finds clusters as it goes), so
+            # group numbers keep their place and counts stay reusable.
+            self._capacity = self.capacity_for(n_groups)
+            self._cells_times_capacity = self.cells.astype(np.int64) * self._capacity
+            self._counts = None
+        previous = self._codes
+        if previous is None or self._counts is None or previous.dtype != codes.dtype:
+            self._recount(codes)
+        elif previous is not codes:
+            differs = codes != previous
+            n_changed = int(np.count_nonzero(differs))  # much cheaper than finding where
+            if n_changed > self.REBUILD_SHARE * codes.shape[0]:
+                self._recount(codes)
+            elif n_changed:
+                changed = np.flatnonzero(differs)
+                base = self._cells_times_capacity[changed]
+                np.subtract.at(self._counts, base + previous[changed], 1)
+                np.add.at(self._counts, base + codes[changed], 1)
+        self._codes = codes
+        table = self._counts.reshape(self.n_cells + 1, self._capacity)
+        return table[: self.n_cells, :n_groups]
+
+    def _recount(self, codes: np.ndarray) -> None:
+        self.rebuilds += 1
+        np.add(self._cells_times_capacity, codes, out=self._keys)
+        self._counts = np.bincount(self._keys, minlength=(self.n_cells + 1) * self._capacity)
 
 
 def braille_dots(

@@ -46,7 +46,16 @@ from .palette import (
     cluster_marker,
     palette_for,
 )
-from .raster import BRAILLE_BASE, Viewport, braille_dots, cell_index, dominant_group
+from .raster import (
+    BRAILLE_BASE,
+    DENSE_BINS_LIMIT,
+    CellCounter,
+    Viewport,
+    braille_dots,
+    cell_index,
+    dominant_group,
+    winners_from_counts,
+)
 from .shapes import ellipse_outline, full_covariances, trail_segments
 
 __all__ = ["PlotData", "Frame", "build_frame", "UNCERTAIN_BELOW", "MIN_CHROME_SIZE"]
@@ -80,7 +89,7 @@ class PlotData:
     viewport: Viewport
     axis_labels: tuple[str, str]
     dataset: Dataset
-    _cells: dict[tuple[int, int], np.ndarray] = field(default_factory=dict, repr=False)
+    _grids: OrderedDict[tuple[int, int], _Grid] = field(default_factory=OrderedDict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
@@ -99,23 +108,59 @@ class PlotData:
 
         Returns
         -------
-        ndarray of shape (n,), uint32
+        ndarray of shape (n,), uint32, read-only
             ``row * width + col`` (row 0 at the bottom); ``width * height`` for
             a point outside the axes. Unsigned, so counting needs no filtering.
         """
+        return self._grid(width, height).cells
+
+    def winners(self, width: int, height: int, codes: np.ndarray, n_groups: int, rank: np.ndarray) -> np.ndarray:
+        """The group each cell of the plot area shows (see :func:`~tuiclust.ui.raster.dominant_group`).
+
+        Parameters
+        ----------
+        codes : ndarray of shape (n,), int in [0, n_groups)
+            Group of every point; kept until the next call, so pass a fresh array.
+        rank : ndarray of shape (n_groups,)
+
+        Returns
+        -------
+        ndarray of shape (width * height,), int32
+            Row 0 at the bottom; -1 for an empty cell.
+        """
+        grid = self._grid(width, height)
+        n_cells = width * height
+        if n_cells * CellCounter.capacity_for(n_groups) > DENSE_BINS_LIMIT:
+            return dominant_group(grid.cells, codes, n_groups, n_cells, rank)
+        with grid.lock:
+            return winners_from_counts(grid.counter.counts(codes, n_groups), rank)
+
+    def _grid(self, width: int, height: int) -> _Grid:
         key = (width, height)
         with self._lock:
-            cached = self._cells.get(key)
-        if cached is not None:
-            return cached
-        cells = cell_index(self.points, self.viewport, width, height, outside=width * height).astype(np.uint32)
+            grid = self._grids.get(key)
+            if grid is not None:
+                self._grids.move_to_end(key)
+                return grid
+        n_cells = width * height
+        cells = cell_index(self.points, self.viewport, width, height, outside=n_cells).astype(np.uint32)
         cells.flags.writeable = False
+        grid = _Grid(cells, CellCounter(cells, n_cells), threading.Lock())
         with self._lock:
-            # A pane shows one size at a time; keep the last few for resizing back and forth.
-            if len(self._cells) >= 4:
-                self._cells.pop(next(iter(self._cells)))
-            self._cells[key] = cells
-        return cells
+            # A pane shows one size at a time; keep a few for resizing back and forth.
+            grid = self._grids.setdefault(key, grid)
+            while len(self._grids) > 3:
+                self._grids.popitem(last=False)
+        return grid
+
+
+@dataclass(frozen=True)
+class _Grid:
+    """Per-size state of a data set: the cell of each point and the running counts."""
+
+    cells: np.ndarray
+    counter: CellCounter
+    lock: threading.Lock
 
 
 def _one_cell_wide(text: str) -> str:
@@ -614,8 +659,7 @@ def _draw_points(canvas: _Canvas, data: PlotData, groups: _Groups, area: tuple[i
     """Draw one mark per occupied cell; returns which groups are visible, shape (n_groups,), bool."""
     left, top, area_w, area_h = area
     n_groups = len(groups.glyphs)
-    cells = data.cells(area_w, area_h)
-    winner = dominant_group(cells, groups.codes, n_groups, area_w * area_h, groups.rank)
+    winner = data.winners(area_w, area_h, groups.codes, n_groups, groups.rank)
     # Cell rows count from the bottom; screen rows from the top.
     winner = winner.reshape(area_h, area_w)[::-1]
     shown = winner >= 0
