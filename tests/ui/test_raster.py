@@ -189,3 +189,22 @@ def test_winners_from_counts_matches_dominant_group():
     counts = np.zeros((30, 6), dtype=np.int64)
     np.add.at(counts, (cells, groups), 1)
     assert winners_from_counts(counts, rank).tolist() == dominant_group(cells, groups, 6, 30, rank).tolist()
+
+
+def test_braille_of_a_huge_shape_draws_only_what_is_inside_and_stays_cheap():
+    # A line far longer than the grid, crossing it: the visible part is drawn in full.
+    cells, _ = braille_dots(np.array([[-1e9, 0.5], [1e9, 0.5]]), UNIT, 4, 3)
+    assert cells.tolist() == [4, 5, 6, 7]
+    # A segment passing beside the grid draws nothing.
+    cells, _ = braille_dots(np.array([[-1e9, 5.0], [1e9, 5.0]]), UNIT, 4, 3)
+    assert cells.size == 0
+    # A huge circle around the grid draws nothing either (and does not take long).
+    theta = np.linspace(0, 2 * np.pi, 73)
+    circle = np.column_stack([1e7 * np.cos(theta), 1e7 * np.sin(theta)])
+    cells, _ = braille_dots(circle, UNIT, 100, 30)
+    assert cells.size == 0
+
+
+def test_braille_skips_non_finite_vertices():
+    cells, _ = braille_dots(np.array([[0.0, 0.5], [np.nan, 0.5], [1.0, 0.5]]), UNIT, 4, 3)
+    assert cells.size <= 2  # only the vertices themselves, no line through NaN

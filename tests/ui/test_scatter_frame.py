@@ -251,3 +251,48 @@ def test_a_frame_does_not_depend_on_the_frames_before_it(data_and_steps):
         fresh = PlotData.from_dataset(dataset)
         after_history = build_frame(data, step, 100, 30, ColourMode.TRUECOLOR)
         assert build_frame(fresh, step, 100, 30, ColourMode.TRUECOLOR).strips == after_history.strips
+
+
+def _dataset(X: np.ndarray):
+    from tuiclust.core.preprocess import fit_projection
+    from tuiclust.data import Dataset
+
+    names = [f"x{i + 1}" for i in range(X.shape[1])]
+    return Dataset(X, X, None, tuple(names), fit_projection(X, column_names=names), "edge")
+
+
+@pytest.mark.parametrize(
+    "X",
+    [
+        np.array([[1.0]]),  # one point, one feature
+        np.linspace(0, 1, 50)[:, None],  # one feature: drawn on a line
+        np.ones((30, 2)),  # every point the same
+        np.array([[0.0, 0.0], [1e12, -1e-12]]),  # wild ranges
+    ],
+)
+def test_degenerate_data_still_draws(X):
+    data = PlotData.from_dataset(_dataset(X))
+    labels = frozen_array(np.zeros(X.shape[0], dtype=np.int8))
+    centres = frozen_array(X[:1].copy())
+    steps = [
+        None,
+        Step("kmeans", Phase.UPDATE, 1, labels, "u", centers=centres, previous_centers=centres),
+        Step("gmm", Phase.E_STEP, 1, labels, "e", centers=centres,
+             covariances=np.ones((1, X.shape[1], X.shape[1])), covariance_type="full"),
+    ]
+    for step in steps:
+        frame = build_frame(data, step, 60, 16, ColourMode.TRUECOLOR)
+        text = plot_text(frame)
+        expected = UNASSIGNED_MARKER if step is None else CENTRE_MARKER if step.algorithm == "kmeans" else MEAN_MARKER
+        assert expected in text
+
+
+def test_a_broken_gaussian_is_skipped_not_fatal(data_and_steps):
+    data, steps = data_and_steps
+    good = steps["gmm_e_step"]
+    covs = good.covariances.copy()
+    covs[1] = np.nan
+    broken = Step("gmm", Phase.E_STEP, 1, good.labels, "e", centers=good.centers, covariances=covs,
+                  covariance_type="full", confidence=good.confidence)
+    text = plot_text(build_frame(data, broken, 100, 30, ColourMode.TRUECOLOR))
+    assert f"▐{MEAN_MARKER}▌" in text

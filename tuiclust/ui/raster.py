@@ -437,17 +437,25 @@ def braille_dots(
     if polyline.shape[0] == 1:
         su, sv, along = u, v, np.zeros(1)
     else:
-        # Sample each segment at most half a dot apart so no dot is skipped.
         du, dv = np.diff(u), np.diff(v)
         seg_len = np.hypot(du, dv)
-        seg_len = np.where(np.isfinite(seg_len), seg_len, 0.0)
-        per_seg = np.minimum(np.ceil(seg_len / 0.5).astype(np.int64) + 1, 100_000)
+        finite = np.isfinite(seg_len) & np.isfinite(u[:-1]) & np.isfinite(v[:-1])
+        seg_len = np.where(finite, seg_len, 0.0)
+        start_along = np.concatenate([[0.0], np.cumsum(seg_len)])[:-1]
+        # Only the part of a segment inside the grid is sampled, so a huge
+        # shape (a wide Gaussian early in EM) costs no more than a small one.
+        t_in, t_out = _clip_segments(u[:-1], v[:-1], du, dv, sub_w, sub_h)
+        t_out = np.where(finite, t_out, t_in - 1.0)
+        visible = np.clip(t_out - t_in, 0.0, None) * seg_len
+        # At most half a dot apart, so no dot is skipped.
+        per_seg = np.where(t_out >= t_in, np.ceil(visible / 0.5).astype(np.int64) + 1, 0)
         seg = np.repeat(np.arange(seg_len.shape[0]), per_seg)
         starts = np.cumsum(per_seg) - per_seg
-        t = (np.arange(seg.shape[0]) - starts[seg]) / np.maximum(per_seg[seg] - 1, 1)
+        s = (np.arange(seg.shape[0]) - starts[seg]) / np.maximum(per_seg[seg] - 1, 1)
+        t = t_in[seg] + (t_out[seg] - t_in[seg]) * s
         su = u[seg] + du[seg] * t
         sv = v[seg] + dv[seg] * t
-        along = (np.concatenate([[0.0], np.cumsum(seg_len)])[seg]) + seg_len[seg] * t
+        along = start_along[seg] + seg_len[seg] * t
     keep = np.isfinite(su) & np.isfinite(sv)
     if dash > 0:
         keep &= (np.floor(along / dash) % 2) == 0
@@ -469,3 +477,37 @@ def braille_dots(
     dot_bits = (1 << (key % 8)).astype(np.int64)
     pattern = np.add.reduceat(dot_bits, first).astype(np.uint8)
     return ucells, pattern
+
+
+def _clip_segments(
+    u: np.ndarray, v: np.ndarray, du: np.ndarray, dv: np.ndarray, sub_w: int, sub_h: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Liang-Barsky: the range [t_in, t_out] of ``(u, v) + t (du, dv)``, t in [0, 1], inside the dot grid.
+
+    The box is one dot larger on every side than the grid. A segment that
+    misses the box gets ``t_in > t_out``.
+
+    Parameters
+    ----------
+    u, v, du, dv : ndarray of shape (m,)
+        Segment starts and directions, in dot units.
+    sub_w, sub_h : int
+        Grid size in dots.
+
+    Returns
+    -------
+    t_in, t_out : ndarray of shape (m,)
+    """
+    lo_u, hi_u, lo_v, hi_v = -1.0, sub_w + 1.0, -1.0, sub_h + 1.0
+    t_in = np.zeros(u.shape[0])
+    t_out = np.ones(u.shape[0])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for p, q in ((-du, u - lo_u), (du, hi_u - u), (-dv, v - lo_v), (dv, hi_v - v)):
+            ratio = q / p
+            entering = p < 0
+            leaving = p > 0
+            t_in = np.where(entering, np.maximum(t_in, ratio), t_in)
+            t_out = np.where(leaving, np.minimum(t_out, ratio), t_out)
+            # Parallel to this edge and outside it: nothing is visible.
+            t_out = np.where((p == 0) & (q < 0), -1.0, t_out)
+    return t_in, t_out

@@ -40,7 +40,7 @@ __all__ = ["ScatterPane", "FrameKey"]
 # frame costs a few milliseconds, and building it at once keeps the screen
 # in step with the keys.
 BACKGROUND_ABOVE = 50_000
-_CACHED_FRAMES = 48
+_CACHED_FRAMES = 32
 
 
 @dataclass(frozen=True, eq=False)

@@ -690,6 +690,8 @@ def _draw_shapes(
         covs = full_covariances(step.covariances, step.covariance_type, k, d)
         covs2 = projection.covariances(covs)
         for c in range(k):
+            if not (np.isfinite(covs2[c]).all() and np.isfinite(centres[c]).all()):
+                continue  # a component that broke down has no shape to draw
             style = palette.line(c)
             lines.append((ellipse_outline(centres[c], covs2[c], 2.0), style, _DASH, False))
             lines.append((ellipse_outline(centres[c], covs2[c], 1.0), style, 0.0, False))
