@@ -1,0 +1,296 @@
+"""The comparison grid: K-Means, DBSCAN and a Gaussian mixture on the gallery's six shapes.
+
+Rows are the shapes (circles, moons, varied, aniso, blobs, uniform), columns
+the algorithms with the gallery's settings on standardised data. Each cell
+shows a small scatter of the final clustering, the clusters found, the
+adjusted Rand index against the true groups, the mean silhouette and a
+verdict; the best cell of each row is marked with a star. Cells fill in as
+the worker finishes them. When the terminal is too short for six rows the
+grid pages by rows (page down / page up).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.events import Resize
+from textual.widget import Widget
+from textual.widgets import Static
+
+from ...analysis.comparison import (
+    ALGORITHM_TITLES,
+    ALGORITHMS,
+    DBSCAN_MIN_SAMPLES,
+    GRID_CACHE,
+    GOOD_ARI,
+    N_SAMPLES,
+    PARTIAL_ARI,
+    SHAPE_NOTES,
+    SHAPE_TITLES,
+    SHAPES,
+    CellResult,
+    Verdict,
+    best_algorithms,
+    cell_order,
+    comparison_cells,
+    gallery_params,
+    grid_key,
+)
+from ..palette import detect_colour_mode, palette_for
+from ..raster import Viewport
+from .base import LessonView
+from .mini_scatter import mini_scatter
+
+__all__ = ["ComparisonView", "GridCell", "ROW_MIN_HEIGHT"]
+
+ROW_MIN_HEIGHT = 5  # lines of one grid row: a 5-line scatter and 5 lines of numbers
+_STATS_WIDTH = 11
+_VERDICT_STYLES = {
+    Verdict.GOOD: Style(color="green", bold=True),
+    Verdict.PARTIAL: Style(color="yellow", bold=True),
+    Verdict.POOR: Style(color="red", bold=True),
+}
+_COLUMN_HEADS = {
+    "kmeans": "K-Means \u00b7 k-means++",
+    "dbscan": f"DBSCAN \u00b7 min_samples {DBSCAN_MIN_SAMPLES}",
+    "gmm": "GMM \u00b7 full covariance",
+}
+
+
+def _stats_lines(result: CellResult, best: bool, height: int) -> list[Text]:
+    """The numbers of a cell, at most ``height`` lines of at most 11 cells."""
+    lines = [Text(f"{result.n_clusters} cluster{'' if result.n_clusters == 1 else 's'}")]
+    if result.algorithm == "dbscan":
+        lines.append(Text(f"{result.n_noise} noise", style="dim"))
+    lines.append(Text(f"ARI {result.ari:5.2f}"))
+    sil = "  \u2013" if result.silhouette is None else f"{result.silhouette:5.2f}"
+    lines.append(Text(f"sil {sil}"))
+    verdict = Text(f"{result.verdict.symbol} {result.verdict.value}", style=_VERDICT_STYLES[result.verdict])
+    if best:
+        verdict.append(" \u2605", style="bold")
+    lines.append(verdict)
+    if len(lines) > height:
+        # Short rows: the noise count goes first, the verdict always stays.
+        lines = [line for line in lines if "noise" not in line.plain][:height - 1] + [lines[-1]]
+    return lines[:height]
+
+
+class GridCell(Widget):
+    """One algorithm on one shape: a scatter of its clusters beside its numbers."""
+
+    DEFAULT_CSS = """
+    GridCell { width: 1fr; height: 1fr; padding: 0 1 0 0; }
+    GridCell.-best { background: $success 12%; }
+    """
+
+    def __init__(self, shape: str, algorithm: str) -> None:
+        super().__init__(id=f"cell-{shape}-{algorithm}")
+        self.shape = shape
+        self.algorithm = algorithm
+        self.result: CellResult | None = None
+        self.best = False
+        self.viewport: Viewport | None = None
+
+    def show(self, result: CellResult | None, best: bool, viewport: Viewport | None) -> None:
+        self.result, self.best, self.viewport = result, best, viewport
+        self.set_class(best, "-best")
+        self.refresh()
+
+    def render(self) -> Text:
+        width, height = self.size.width - 1, self.size.height  # -1: the right padding
+        if self.result is None:
+            return Text("\u2026 waiting", style="dim")
+        stats_width = min(_STATS_WIDTH, max(0, width - 6))
+        plot_width = max(1, width - stats_width - 1)
+        palette = palette_for(detect_colour_mode(self.app))
+        plot = mini_scatter(self.result.points, self.result.labels, plot_width, height, palette, self.viewport)
+        stats = _stats_lines(self.result, self.best, height)
+        out = Text(no_wrap=True, overflow="crop")
+        for row in range(height):
+            out.append_text(plot[row])
+            out.append(" ")
+            if row < len(stats):
+                out.append_text(stats[row])
+            if row < height - 1:
+                out.append("\n")
+        return out
+
+
+class ComparisonView(LessonView[None]):
+    """The comparison grid. Opened with ``c``; Escape closes it.
+
+    Parameters
+    ----------
+    seed : int
+        Seed of the six data sets and of K-Means and the mixture.
+    n_samples : int
+        Points per shape.
+    """
+
+    DEFAULT_CSS = """
+    ComparisonView #grid-head { height: 1; }
+    ComparisonView #grid-head Static { width: 1fr; text-style: bold; text-wrap: nowrap; text-overflow: ellipsis; }
+    ComparisonView #grid-head .row-label { width: 13; }
+    ComparisonView #grid { height: 1fr; }
+    ComparisonView .grid-row { height: 5; }
+    ComparisonView .grid-row.-spaced { margin-top: 1; }
+    ComparisonView .row-label { width: 13; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
+    ComparisonView #grid-legend { height: auto; padding: 0 1; color: $text-muted; }
+    ComparisonView.-narrow #grid-head .row-label, ComparisonView.-narrow .row-label { width: 10; padding: 0 0 0 1; }
+    """
+
+    BINDINGS = [
+        Binding("pagedown,down,j,space", "page(1)", "Next rows", key_display="PgDn"),
+        Binding("pageup,up,k", "page(-1)", "Previous rows", key_display="PgUp"),
+        Binding("r", "new_sample", "New sample"),
+    ]
+
+    total = len(SHAPES) * len(ALGORITHMS)
+
+    def __init__(self, *, seed: int = 0, n_samples: int = N_SAMPLES) -> None:
+        super().__init__(
+            f"Comparing the algorithms across shapes \u00b7 {n_samples} standardised points per shape, "
+            "the gallery's settings"
+        )
+        self.seed = seed
+        self.n_samples = n_samples
+        self.results: dict[tuple[str, str], CellResult] = {}
+        self.page = 0
+        self.rows_per_page = len(SHAPES)
+
+    # ----------------------------------------------------------- layout
+    def compose_body(self) -> Iterable[Widget]:
+        with Horizontal(id="grid-head"):
+            yield Static("shape", classes="row-label")
+            for algorithm in ALGORITHMS:
+                yield Static(_COLUMN_HEADS[algorithm])
+        with Vertical(id="grid"):
+            for shape in SHAPES:
+                with Horizontal(classes="grid-row", id=f"row-{shape}"):
+                    yield Static(self._row_label(shape), classes="row-label")
+                    for algorithm in ALGORITHMS:
+                        yield GridCell(shape, algorithm)
+        yield Static("", id="grid-legend")
+
+    @staticmethod
+    def _row_label(shape: str) -> str:
+        k = gallery_params(shape, "kmeans")["n_clusters"]
+        eps = gallery_params(shape, "dbscan")["eps"]
+        return f"[b]{SHAPE_TITLES[shape]}[/b]\n[dim]{SHAPE_NOTES[shape]}\nk {k}\neps {eps:g}[/]"
+
+    def on_resize(self, event: Resize) -> None:
+        self._layout_rows()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._layout_rows()
+
+    def _layout_rows(self) -> None:
+        """Fit as many whole rows as the height allows; page through the rest."""
+        self.set_class(self.size.width < 100, "-narrow")
+        # title, column heads, legend, progress line, footer
+        room = max(ROW_MIN_HEIGHT, self.size.height - 5 - self._legend_lines())
+        per_page = max(1, min(len(SHAPES), (room + 1) // (ROW_MIN_HEIGHT + 1)))
+        row_height = max(ROW_MIN_HEIGHT, min(8, (room - (per_page - 1)) // per_page))
+        self.rows_per_page = per_page
+        self.page = min(self.page, self.pages - 1)
+        first = self.page * per_page
+        for i, shape in enumerate(SHAPES):
+            row = self.query_one(f"#row-{shape}")
+            on_page = first <= i < first + per_page
+            row.display = on_page
+            row.styles.height = row_height
+            row.set_class(on_page and i > first, "-spaced")
+        self._update_legend()
+
+    def _legend_lines(self) -> int:
+        return 1 if self.size.width >= 118 else 2
+
+    @property
+    def pages(self) -> int:
+        return -(-len(SHAPES) // self.rows_per_page)
+
+    def visible_shapes(self) -> list[str]:
+        first = self.page * self.rows_per_page
+        return list(SHAPES[first : first + self.rows_per_page])
+
+    def _update_legend(self) -> None:
+        rules = (
+            f"[green]\u2713 good[/] ARI \u2265 {GOOD_ARI:.2f}  [yellow]~ partial[/] \u2265 {PARTIAL_ARI:.2f}  "
+            f"[red]\u2717 poor[/] below  \u2605 best in row  "
+            "uniform (one true group): good = no clusters invented"
+        )
+        paging = ""
+        if self.pages > 1:
+            paging = f"  \u00b7  [b]rows {self.page * self.rows_per_page + 1}\u2013" \
+                f"{min(len(SHAPES), (self.page + 1) * self.rows_per_page)} of {len(SHAPES)}[/b]: PgDn / PgUp"
+        sep = "\n" if self._legend_lines() > 1 else "  \u00b7  "
+        self.query_one("#grid-legend", Static).update(
+            f"{rules}{sep}ARI: agreement with the true groups (1 = same); sil: mean silhouette, noise as a "
+            f"cluster{paging}"
+        )
+
+    # ---------------------------------------------------------- computing
+    def cached(self) -> dict[tuple[str, str], CellResult] | None:
+        found = {}
+        for shape, algorithm in cell_order():
+            result = GRID_CACHE.get(grid_key(shape, algorithm, self.seed, self.n_samples))
+            if result is None:
+                return None
+            found[(shape, algorithm)] = result
+        return found
+
+    def compute(self, report: Callable[[Any, str], None]) -> dict[tuple[str, str], CellResult]:
+        found: dict[tuple[str, str], CellResult] = {}
+        order = cell_order()
+        for i, result in enumerate(comparison_cells(seed=self.seed, n_samples=self.n_samples)):
+            found[(result.shape, result.algorithm)] = result
+            if i + 1 < len(order):
+                shape, algorithm = order[i + 1]
+                text = f"clustering {SHAPE_TITLES[shape]} with {ALGORITHM_TITLES[algorithm]}\u2026 ({i + 1} of {len(order)} done)"
+            else:
+                text = "done"
+            report(result, text)
+        return found
+
+    def show_partial(self, item: CellResult) -> None:
+        self.results[(item.shape, item.algorithm)] = item
+        self._show_row(item.shape)
+
+    def show_result(self, result: dict[tuple[str, str], CellResult]) -> None:
+        self.results = dict(result)
+        for shape in SHAPES:
+            self._show_row(shape)
+
+    def _show_row(self, shape: str) -> None:
+        row = [self.results[(shape, a)] for a in ALGORITHMS if (shape, a) in self.results]
+        complete = len(row) == len(ALGORITHMS)
+        best = best_algorithms(row) if complete else set()
+        viewport = Viewport.around(row[0].points, margin=0.03) if row else None
+        for algorithm in ALGORITHMS:
+            cell = self.query_one(f"#cell-{shape}-{algorithm}", GridCell)
+            cell.show(self.results.get((shape, algorithm)), algorithm in best, viewport)
+
+    def cell(self, shape: str, algorithm: str) -> GridCell:
+        return self.query_one(f"#cell-{shape}-{algorithm}", GridCell)
+
+    # ------------------------------------------------------------ actions
+    def action_page(self, direction: int) -> None:
+        """Show the next or previous rows when the grid does not fit."""
+        new = min(max(self.page + direction, 0), self.pages - 1)
+        if new != self.page:
+            self.page = new
+            self._layout_rows()
+
+    def action_new_sample(self) -> None:
+        """Draw the six data sets again with the next seed."""
+        self.seed += 1
+        self.results = {}
+        for shape in SHAPES:
+            self._show_row(shape)
+        self.restart()

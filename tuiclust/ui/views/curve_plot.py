@@ -1,0 +1,47 @@
+"""A plotext line plot that a view redraws from its own state.
+
+The plots of the lesson views hold a few dozen points (ten k's, or a
+k-distance curve thinned to a few points per column), so drawing them on the
+UI thread costs little; the numbers behind them come from workers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual_plotext import PlotextPlot
+from textual_plotext.plot import Plot
+
+__all__ = ["CurvePlot", "CURVE", "SECOND_CURVE", "SELECTION", "SUGGESTION"]
+
+# Okabe & Ito colours (colour-blind safe), as the scatter pane uses.
+CURVE = (86, 180, 233)  # sky blue
+SECOND_CURVE = (0, 158, 115)  # bluish green
+SELECTION = (230, 159, 0)  # orange
+SUGGESTION = (213, 94, 0)  # vermillion
+
+
+class CurvePlot(PlotextPlot):
+    """A plotext plot whose content is one drawing function.
+
+    Call :meth:`draw` with a function of the plotext ``Plot``; it is run on
+    a cleared figure, now and again whenever the view asks.
+    """
+
+    DEFAULT_CSS = """
+    CurvePlot { width: 1fr; height: 1fr; min-height: 6; }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._painter: Callable[[Plot], None] | None = None
+
+    def draw(self, painter: Callable[[Plot], None] | None) -> None:
+        """Replace the figure with what ``painter(plt)`` draws (None: empty)."""
+        self._painter = painter
+        plt = self.plt
+        plt.clear_data()
+        plt.clear_figure()
+        if painter is not None:
+            painter(plt)
+        self.refresh()

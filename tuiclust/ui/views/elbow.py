@@ -1,0 +1,239 @@
+"""The elbow view: choosing k for K-Means.
+
+Inertia for k = 1..10 as a line with markers, the elbow that Kneedle finds
+marked and written as ``suggested k = N``, and a table beside it with each
+k's inertia and mean silhouette. Left and right move the selected k, Enter
+runs K-Means with it, Escape goes back without changing anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
+from rich.text import Text
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widget import Widget
+from textual.widgets import Static
+from textual_plotext.plot import Plot
+
+from ...analysis.cache import sample_rows
+from ...analysis.elbow_curve import (
+    ELBOW_CACHE,
+    MAX_POINTS,
+    ElbowCurve,
+    ElbowPoint,
+    elbow_key,
+    elbow_points,
+    finish_elbow,
+    k_values,
+)
+from .base import LessonView
+from .curve_plot import CURVE, SELECTION, SUGGESTION, CurvePlot
+from .formatting import short_number
+
+__all__ = ["ElbowView", "ElbowTable", "silhouette_bar"]
+
+_PENDING = "\u2026"  # a k not computed yet
+_BAR_WIDTH = 8  # cells for a silhouette of 1.0
+_EIGHTHS = " \u258f\u258e\u258d\u258c\u258b\u258a\u2589"
+
+
+def silhouette_bar(value: float | None, width: int = _BAR_WIDTH) -> str:
+    """A bar of eighth blocks for a silhouette in [0, 1] (empty for negative or None)."""
+    if value is None or value <= 0:
+        return ""
+    eighths = int(round(min(value, 1.0) * width * 8))
+    return "\u2588" * (eighths // 8) + (_EIGHTHS[eighths % 8] if eighths % 8 else "")
+
+
+class ElbowTable(Static):
+    """k, inertia and mean silhouette, one row per k; the selected row reversed."""
+
+    DEFAULT_CSS = """
+    ElbowTable {
+        width: 32;
+        height: auto;
+        padding: 0 1;
+        border: round $primary;
+        border-title-color: $text-primary;
+    }
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__("", **kwargs)
+        self.border_title = "k \u00b7 inertia \u00b7 silhouette"
+
+    def show(self, points: list[ElbowPoint], ks: tuple[int, ...], selected: int,
+             suggested: int | None, best: int | None) -> None:
+        by_k = {p.k: p for p in points}
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for i, k in enumerate(ks):
+            p = by_k.get(k)
+            mark_elbow = "\u25c6" if k == suggested else " "
+            mark_best = "\u2605" if k == best else " "
+            if p is None:
+                row = f"{k:>2} {_PENDING:>8}"
+            else:
+                sil = "  \u2013 " if p.silhouette is None else f"{p.silhouette:4.2f}"
+                row = f"{k:>2} {short_number(p.inertia):>8}{mark_elbow}{sil} {mark_best}{silhouette_bar(p.silhouette)}"
+            style = "reverse bold" if k == selected else ""
+            text.append(row, style=style)
+            if i < len(ks) - 1:
+                text.append("\n")
+        text.append("\n\n\u25c6 elbow   \u2605 best silhouette", style="dim")
+        self.update(text)
+
+
+class ElbowView(LessonView[int]):
+    """Inertia and silhouette for k = 1..10 on the explorer's data; dismisses with the chosen k.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        The data the explorer clusters.
+    current_k : int
+        The explorer's k: selected first, until the suggestion is known.
+    init : str
+        K-Means initialisation (the explorer's).
+    seed : int
+    data_name : str
+        For the title.
+    """
+
+    DEFAULT_CSS = """
+    ElbowView #elbow-body { height: 1fr; }
+    ElbowView #elbow-info { height: auto; padding: 0 1; }
+    """
+
+    BINDINGS = [
+        Binding("left,h", "select(-1)", "k \u2212 1", key_display="\u2190"),
+        Binding("right,l", "select(1)", "k + 1", key_display="\u2192"),
+        Binding("enter", "apply", "Run with this k"),
+    ]
+
+    def __init__(self, X: np.ndarray, *, current_k: int, init: str = "k-means++", seed: int = 0,
+                 data_name: str = "data") -> None:
+        super().__init__(f"The elbow method \u00b7 choosing k for K-Means on {data_name} ({X.shape[0]:,} points)")
+        self.X = X
+        self.init = init if isinstance(init, str) else "k-means++"
+        self.seed = seed
+        self.ks = k_values(X.shape[0])
+        self.total = len(self.ks)
+        self.selected = min(max(int(current_k), self.ks[0]), self.ks[-1])
+        self.moved = False
+        self.points: list[ElbowPoint] = []
+        self.curve: ElbowCurve | None = None
+        self._key = elbow_key(X, init=self.init, seed=seed)
+
+    # ----------------------------------------------------------- layout
+    def compose_body(self) -> Iterable[Widget]:
+        with Horizontal(id="elbow-body"):
+            yield CurvePlot(id="elbow-plot")
+            yield ElbowTable(id="elbow-table")
+        yield Static("", id="elbow-info")
+
+    # ---------------------------------------------------------- computing
+    def cached(self) -> ElbowCurve | None:
+        return ELBOW_CACHE.get(self._key)
+
+    def compute(self, report: Callable[[Any, str], None]) -> ElbowCurve:
+        X, sampled = sample_rows(self.X, MAX_POINTS, seed=self.seed)
+        points = []
+        for i, point in enumerate(elbow_points(X, self.ks, init=self.init, seed=self.seed)):
+            points.append(point)
+            nxt = f"k = {self.ks[i + 1]}" if i + 1 < len(self.ks) else "the elbow"
+            report(point, f"K-Means for k = {point.k} done; computing {nxt}\u2026")
+        curve = finish_elbow(points, n_used=X.shape[0], n_total=self.X.shape[0], init=self.init)
+        ELBOW_CACHE.put(self._key, curve)
+        return curve
+
+    def show_partial(self, item: ElbowPoint) -> None:
+        self.points.append(item)
+        self._refresh()
+
+    def show_result(self, result: ElbowCurve) -> None:
+        self.curve = result
+        self.points = list(result.points)
+        if not self.moved and result.suggested_k is not None:
+            self.selected = result.suggested_k
+        if result.suggested_k is None:
+            self.show_message(
+                "No elbow found: the inertia falls without a clear bend, so it suggests no k. "
+                "Look at the silhouette column instead; the data may have no clear groups."
+            )
+        else:
+            self.show_message("")
+        self._refresh()
+
+    # ------------------------------------------------------------ drawing
+    def _refresh(self) -> None:
+        suggested = self.curve.suggested_k if self.curve else None
+        best = self.curve.best_silhouette_k if self.curve else None
+        self.query_one(ElbowTable).show(self.points, self.ks, self.selected, suggested, best)
+        self.query_one("#elbow-plot", CurvePlot).draw(self._paint)
+        self.query_one("#elbow-info", Static).update(self.info_text())
+
+    def _paint(self, plt: Plot) -> None:
+        plt.title("Inertia (sum of squared distances to the centres) against k")
+        plt.xlabel("k, the number of clusters")
+        plt.xticks(list(self.ks))
+        plt.xlim(self.ks[0] - 0.3, self.ks[-1] + 0.3)
+        if not self.points:
+            return
+        ks = [p.k for p in self.points]
+        inertia = [p.inertia for p in self.points]
+        top, bottom = max(inertia), min(inertia)
+        span = (top - bottom) or max(abs(top), 1.0)
+        plt.ylim(bottom - 0.05 * span, top + 0.12 * span)
+        plt.vline(self.selected, SELECTION)
+        plt.plot(ks, inertia, marker="braille", color=CURVE)
+        plt.scatter(ks, inertia, marker="\u25cf", color=CURVE)
+        suggested = self.curve.suggested_k if self.curve else None
+        if suggested is not None and suggested in ks:
+            y = inertia[ks.index(suggested)]
+            plt.scatter([suggested], [y], marker="\u25c6", color=SUGGESTION)
+            # Above and right of the elbow the plot is empty: the curve is convex and falling.
+            plt.text(f"suggested k = {suggested}", suggested + 0.25, y + 0.25 * span, color=SUGGESTION)
+
+    def info_text(self) -> str:
+        """The lines under the plot: the selected k's numbers, the suggestion, what Enter does."""
+        point = next((p for p in self.points if p.k == self.selected), None)
+        parts = [f"[b]selected k = {self.selected}[/b]"]
+        if point is not None:
+            parts.append(f"inertia {short_number(point.inertia)}")
+            sil = "\u2013 (needs k \u2265 2)" if point.silhouette is None else f"{point.silhouette:.3f}"
+            parts.append(f"mean silhouette {sil}")
+        lines = ["  \u00b7  ".join(parts)]
+        if self.curve is not None:
+            if self.curve.suggested_k is not None:
+                lines.append(
+                    f"[b]suggested k = {self.curve.suggested_k}[/b]: the elbow, where one more cluster "
+                    "stops paying (Kneedle)"
+                )
+            else:
+                lines.append("[b]suggested k = none[/b]: no elbow in the inertia curve")
+            best = self.curve.best_silhouette_k
+            if best is not None:
+                lines[-1] += f"; highest silhouette at k = {best}"
+            if self.curve.sampled:
+                lines.append(
+                    f"[dim]computed on a random sample of {self.curve.n_used:,} of {self.curve.n_total:,} points[/]"
+                )
+        lines.append(f"[dim]enter runs K-Means with k = {self.selected} \u00b7 esc goes back unchanged[/]")
+        return "\n".join(lines)
+
+    # ------------------------------------------------------------ actions
+    def action_select(self, direction: int) -> None:
+        """Move the selected k left or right."""
+        new = min(max(self.selected + direction, self.ks[0]), self.ks[-1])
+        if new != self.selected:
+            self.selected = new
+            self.moved = True
+            self._refresh()
+
+    def action_apply(self) -> None:
+        """Back to the explorer with the selected k."""
+        self.dismiss(self.selected)

@@ -1,0 +1,49 @@
+"""Short numbers for tables and labels, in a fixed width."""
+
+from __future__ import annotations
+
+import math
+
+__all__ = ["short_number", "percent"]
+
+MINUS = "\u2212"
+
+
+def short_number(x: float | None, digits: int = 4) -> str:
+    """A number in at most about 8 characters: ``31,014``, ``236.7``, ``0.0968``, ``1.24M``, ``3.1e-05``.
+
+    Parameters
+    ----------
+    x : float or None
+        None (no value) gives "–".
+    digits : int
+        Significant digits for numbers below 10,000.
+    """
+    if x is None:
+        return "\u2013"
+    if math.isnan(x):
+        return "nan"
+    if math.isinf(x):
+        return ("" if x > 0 else MINUS) + "\u221e"
+    ax = abs(x)
+    if ax >= 1e9:
+        text = f"{ax / 1e9:.3g}G"
+    elif ax >= 1e6:
+        text = f"{ax / 1e6:.3g}M"
+    elif ax >= 1e4:
+        text = f"{ax:,.0f}"
+    elif ax >= 1e-3 or ax == 0:
+        text = f"{ax:.{digits}g}"
+    else:
+        text = f"{ax:.1e}"
+    return (MINUS + text) if x < 0 else text
+
+
+def percent(share: float) -> str:
+    """``0.954`` -> ``95.4 %``; whole percents above 99.95 and below 0.05 read as 100 % / 0 %."""
+    value = 100.0 * share
+    if value >= 99.95:
+        return "100 %"
+    if value < 0.05:
+        return "0 %"
+    return f"{value:.1f} %"

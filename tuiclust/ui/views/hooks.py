@@ -1,0 +1,132 @@
+"""How the explorer opens the lesson views and applies what they choose.
+
+:class:`LessonViews` is mixed into the explorer app. It adds the actions
+behind ``e`` (elbow, k-distance or BIC/AIC, by algorithm), ``c`` (the
+comparison grid), ``m`` (the scores strip) and ``M`` (the silhouette plot),
+owns the scores strip widget (:attr:`LessonViews.metrics_strip`, which the
+app places in its layout) and turns a view's choice into a new run through
+the app's public :meth:`load_spec`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from ...core.steps import Step
+from .base import LessonView
+from .metrics_strip import MetricsStrip
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..run import Run
+
+__all__ = ["LessonViews"]
+
+_PARAMETER_WORDS = {"n_clusters": "k", "eps": "eps", "n_components": "components"}
+
+
+class LessonViews:
+    """Mixin for the explorer app (it relies on ``current_run``, ``load_spec`` and ``notify``)."""
+
+    current_run: Run | None
+
+    @property
+    def metrics_strip(self) -> MetricsStrip:
+        """The scores strip (one per app, created on first use)."""
+        strip = getattr(self, "_lesson_metrics_strip", None)
+        if strip is None:
+            strip = self._lesson_metrics_strip = MetricsStrip(id="metrics")
+        return strip
+
+    def lesson_step_shown(self, run: Run | None, step: Step | None) -> None:
+        """Tell the scores strip which step is on screen (the app calls this for every step shown)."""
+        self.metrics_strip.show_step(run.dataset.X if run is not None else None, step)
+
+    def _lesson_view_open(self) -> bool:
+        return isinstance(self.screen, LessonView)  # type: ignore[attr-defined]
+
+    def _run_for_view(self) -> Run | None:
+        run = self.current_run
+        if run is None:
+            self.notify("Nothing to look at yet: the first run is still loading.", timeout=3)  # type: ignore[attr-defined]
+        return run
+
+    # ------------------------------------------------------------- actions
+    def action_choose_parameter(self) -> None:
+        """The view that helps choose the main parameter: elbow, k-distance or BIC/AIC."""
+        run = self._run_for_view()
+        if run is None or self._lesson_view_open():
+            return
+        from .elbow import ElbowView
+        from .kdistance import KDistanceView
+        from .model_selection import ModelSelectionView
+
+        name, params, data = run.spec.algorithm.name, run.params, run.dataset
+        seed = run.spec.data.seed
+        view: LessonView[Any]
+        if name == "kmeans":
+            view = ElbowView(data.X, current_k=int(params["n_clusters"]), init=params.get("init", "k-means++"),
+                             seed=seed, data_name=data.name)
+            key = "n_clusters"
+        elif name == "dbscan":
+            view = KDistanceView(data.X, min_samples=int(params["min_samples"]), current_eps=float(params["eps"]),
+                                 data_name=data.name)
+            key = "eps"
+        else:
+            view = ModelSelectionView(data.X, current_components=int(params["n_components"]),
+                                      covariance_type=str(params.get("covariance_type", "full")),
+                                      seed=seed, data_name=data.name)
+            key = "n_components"
+        self.push_screen(view, callback=lambda value: self._apply_choice(run, key, value))  # type: ignore[attr-defined]
+
+    def _apply_choice(self, run: Run, key: str, value: Any) -> None:
+        """Run the explorer again with ``key = value`` (None: the view was left with Escape)."""
+        if value is None:
+            return
+        word = _PARAMETER_WORDS.get(key, key)
+        if run.params.get(key) == value:
+            self.notify(f"{word} = {value:g} is what the explorer runs already.", timeout=3)  # type: ignore[attr-defined]
+            return
+        spec = replace(run.spec, algorithm=run.spec.algorithm.with_params(**{key: value}))
+        self.load_spec(spec)  # type: ignore[attr-defined]
+        self.notify(f"Running {word} = {value:g}.", timeout=2)  # type: ignore[attr-defined]
+
+    def action_compare(self) -> None:
+        """The comparison grid: three algorithms on the gallery's six shapes."""
+        if self._lesson_view_open():
+            return
+        from .comparison import ComparisonView
+
+        self.push_screen(ComparisonView())  # type: ignore[attr-defined]
+
+    def action_toggle_metrics(self) -> None:
+        """Show or hide the scores strip."""
+        self.metrics_strip.toggle()
+
+    def action_silhouette_plot(self) -> None:
+        """The silhouette plot of the step on screen."""
+        run = self._run_for_view()
+        if run is None or self._lesson_view_open():
+            return
+        step = run.timeline.current
+        if step is None:
+            self.notify("No step on screen yet.", timeout=3)  # type: ignore[attr-defined]
+            return
+        from ...analysis.scores import not_scorable_reason
+        from .silhouette import SilhouetteView
+
+        reason = not_scorable_reason(step.labels)
+        if reason is not None:
+            self.notify(f"No silhouette plot for this step: {reason}.", timeout=4)  # type: ignore[attr-defined]
+            return
+        what = (
+            f"{_title(run.spec.algorithm.name)} on {run.dataset.name}, "
+            f"step {run.timeline.index + 1} ({step.phase.label})"
+        )
+        self.push_screen(SilhouetteView(run.dataset.X, step.labels, what=what))  # type: ignore[attr-defined]
+
+
+def _title(name: str) -> str:
+    from ..spec_edits import algorithm_title
+
+    return algorithm_title(name)

@@ -1,0 +1,227 @@
+"""The model-selection view: choosing the number of Gaussian components with BIC and AIC.
+
+Both criteria are the fit's -2 log-likelihood plus a price for every free
+parameter; the lowest value is the best trade-off between fitting the data
+and keeping the model small. BIC (the suggestion) charges more per parameter
+as the data grows, AIC a fixed 2, so AIC often asks for more components.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
+from rich.text import Text
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widget import Widget
+from textual.widgets import Static
+from textual_plotext.plot import Plot
+
+from ...analysis.cache import sample_rows
+from ...analysis.information_criteria import (
+    CRITERIA_CACHE,
+    MAX_POINTS,
+    CriteriaCurve,
+    CriteriaPoint,
+    component_counts,
+    criteria_key,
+    criteria_points,
+    finish_criteria,
+)
+from .base import LessonView
+from .curve_plot import CURVE, SECOND_CURVE, SELECTION, SUGGESTION, CurvePlot
+from .formatting import short_number
+
+__all__ = ["ModelSelectionView", "CriteriaTable"]
+
+_PENDING = "\u2026"
+_BIC_MARK = "\u25c6"
+_AIC_MARK = "\u25b2"
+
+
+class CriteriaTable(Static):
+    """Components, BIC and AIC, one row per count; the selected row reversed."""
+
+    DEFAULT_CSS = """
+    CriteriaTable {
+        width: 30;
+        height: auto;
+        padding: 0 1;
+        border: round $primary;
+        border-title-color: $text-primary;
+    }
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__("", **kwargs)
+        self.border_title = "components \u00b7 BIC \u00b7 AIC"
+
+    def show(self, points: list[CriteriaPoint], counts: tuple[int, ...], selected: int,
+             best_bic: int | None, best_aic: int | None) -> None:
+        by_n = {p.n_components: p for p in points}
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for i, n in enumerate(counts):
+            p = by_n.get(n)
+            if p is None:
+                row = f"{n:>2} {_PENDING:>9}"
+            elif p.bic is None:
+                row = f"{n:>2}  fit failed"
+            else:
+                row = (
+                    f"{n:>2} {short_number(p.bic):>9}{_BIC_MARK if n == best_bic else ' '}"
+                    f"{short_number(p.aic):>9}{_AIC_MARK if n == best_aic else ' '}"
+                )
+            text.append(row, style="reverse bold" if n == selected else "")
+            if i < len(counts) - 1:
+                text.append("\n")
+        text.append("\n\n\u25c6 lowest BIC  \u25b2 lowest AIC", style="dim")
+        self.update(text)
+
+
+class ModelSelectionView(LessonView[int]):
+    """BIC and AIC for 1..10 components on the explorer's data; dismisses with the chosen count.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    current_components : int
+    covariance_type : str
+        The explorer's covariance type (the criteria count its parameters).
+    seed : int
+    data_name : str
+    """
+
+    DEFAULT_CSS = """
+    ModelSelectionView #criteria-body { height: 1fr; }
+    ModelSelectionView #criteria-info { height: auto; padding: 0 1; }
+    """
+
+    BINDINGS = [
+        Binding("left,h", "select(-1)", "Fewer", key_display="\u2190"),
+        Binding("right,l", "select(1)", "More", key_display="\u2192"),
+        Binding("enter", "apply", "Run with this many"),
+    ]
+
+    def __init__(self, X: np.ndarray, *, current_components: int, covariance_type: str = "full",
+                 seed: int = 0, data_name: str = "data") -> None:
+        super().__init__(
+            f"Model selection \u00b7 how many Gaussian components for {data_name} "
+            f"({X.shape[0]:,} points, {covariance_type} covariance)?"
+        )
+        self.X = X
+        self.covariance_type = covariance_type
+        self.seed = seed
+        self.counts = component_counts(X.shape[0])
+        self.total = len(self.counts)
+        self.selected = min(max(int(current_components), self.counts[0]), self.counts[-1])
+        self.moved = False
+        self.points: list[CriteriaPoint] = []
+        self.curve: CriteriaCurve | None = None
+        self._key = criteria_key(X, covariance_type=covariance_type, seed=seed)
+
+    def compose_body(self) -> Iterable[Widget]:
+        with Horizontal(id="criteria-body"):
+            yield CurvePlot(id="criteria-plot")
+            yield CriteriaTable(id="criteria-table")
+        yield Static("", id="criteria-info")
+
+    # ---------------------------------------------------------- computing
+    def cached(self) -> CriteriaCurve | None:
+        return CRITERIA_CACHE.get(self._key)
+
+    def compute(self, report: Callable[[Any, str], None]) -> CriteriaCurve:
+        X, _ = sample_rows(self.X, MAX_POINTS, seed=self.seed)
+        points = []
+        for i, point in enumerate(criteria_points(X, self.counts, covariance_type=self.covariance_type, seed=self.seed)):
+            points.append(point)
+            nxt = f"{self.counts[i + 1]} components" if i + 1 < len(self.counts) else "the lowest values"
+            report(point, f"{point.n_components} component{'s' if point.n_components > 1 else ''} fitted; now {nxt}\u2026")
+        curve = finish_criteria(points, covariance_type=self.covariance_type, n_used=X.shape[0], n_total=self.X.shape[0])
+        CRITERIA_CACHE.put(self._key, curve)
+        return curve
+
+    def show_partial(self, item: CriteriaPoint) -> None:
+        self.points.append(item)
+        self._refresh()
+
+    def show_result(self, result: CriteriaCurve) -> None:
+        self.curve = result
+        self.points = list(result.points)
+        if not self.moved and result.suggested is not None:
+            self.selected = result.suggested
+        if result.suggested is None:
+            self.show_message("Every fit failed, so there is nothing to suggest; see the table for the reasons.")
+        self._refresh()
+
+    # ------------------------------------------------------------ drawing
+    def _refresh(self) -> None:
+        best_bic = self.curve.best_bic if self.curve else None
+        best_aic = self.curve.best_aic if self.curve else None
+        self.query_one(CriteriaTable).show(self.points, self.counts, self.selected, best_bic, best_aic)
+        self.query_one("#criteria-plot", CurvePlot).draw(self._paint)
+        self.query_one("#criteria-info", Static).update(self.info_text())
+
+    def _paint(self, plt: Plot) -> None:
+        plt.title("BIC and AIC against the number of components (lower is better)")
+        plt.xlabel("components")
+        plt.xticks(list(self.counts))
+        plt.xlim(self.counts[0] - 0.3, self.counts[-1] + 0.3)
+        scored = [p for p in self.points if p.bic is not None]
+        if not scored:
+            return
+        ns = [p.n_components for p in scored]
+        bic = [p.bic for p in scored]
+        aic = [p.aic for p in scored]
+        lo, hi = min(bic + aic), max(bic + aic)
+        span = (hi - lo) or max(abs(hi), 1.0)
+        plt.ylim(lo - 0.05 * span, hi + 0.12 * span)
+        plt.vline(self.selected, SELECTION)
+        plt.plot(ns, aic, marker="braille", color=SECOND_CURVE)
+        plt.scatter(ns, aic, marker="\u25b2", color=SECOND_CURVE, label="AIC")
+        plt.plot(ns, bic, marker="braille", color=CURVE)
+        plt.scatter(ns, bic, marker="\u25cf", color=CURVE, label="BIC")
+        if self.curve is not None and self.curve.best_bic is not None:
+            n = self.curve.best_bic
+            y = bic[ns.index(n)]
+            plt.scatter([n], [y], marker="\u25c6", color=SUGGESTION)
+            # Above the minimum there is room: both curves rise on each side of it.
+            plt.text(f"suggested: {n}", n, y + 0.22 * span, color=SUGGESTION, alignment="center")
+
+    def info_text(self) -> str:
+        point = next((p for p in self.points if p.n_components == self.selected), None)
+        parts = [f"[b]selected: {self.selected} component{'s' if self.selected > 1 else ''}[/b]"]
+        if point is not None:
+            if point.bic is None:
+                parts.append(f"the fit failed: {point.error}")
+            else:
+                parts.append(f"BIC {short_number(point.bic)}")
+                parts.append(f"AIC {short_number(point.aic)}")
+                if not point.converged:
+                    parts.append("EM stopped before converging")
+        lines = ["  \u00b7  ".join(parts)]
+        if self.curve is not None and self.curve.suggested is not None:
+            aic_note = ""
+            if self.curve.best_aic is not None and self.curve.best_aic != self.curve.best_bic:
+                aic_note = f"; AIC, with a smaller price per parameter, is lowest at {self.curve.best_aic}"
+            lines.append(
+                f"[b]suggested: {self.curve.suggested} components[/b], the lowest BIC{aic_note}"
+            )
+            if self.curve.sampled:
+                lines.append(
+                    f"[dim]computed on a random sample of {self.curve.n_used:,} of {self.curve.n_total:,} points[/]"
+                )
+        lines.append(f"[dim]enter runs the mixture with {self.selected} \u00b7 esc goes back unchanged[/]")
+        return "\n".join(lines)
+
+    # ------------------------------------------------------------ actions
+    def action_select(self, direction: int) -> None:
+        new = min(max(self.selected + direction, self.counts[0]), self.counts[-1])
+        if new != self.selected:
+            self.selected = new
+            self.moved = True
+            self._refresh()
+
+    def action_apply(self) -> None:
+        self.dismiss(self.selected)
