@@ -8,7 +8,7 @@ import pytest
 
 from tuiclust.ui.app import ExplorerApp, RunEnded
 from tuiclust.ui.help import HelpScreen
-from tuiclust.ui.keys import KEYS, RESERVED_KEYS
+from tuiclust.ui.keys import KEYS
 
 from .conftest import explorer, make_spec, notifications, press_and_settle
 
@@ -242,13 +242,23 @@ async def test_q_quits():
         assert app._exit
 
 
-async def test_reserved_keys_do_nothing():
+async def test_lesson_view_keys_open_a_view_and_escape_changes_nothing():
+    # The views themselves are tested in test_views_*.py.
+    from tuiclust.ui.views.base import LessonView
+
     async with explorer() as (app, pilot):
-        bound = {k for spec in KEYS for k in spec.keys.split(",")}
-        assert not bound & set(RESERVED_KEYS)
         run = app.current_run
-        await pilot.press(*RESERVED_KEYS)
-        assert app.current_run is run and run.timeline.index == 0
+        await pilot.press("end")  # M needs a step with clusters
+        last = run.timeline.index
+        for key in ("e", "c", "M"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, LessonView)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert not isinstance(app.screen, LessonView)
+        await pilot.press("m", "m")
+        assert app.current_run is run and run.timeline.index == last
 
 
 async def test_every_action_is_in_the_command_palette():

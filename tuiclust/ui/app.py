@@ -52,6 +52,7 @@ from .phase_log import PhaseLog
 from .run import Run, build_run
 from .scatter import ScatterPane
 from .step_text import log_line
+from .views.hooks import LessonViews
 
 __all__ = ["ExplorerApp", "RunLoaded", "RunEnded", "MIN_SIZE", "Narrator"]
 
@@ -101,7 +102,7 @@ class _StepsComputed(Message):
         self.generation = generation
 
 
-class ExplorerApp(App[None]):
+class ExplorerApp(LessonViews, App[None]):
     """The explorer app.
 
     Parameters
@@ -178,6 +179,7 @@ class ExplorerApp(App[None]):
                     yield self._panel
                     yield self._numbers
             yield self._caption
+            yield self.metrics_strip  # lesson views: scores of the step (m)
             yield self._log
         yield Footer()
 
@@ -433,6 +435,7 @@ class ExplorerApp(App[None]):
         step = timeline.current
         self._shown_step = step
         self.scatter.show_step(step)
+        self.lesson_step_shown(run, step)
         self.numbers.show_step(step, position=self._position())
         if step is not None:
             self.phase_log.reach(timeline.index, lambda i: log_line(timeline[i]))

@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from .keys import KEYS
+from .views.guide import guide_text
 
 __all__ = ["HelpScreen", "help_text", "ALGORITHM_GUIDE"]
 
@@ -50,6 +51,7 @@ def help_text() -> Text:
     for name, words in ALGORITHM_GUIDE:
         text.append("  " + name, style="bold")
         text.append(": " + words + "\n")
+    text.append_text(guide_text())  # the lesson views: which algorithm when, pitfalls, scores, verdicts
     return text
 
 

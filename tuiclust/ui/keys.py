@@ -10,10 +10,7 @@ from dataclasses import dataclass
 
 from textual.binding import Binding
 
-__all__ = ["KeySpec", "KEYS", "bindings", "RESERVED_KEYS"]
-
-# Reserved for lesson views (elbow, comparison, metrics) added later: never bind them here.
-RESERVED_KEYS = ("e", "c", "m")
+__all__ = ["KeySpec", "KEYS", "bindings"]
 
 
 @dataclass(frozen=True)
@@ -64,6 +61,10 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("f", "speed(1)", "f", "", "Faster playback", "play more steps per second"),
     KeySpec("F", "speed(-1)", "F", "", "Slower playback", "play fewer steps per second"),
     KeySpec("x", "export", "x", "", "Export step to CSV", "write every point with its cluster at this step to a CSV file"),
+    KeySpec("e", "choose_parameter", "e", "", "Choose k / eps / components", "K-Means: the elbow of inertia for k = 1..10; DBSCAN: the k-distance plot for eps; GMM: BIC and AIC"),
+    KeySpec("c", "compare", "c", "", "Compare algorithms across shapes", "K-Means, DBSCAN and GMM on six shapes, judged against the true groups"),
+    KeySpec("m", "toggle_metrics", "m", "", "Show / hide scores", "silhouette, Calinski-Harabasz and Davies-Bouldin of this step, under the plot"),
+    KeySpec("M", "silhouette_plot", "M", "", "Silhouette plot", "every point's silhouette at this step, grouped by cluster"),
     KeySpec("question_mark", "help", "?", "Help", "Help", "show the keys and what each algorithm shows"),
     KeySpec("q", "quit", "q", "Quit", "Quit", "leave tuiclust"),
 )
