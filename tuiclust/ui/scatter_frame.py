@@ -311,7 +311,7 @@ def nice_ticks(lo: float, hi: float, target: int) -> tuple[list[float], list[str
     decimals = max(0, -math.floor(math.log10(step) + 1e-9))
     for v in values:
         label = f"{v:.{decimals}f}"
-        labels.append("0" if float(label) == 0 else label)
+        labels.append(label[1:] if float(label) == 0 and label.startswith("-") else label)  # no "-0.0"
     return values, labels
 
 
@@ -338,11 +338,11 @@ def _build_chrome(viewport: Viewport, axis_labels: tuple[str, str], width: int, 
         return _Chrome(chars, (0, 0, width, height))
     # Row 0 is the pane's own (y label and legend); plotext draws the rest.
     plot_height = height - 1
-    y_values, y_labels = nice_ticks(viewport.y_min, viewport.y_max, max(2, (plot_height - 5) // 4))
+    # About one y tick per 3 rows and one x tick per 9 columns of the plot area:
+    # dense enough to read positions off, sparse enough for labels to fit.
+    y_values, y_labels = nice_ticks(viewport.y_min, viewport.y_max, max(2, (plot_height - 5) // 3))
     label_width = max((len(s) for s in y_labels), default=1)
-    x_values, x_labels = nice_ticks(
-        viewport.x_min, viewport.x_max, max(2, (width - label_width - 3) // 12)
-    )
+    x_values, x_labels = nice_ticks(viewport.x_min, viewport.x_max, max(2, (width - label_width - 3) // 9))
     plot = Plot()  # one plotext figure per build: figures are not thread-safe
     plot.plotsize(width, plot_height)
     plot._set_size(width, plot_height)  # plotsize alone is clipped to the real terminal's size
@@ -519,9 +519,15 @@ class _LegendItem:
     short: str
 
 
-def _samples(groups: _Groups, visible: np.ndarray, category: str, limit: int = 3) -> tuple[tuple[str, Style], ...]:
+def _samples(
+    groups: _Groups, visible: np.ndarray, category: str, limit: int = 3, skip_cluster: int | None = None
+) -> tuple[tuple[str, Style], ...]:
     """Glyphs of the first few visible groups of one category, each in its own style."""
-    picked = [g for g in np.flatnonzero(visible).tolist() if groups.category[g] == category]
+    picked = [
+        g
+        for g in np.flatnonzero(visible).tolist()
+        if groups.category[g] == category and (skip_cluster is None or groups.cluster[g] != skip_cluster)
+    ]
     return tuple((groups.glyphs[g], groups.styles[g]) for g in picked[:limit])
 
 
@@ -539,8 +545,8 @@ def _legend_items(step: Step | None, groups: _Groups, visible: np.ndarray, palet
     """
     items: list[_LegendItem] = []
 
-    def add(category: str, label: str, short: str) -> None:
-        samples = _samples(groups, visible, category)
+    def add(category: str, label: str, short: str, skip_cluster: int | None = None) -> None:
+        samples = _samples(groups, visible, category, skip_cluster=skip_cluster)
         if samples:
             items.append(_LegendItem(samples, label, short))
 
@@ -549,10 +555,12 @@ def _legend_items(step: Step | None, groups: _Groups, visible: np.ndarray, palet
         return items
     if step.algorithm == "dbscan":
         active = step.active_cluster
-        if active is not None and 0 <= active < len(groups.glyphs):
+        if active is not None and active in groups.cluster:
             sample = ((cluster_marker(active), palette.highlighted_point(active)),)
             items.append(_LegendItem(sample, f"growing cluster {active}", f"grow {active}"))
-        add(CORE, "core", "core")
+        else:
+            active = None
+        add(CORE, "core", "core", skip_cluster=active)  # the growing one has its own entry
         add(CORE_PENDING, "core, no cluster yet", "pending")
         add(BORDER, "border", "bord.")
         add(NOISE, "noise", "noise")
@@ -645,9 +653,9 @@ def build_frame(data: PlotData | None, step: Step | None, width: int, height: in
     legend: tuple[str, ...] = ()
     if area_w > 0 and area_h > 0:
         groups = _groups(step, data.n_samples, palette)
-        visible = _draw_points(canvas, data, groups, (left, top, area_w, area_h))
+        visible, occupied = _draw_points(canvas, data, groups, (left, top, area_w, area_h))
         if step is not None:
-            _draw_shapes(canvas, data, step, palette, (left, top, area_w, area_h))
+            _draw_shapes(canvas, data, step, palette, (left, top, area_w, area_h), occupied)
         if chrome.plot_area != (0, 0, width, height):  # there is a row for the legend
             y_label_end = len(data.axis_labels[1]) + 1 if data.axis_labels[1] else 0
             items = _legend_items(step, groups, visible, palette)
@@ -655,8 +663,18 @@ def build_frame(data: PlotData | None, step: Step | None, width: int, height: in
     return Frame(canvas.to_strips(), width, height, step, legend, (left, top, area_w, area_h))
 
 
-def _draw_points(canvas: _Canvas, data: PlotData, groups: _Groups, area: tuple[int, int, int, int]) -> np.ndarray:
-    """Draw one mark per occupied cell; returns which groups are visible, shape (n_groups,), bool."""
+def _draw_points(
+    canvas: _Canvas, data: PlotData, groups: _Groups, area: tuple[int, int, int, int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Draw one mark per occupied cell.
+
+    Returns
+    -------
+    visible : ndarray of shape (n_groups,), bool
+        Groups with at least one mark on screen.
+    occupied : ndarray of shape (area height, area width), bool
+        Cells of the plot area that show a point, top row first.
+    """
     left, top, area_w, area_h = area
     n_groups = len(groups.glyphs)
     winner = data.winners(area_w, area_h, groups.codes, n_groups, groups.rank)
@@ -665,7 +683,7 @@ def _draw_points(canvas: _Canvas, data: PlotData, groups: _Groups, area: tuple[i
     shown = winner >= 0
     visible = np.zeros(n_groups, dtype=bool)
     if not shown.any():
-        return visible
+        return visible, shown
     glyphs = np.array(groups.glyphs, dtype="<U1")
     style_ids = np.array([canvas.style_id(s) for s in groups.styles], dtype=np.int32)
     region = (slice(top, top + area_h), slice(left, left + area_w))
@@ -675,15 +693,36 @@ def _draw_points(canvas: _Canvas, data: PlotData, groups: _Groups, area: tuple[i
     chars[shown] = glyphs[picked]
     ids[shown] = style_ids[picked]
     visible[picked] = True
-    return visible
+    return visible, shown
+
+
+def _crowded(occupied: np.ndarray) -> np.ndarray:
+    """Cells whose 3 x 3 neighbourhood is mostly points (at least 6 of 9), shape as ``occupied``."""
+    padded = np.pad(occupied, 1).astype(np.int8)
+    h, w = occupied.shape
+    around = sum(padded[dy : dy + h, dx : dx + w] for dy in range(3) for dx in range(3))
+    return around >= 6
 
 
 def _draw_shapes(
-    canvas: _Canvas, data: PlotData, step: Step, palette: Palette, area: tuple[int, int, int, int]
+    canvas: _Canvas,
+    data: PlotData,
+    step: Step,
+    palette: Palette,
+    area: tuple[int, int, int, int],
+    occupied: np.ndarray,
 ) -> None:
+    """Ellipses and trails in braille, then centres on top.
+
+    Trails are drawn over points. An ellipse outline gives way to a point in
+    a sparse neighbourhood (the point is the data; the line goes on around
+    it) but is drawn over points where they are crowded, so that it still
+    shows through a solid mass of points.
+    """
     left, top, area_w, area_h = area
     projection = data.dataset.projection
-    lines: list[tuple[np.ndarray, Style, float, bool]] = []  # polyline, style, dash, thick
+    # polyline, style, dash, thick, drawn over points even where they are sparse
+    lines: list[tuple[np.ndarray, Style, float, bool, bool]] = []
     centres = projection.points(np.asarray(step.centers, dtype=np.float64)) if step.centers is not None else None
     if centres is not None and step.covariances is not None and step.covariance_type is not None:
         k, d = step.centers.shape
@@ -693,22 +732,28 @@ def _draw_shapes(
             if not (np.isfinite(covs2[c]).all() and np.isfinite(centres[c]).all()):
                 continue  # a component that broke down has no shape to draw
             style = palette.line(c)
-            lines.append((ellipse_outline(centres[c], covs2[c], 2.0), style, _DASH, False))
-            lines.append((ellipse_outline(centres[c], covs2[c], 1.0), style, 0.0, False))
+            lines.append((ellipse_outline(centres[c], covs2[c], 2.0), style, _DASH, False, False))
+            lines.append((ellipse_outline(centres[c], covs2[c], 1.0), style, 0.0, False, False))
     if centres is not None and step.previous_centers is not None:
         previous = projection.points(np.asarray(step.previous_centers, dtype=np.float64))
         for c, segment in enumerate(trail_segments(previous, centres)):
-            lines.append((segment, palette.line(c), 0.0, True))
+            lines.append((segment, palette.line(c), 0.0, True, True))
     if lines:
-        bits = np.zeros(area_w * area_h, dtype=np.uint8)
-        owner = np.zeros(area_w * area_h, dtype=np.int32)
-        for polyline, style, dash, thick in lines:
+        n_cells = area_w * area_h
+        bits = np.zeros(n_cells, dtype=np.uint8)
+        owner = np.zeros(n_cells, dtype=np.int32)
+        forced = np.zeros(n_cells, dtype=bool)
+        for polyline, style, dash, thick, over_points in lines:
             cells, pattern = braille_dots(polyline, data.viewport, area_w, area_h, dash=dash, thick=thick)
             bits[cells] |= pattern
             owner[cells] = canvas.style_id(style)
+            if over_points:
+                forced[cells] = True
+        # Braille grids count rows from the bottom; the screen from the top.
         bits = bits.reshape(area_h, area_w)[::-1]
         owner = owner.reshape(area_h, area_w)[::-1]
-        drawn = bits > 0
+        forced = forced.reshape(area_h, area_w)[::-1]
+        drawn = (bits > 0) & (forced | ~occupied | _crowded(occupied))
         region = (slice(top, top + area_h), slice(left, left + area_w))
         canvas.chars[region][drawn] = _BRAILLE_CHARS[bits[drawn]]
         canvas.style_ids[region][drawn] = owner[drawn]
