@@ -14,11 +14,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.markup import escape
+from textual.screen import Screen
 
 from ..core.steps import Step
 from ..lesson import step_seconds
@@ -76,7 +78,7 @@ class LessonApp(ExplorerApp):
     """
 
     BINDINGS = [
-        Binding("n", "next_part", "Next part", show=False),
+        Binding("n", "next_part", "Next part"),
         Binding("p", "previous_part", "Prev part", show=False),
     ]
 
@@ -110,6 +112,19 @@ class LessonApp(ExplorerApp):
         part = self.scene.parts[index]
         self.part_index = index
         self.load_spec(part.spec, narrator=lesson_narrator(part), title=window_title(self.scene, index))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Part keys only exist in scenes with several parts (so the Footer stays short otherwise)."""
+        if action in ("next_part", "previous_part"):
+            return len(self.scene.parts) > 1
+        return super().check_action(action, parameters)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The explorer's commands, and the scene's parts when it has several."""
+        if len(self.scene.parts) > 1:
+            yield SystemCommand("Next part (n)", "go to the scene's next part", self.action_next_part)
+            yield SystemCommand("Previous part (p)", "go to the scene's previous part", self.action_previous_part)
+        yield from super().get_system_commands(screen)
 
     def on_run_ended(self, message: RunEnded) -> None:
         """Playing through the end of a part goes on with the next part."""
