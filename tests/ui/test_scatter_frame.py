@@ -15,7 +15,8 @@ from tuiclust.ui.palette import (
     ColourMode,
     cluster_marker,
 )
-from tuiclust.ui.scatter_frame import PlotData, build_frame, nice_ticks
+from tuiclust.ui.scatter_axes import nice_ticks
+from tuiclust.ui.scatter_frame import PlotData, build_frame
 
 from .scatter_helpers import blobs, dbscan_steps, gmm_steps, kmeans_steps
 

@@ -32,7 +32,8 @@ from textual.widget import Widget
 from ..core.steps import Step
 from ..data import Dataset
 from .palette import ColourMode, detect_colour_mode
-from .scatter_frame import Frame, PlotData, build_frame
+from .scatter_data import PlotData
+from .scatter_frame import Frame, build_frame
 
 __all__ = ["ScatterPane", "FrameKey"]
 

@@ -1,0 +1,175 @@
+"""How the points of a step are grouped for drawing: by cluster and by kind.
+
+Each group has a marker, a style and a rank. Binning keeps, for every cell,
+the group of highest rank present (then the most numerous), so that rare
+but telling points (a DBSCAN core point among unvisited ones) stay visible.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from rich.style import Style
+
+from ..core.steps import PointKind, Step
+from .palette import NOISE_MARKER, UNASSIGNED_MARKER, Palette, cluster_marker
+
+__all__ = [
+    "PointGroups",
+    "point_groups",
+    "n_clusters",
+    "UNCERTAIN_BELOW",
+    "UNASSIGNED",
+    "NOISE",
+    "CORE_PENDING",
+    "POINT",
+    "CORE",
+    "BORDER",
+    "UNCERTAIN",
+]
+
+UNCERTAIN_BELOW = 0.6  # GMM: a top responsibility below this is drawn as uncertain
+
+# What a group of points is, for the legend.
+UNASSIGNED, NOISE, CORE_PENDING, POINT, CORE, BORDER, UNCERTAIN = (
+    "unassigned", "noise", "core_pending", "point", "core", "border", "uncertain"
+)
+
+
+@dataclass
+class PointGroups:
+    """How points are grouped for binning, and how each group is drawn.
+
+    Attributes
+    ----------
+    codes : ndarray of shape (n,), small int
+        Group of every point (a fresh array: binning keeps it until the next frame).
+    glyphs, styles : list, one per group
+    rank : ndarray of shape (n_groups,), int
+        Which group wins a cell that several share.
+    category : list of str, one per group
+        What the group is (UNASSIGNED, CORE ...), for the legend.
+    cluster : list of int, one per group
+        Its cluster, -1 for none.
+    """
+
+    codes: np.ndarray
+    glyphs: list[str]
+    styles: list[Style]
+    rank: np.ndarray
+    category: list[str]
+    cluster: list[int]
+
+
+def n_clusters(step: Step) -> int:
+    known = len(step.cluster_sizes)
+    if step.centers is not None:
+        known = max(known, int(step.centers.shape[0]))
+    # Labels are the truth; the max of a small-int array is cheap.
+    top = int(step.labels.max()) + 1 if step.labels.size else 0
+    return max(known, top)
+
+
+def _plain_groups(n: int, palette: Palette) -> PointGroups:
+    return PointGroups(
+        np.zeros(n, dtype=np.int8), [UNASSIGNED_MARKER], [palette.neutral], np.zeros(1, np.int64), [UNASSIGNED], [-1]
+    )
+
+
+def _cluster_groups(step: Step, k: int, palette: Palette) -> PointGroups:
+    """K-Means (and any step with labels only): group = label + 1, 0 = not yet assigned."""
+    labels = step.labels
+    if labels.dtype == np.int8 and k < 127:
+        codes = labels + np.int8(1)
+    else:
+        codes = labels.astype(np.int32)
+        codes += 1
+    return PointGroups(
+        codes,
+        [UNASSIGNED_MARKER] + [cluster_marker(c) for c in range(k)],
+        [palette.neutral] + [palette.point(c) for c in range(k)],
+        np.array([0] + [1] * k, dtype=np.int64),
+        [UNASSIGNED] + [POINT] * k,
+        [-1, *range(k)],
+    )
+
+
+def _dbscan_groups(step: Step, k: int, palette: Palette) -> PointGroups:
+    """DBSCAN: 0 unvisited, 1 noise, 2 core without a cluster yet, 3 + 2c core and 4 + 2c border of cluster c."""
+    labels = step.labels
+    kinds = step.point_kinds
+    if kinds is None:
+        kinds = np.zeros(labels.shape[0], dtype=np.int8)
+    n_kinds = len(PointKind)
+    # Look-up table indexed by (label + 1) * n_kinds + kind.
+    lut = np.empty((k + 1) * n_kinds, dtype=np.int32)
+    lut[PointKind.UNVISITED] = 0
+    lut[PointKind.CORE] = 2
+    lut[PointKind.BORDER] = 0  # a border point without a cluster is not settled yet
+    lut[PointKind.NOISE] = 1
+    for c in range(k):
+        base = (c + 1) * n_kinds
+        lut[base : base + n_kinds] = 4 + 2 * c  # labelled but not core: border
+        lut[base + PointKind.CORE] = 3 + 2 * c
+    index = labels.astype(np.int32)
+    index += 1
+    index *= n_kinds
+    index += kinds
+    codes = lut[index]
+
+    active = step.active_cluster
+    growing = active is not None and 0 <= active < k
+    glyphs = [UNASSIGNED_MARKER, NOISE_MARKER, cluster_marker(0)]
+    styles = [palette.neutral, palette.noise, palette.neutral]
+    rank = [0, 1, 2]
+    category = [UNASSIGNED, NOISE, CORE_PENDING]
+    cluster = [-1, -1, -1]
+    for c in range(k):
+        if growing and c == active:
+            style, bump = palette.highlighted_point(c), 2
+        elif growing:
+            style, bump = palette.faded_point(c), 0
+        else:
+            style, bump = palette.point(c), 0
+        glyphs += [cluster_marker(c), cluster_marker(c, hollow=True)]
+        styles += [style, style]
+        rank += [4 + bump, 3 + bump]
+        category += [CORE, BORDER]
+        cluster += [c, c]
+    return PointGroups(codes, glyphs, styles, np.array(rank, dtype=np.int64), category, cluster)
+
+
+def _gmm_groups(step: Step, k: int, palette: Palette) -> PointGroups:
+    """GMM: 0/1 not yet assigned, then 2 + 2c confident and 3 + 2c uncertain points of component c."""
+    codes = step.labels.astype(np.int32)
+    codes += 1
+    codes *= 2
+    if step.confidence is not None:
+        codes += step.confidence < UNCERTAIN_BELOW
+    glyphs = [UNASSIGNED_MARKER, UNASSIGNED_MARKER]
+    styles = [palette.neutral, palette.neutral]
+    rank = [0, 0]
+    category = [UNASSIGNED, UNASSIGNED]
+    cluster = [-1, -1]
+    for c in range(k):
+        glyphs += [cluster_marker(c), cluster_marker(c, hollow=True)]
+        styles += [palette.point(c), palette.faded_point(c)]
+        rank += [2, 1]
+        category += [POINT, UNCERTAIN]
+        cluster += [c, c]
+    return PointGroups(codes, glyphs, styles, np.array(rank, dtype=np.int64), category, cluster)
+
+
+def point_groups(step: Step | None, n: int, palette: Palette) -> PointGroups:
+    """The groups of the ``n`` points at ``step`` (None: the plain data, one group)."""
+    if step is None:
+        return _plain_groups(n, palette)
+    if step.labels.shape[0] != n:
+        raise ValueError(f"step has {step.labels.shape[0]} labels but the data set has {n} points")
+    k = n_clusters(step)
+    if step.algorithm == "dbscan":
+        return _dbscan_groups(step, k, palette)
+    if step.algorithm == "gmm":
+        return _gmm_groups(step, k, palette)
+    return _cluster_groups(step, k, palette)

@@ -1,0 +1,125 @@
+"""The legend of the scatter pane: what the marks on screen mean, in one row that fits.
+
+Entries are chosen from what the frame actually shows (no "noise" entry
+before there is noise), most important first; on a narrow pane they get
+short labels, then the least important ones are dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from rich.style import Style
+
+from ..core.steps import Step
+from .palette import CENTRE_CAPS, CENTRE_MARKER, MEAN_MARKER, Palette, cluster_marker
+from .scatter_groups import (
+    BORDER,
+    CORE,
+    CORE_PENDING,
+    NOISE,
+    POINT,
+    UNASSIGNED,
+    UNCERTAIN,
+    UNCERTAIN_BELOW,
+    PointGroups,
+)
+
+__all__ = ["LegendItem", "legend_items", "fit_legend", "legend_width", "Samples"]
+
+Samples = tuple[tuple[str, Style], ...]  # glyphs, each with its style
+
+
+@dataclass(frozen=True)
+class LegendItem:
+    """One legend entry: sample marks, a label, and a short label for narrow panes."""
+
+    samples: Samples
+    label: str
+    short: str
+
+
+def _samples(
+    groups: PointGroups, visible: np.ndarray, category: str, limit: int = 3, skip_cluster: int | None = None
+) -> Samples:
+    """Glyphs of the first few visible groups of one category, each in its own style."""
+    picked = [
+        g
+        for g in np.flatnonzero(visible).tolist()
+        if groups.category[g] == category and (skip_cluster is None or groups.cluster[g] != skip_cluster)
+    ]
+    return tuple((groups.glyphs[g], groups.styles[g]) for g in picked[:limit])
+
+
+def _centre_sample(marker: str, palette: Palette) -> Samples:
+    return ((CENTRE_CAPS[0], palette.centre_cap(0)), (marker, palette.centre(0)), (CENTRE_CAPS[1], palette.centre_cap(0)))
+
+
+def legend_items(step: Step | None, groups: PointGroups, visible: np.ndarray, palette: Palette) -> list[LegendItem]:
+    """Legend entries for what the frame shows, most important first.
+
+    Parameters
+    ----------
+    visible : ndarray of shape (n_groups,), bool
+        Groups that have at least one mark on screen.
+    """
+    items: list[LegendItem] = []
+
+    def add(category: str, label: str, short: str, skip_cluster: int | None = None) -> None:
+        samples = _samples(groups, visible, category, skip_cluster=skip_cluster)
+        if samples:
+            items.append(LegendItem(samples, label, short))
+
+    if step is None:
+        add(UNASSIGNED, "data points", "data")
+        return items
+    if step.algorithm == "dbscan":
+        active = step.active_cluster
+        if active is not None and active in groups.cluster:
+            sample = ((cluster_marker(active), palette.highlighted_point(active)),)
+            items.append(LegendItem(sample, f"growing cluster {active}", f"grow {active}"))
+        else:
+            active = None
+        add(CORE, "core", "core", skip_cluster=active)  # the growing one has its own entry
+        add(CORE_PENDING, "core, no cluster yet", "pending")
+        add(BORDER, "border", "bord.")
+        add(NOISE, "noise", "noise")
+        add(UNASSIGNED, "not visited", "unvis.")
+        return items
+    if step.algorithm == "gmm":
+        add(POINT, "most likely component", "comp.")
+        add(UNCERTAIN, f"uncertain (p<{UNCERTAIN_BELOW:g})", f"p<{UNCERTAIN_BELOW:g}")
+        if step.centers is not None:
+            items.append(LegendItem(_centre_sample(MEAN_MARKER, palette), "means", "mean"))
+        if step.covariances is not None:
+            line = palette.line(0)
+            items.append(LegendItem((("⠒⠒", line),), "1σ", "1σ"))
+            items.append(LegendItem((("⠒ ⠒", line),), "2σ", "2σ"))
+        add(UNASSIGNED, "unassigned", "unas.")
+        return items
+    add(POINT, "points", "pts")
+    if step.centers is not None:
+        items.append(LegendItem(_centre_sample(CENTRE_MARKER, palette), "centres", "ctr"))
+    if step.previous_centers is not None:
+        items.append(LegendItem((("⠶⠶", palette.line(0)),), "moved", "moved"))
+    add(UNASSIGNED, "unassigned", "unas.")
+    return items
+
+
+def legend_width(chosen: list[tuple[Samples, str]]) -> int:
+    marks = sum(sum(len(glyph) for glyph, _ in samples) + 1 + len(label) for samples, label in chosen)
+    return marks + 2 * max(len(chosen) - 1, 0)
+
+
+def fit_legend(items: list[LegendItem], room: int) -> list[tuple[Samples, str]]:
+    """Long labels if all fit, else short ones, dropping the least important entries last."""
+    long = [(item.samples, item.label) for item in items]
+    if legend_width(long) <= room:
+        return long
+    short = [(item.samples, item.short) for item in items]
+    while short and legend_width(short) > room:
+        # First give up the extra sample glyphs, then whole entries from the end.
+        trimmed = [(samples[:1], label) for samples, label in short]
+        short = trimmed if trimmed != short else short[:-1]
+    return short
