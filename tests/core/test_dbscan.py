@@ -208,8 +208,9 @@ def test_heavy_duplicates_match_sklearn(min_samples: int) -> None:
 
 
 def test_sliced_edges_for_huge_neighbourhoods_match_sklearn(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Force the bounded-memory path of the point graph with a tiny pair budget.
+    # Force the bounded-memory path of the point graph, in many slices.
     monkeypatch.setattr(dbscan_graph, "_MAX_PAIRS_AT_ONCE", 64)
+    monkeypatch.setattr(dbscan_graph, "_SLICE_PAIRS", 2_000)
     X = standardize(skdata.make_blobs(400, n_features=5, centers=3, random_state=1)[0])
     assert_matches_sklearn(X, 1.0, 5)
     assert_matches_sklearn(X, 10.0, 5)
@@ -518,22 +519,25 @@ def test_plan_chunks_covers_everything_within_budget(sizes: list[int], budget: i
     assert ranges[0][0] == 0 and ranges[-1][1] == sum(sizes)
     assert all(a < b for a, b in ranges)
     assert all(b == c for (_, b), (c, _) in zip(ranges[:-1], ranges[1:]))
-    bounds = set(np.cumsum(sizes).tolist())
+    bounds = np.concatenate([[0], np.cumsum(sizes)])
+    for a, b in ranges:
+        cluster_of_a = np.searchsorted(bounds, a, side="right") - 1
+        inside_one = b <= bounds[cluster_of_a + 1]
+        whole_clusters = a in bounds and b in bounds
+        assert inside_one or whole_clusters
     if len(sizes) <= budget:
-        # Every chunk lies inside one cluster: no chunk crosses a cluster boundary.
-        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-        for a, b in ranges:
-            c = np.searchsorted(starts, a, side="right") - 1
-            assert b <= starts[c] + sizes[c]
-    else:
-        # Grouped: chunks hold whole clusters.
-        assert all(b in bounds for _, b in ranges)
+        # Every cluster has chunks of its own.
+        assert all(b <= bounds[np.searchsorted(bounds, a, side="right")] for a, b in ranges)
 
 
 def test_plan_chunks_gives_big_clusters_several_chunks() -> None:
     ranges = plan_chunks(np.array([300, 200, 150]))
     assert len(ranges) == 24  # 8 each, the cap
     assert len(plan_chunks(np.array([6]))) == 2  # at least 4 points a chunk
+    # A giant cluster among hundreds of tiny ones still grows over several steps.
+    ranges = plan_chunks(np.array([1] * 100 + [10_000] + [1] * 300))
+    assert sum(1 for a, b in ranges if 100 <= a and b <= 10_100) == 8
+    assert len(ranges) <= 8 + 3
 
 
 # -- interface and errors --------------------------------------------------------------------

@@ -22,8 +22,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
+from scipy.spatial import cKDTree
 
-from .dbscan_graph import Clustering, CoreGraph, cluster, expansion_order, point_core_graph
+from .dbscan_graph import Clustering, CoreGraph, cluster, expansion_order, point_core_graph, sampled_mean_neighbours
 from .dbscan_grid import grid_core_graph, make_grid
 from .steps import Phase, PointKind, Step, compact_labels, frozen_array
 from .validation import check_data, check_int, check_real
@@ -36,6 +37,9 @@ MAX_EXPAND_STEPS = 52
 # _MIN_CHUNK core points (a cluster of 5 points in 5 steps would be tedious).
 _MAX_CHUNKS_PER_CLUSTER = 8
 _MIN_CHUNK = 4
+# Below this mean number of neighbours, listing every pair beats the grid
+# (measured on 1e5 2-D points: even around 25-45, far apart beyond).
+_SPARSE_NEIGHBOURS = 32.0
 
 
 class DBSCAN:
@@ -230,15 +234,19 @@ class _Story:
 
 
 def core_graph(X: np.ndarray, eps: float, min_samples: int) -> CoreGraph:
-    """The core graph of ``X``: over grid cells in up to 3-D, over single core points beyond.
+    """The core graph of ``X``, over grid cells or over single core points, whichever is cheaper.
 
-    Both give the same clusters; the grid is much cheaper on dense data
-    because it neither counts nor links points one by one inside a cell.
+    Both give the same clusters. The grid (up to 3-D) is much cheaper on
+    dense data, because it neither counts nor links points one by one inside
+    a cell; on sparse data one pass listing all pairs of neighbours is
+    cheaper than the grid's per-point counting.
     """
-    grid = make_grid(X, eps)
+    tree = cKDTree(X)
+    mean_others = sampled_mean_neighbours(tree, X, eps)
+    grid = make_grid(X, eps) if mean_others > _SPARSE_NEIGHBOURS else None
     if grid is None:
-        return point_core_graph(X, eps, min_samples)
-    return grid_core_graph(X, eps, min_samples, grid)
+        return point_core_graph(X, eps, min_samples, tree, mean_others)
+    return grid_core_graph(X, eps, min_samples, grid, tree)
 
 
 def plan_chunks(core_sizes: np.ndarray, budget: int = MAX_EXPAND_STEPS) -> list[tuple[int, int]]:
@@ -249,31 +257,28 @@ def plan_chunks(core_sizes: np.ndarray, budget: int = MAX_EXPAND_STEPS) -> list[
     core_sizes : ndarray of shape (n_clusters,)
         Core points per cluster, in cluster order (all >= 1).
     budget : int
+        At least 3.
 
     Returns
     -------
     list of (start, stop)
-        Consecutive ranges covering ``0 .. core_sizes.sum()``. With at most
-        ``budget`` clusters, every range lies inside one cluster and each
-        cluster gets one or more ranges; with more, each range holds whole
-        clusters.
+        Consecutive ranges covering ``0 .. core_sizes.sum()``. Every range
+        either lies inside one cluster or holds whole clusters. With at most
+        ``budget`` clusters each cluster gets one or more ranges of its own;
+        with more, big clusters are still split and runs of small clusters
+        are grouped.
     """
     sizes = np.asarray(core_sizes, dtype=np.int64)
-    n_clusters = sizes.shape[0]
-    if n_clusters == 0:
+    if sizes.shape[0] == 0:
         return []
-    bounds = np.concatenate([[0], np.cumsum(sizes)])
-    total = int(bounds[-1])
-    if n_clusters > budget:
-        # Group consecutive whole clusters so that groups hold about the
-        # same number of points; empty groups are dropped.
-        group = (bounds[:-1] * budget) // total
-        first_of_group = np.flatnonzero(np.diff(group, prepend=-1))
-        edges = np.append(bounds[first_of_group], total)
-        return [(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:])]
+    if sizes.shape[0] <= budget:
+        return _chunks_per_cluster(sizes, budget)
+    return _chunks_grouping_small_clusters(sizes, budget)
 
-    # One chunk per cluster, then extra chunks to the clusters whose chunks
-    # are biggest, within per-cluster caps.
+
+def _chunks_per_cluster(sizes: np.ndarray, budget: int) -> list[tuple[int, int]]:
+    """One chunk per cluster, then extra chunks to the clusters whose chunks are biggest, within caps."""
+    n_clusters = sizes.shape[0]
     chunks = np.ones(n_clusters, dtype=np.int64)
     caps = np.clip(-(-sizes // _MIN_CHUNK), 1, _MAX_CHUNKS_PER_CLUSTER)
     for _ in range(budget - n_clusters):
@@ -282,11 +287,57 @@ def plan_chunks(core_sizes: np.ndarray, budget: int = MAX_EXPAND_STEPS) -> list[
         if per_chunk[best] < 0:
             break
         chunks[best] += 1
+    bounds = np.concatenate([[0], np.cumsum(sizes)])
     ranges: list[tuple[int, int]] = []
     for c in range(n_clusters):
-        cuts = np.linspace(bounds[c], bounds[c + 1], int(chunks[c]) + 1).round().astype(np.int64)
-        ranges.extend((int(a), int(b)) for a, b in zip(cuts[:-1], cuts[1:]) if b > a)
+        ranges.extend(_split(int(bounds[c]), int(bounds[c + 1]), int(chunks[c])))
     return ranges
+
+
+def _chunks_grouping_small_clusters(sizes: np.ndarray, budget: int) -> list[tuple[int, int]]:
+    """Chunks of about ``total / half_budget`` points: big clusters split, small ones grouped.
+
+    With ``half = (budget - 1) // 2`` and target ``T = total / half``: big
+    clusters (>= T) take at most ``size // T`` chunks, together <= half; a
+    group of small clusters closes when it reaches T (<= half such groups)
+    or when a big cluster interrupts it (<= one per big cluster, plus the
+    last group): at most ``2 * half + 1 <= budget`` chunks in all.
+    """
+    half = max(1, (budget - 1) // 2)
+    bounds = np.concatenate([[0], np.cumsum(sizes)])
+    target = bounds[-1] / half
+    big = np.flatnonzero(sizes >= target)
+    ranges: list[tuple[int, int]] = []
+    group_start = 0
+    for c in big.tolist():
+        start, stop = int(bounds[c]), int(bounds[c + 1])
+        ranges.extend(_group_whole_clusters(bounds, group_start, start, target))
+        ranges.extend(_split(start, stop, min(_MAX_CHUNKS_PER_CLUSTER, int(sizes[c] // target))))
+        group_start = stop
+    ranges.extend(_group_whole_clusters(bounds, group_start, int(bounds[-1]), target))
+    return ranges
+
+
+def _group_whole_clusters(bounds: np.ndarray, start: int, stop: int, target: float) -> list[tuple[int, int]]:
+    """Cut ``start .. stop``, a run of small whole clusters, at cluster bounds every ``target`` points or so.
+
+    A group closes at the first cluster bound at or after each multiple of
+    ``target``, so there are at most ``(stop - start) / target + 1`` groups.
+    """
+    if stop <= start:
+        return []
+    inside = bounds[(bounds > start) & (bounds < stop)]
+    marks = start + target * np.arange(1, int((stop - start) // target) + 1)
+    at = np.searchsorted(inside, marks)
+    closes = np.unique(inside[at[at < inside.shape[0]]])
+    edges = [start, *closes.tolist(), stop]
+    return [(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:]) if b > a]
+
+
+def _split(start: int, stop: int, parts: int) -> list[tuple[int, int]]:
+    """``start .. stop`` cut into ``parts`` nearly equal non-empty ranges."""
+    cuts = np.linspace(start, stop, max(1, parts) + 1).round().astype(np.int64)
+    return [(int(a), int(b)) for a, b in zip(cuts[:-1], cuts[1:]) if b > a]
 
 
 def _count(k: int, noun: str) -> str:

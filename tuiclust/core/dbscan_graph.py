@@ -30,11 +30,20 @@ from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import breadth_first_order, connected_components
 from scipy.spatial import cKDTree
 
-__all__ = ["CoreGraph", "Clustering", "point_core_graph", "cluster", "expansion_order"]
+__all__ = [
+    "CoreGraph",
+    "Clustering",
+    "neighbour_counts",
+    "sampled_mean_neighbours",
+    "point_core_graph",
+    "cluster",
+    "expansion_order",
+]
 
 # Above this many core-core pairs the edge list is built in slices and reduced
 # to a spanning forest as it goes, so memory stays bounded for a huge eps.
 _MAX_PAIRS_AT_ONCE = 8_000_000
+_SLICE_PAIRS = 1_000_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -118,7 +127,13 @@ def neighbour_counts(tree: cKDTree, points: np.ndarray, eps: float) -> np.ndarra
     return np.asarray(tree.query_ball_point(points, eps, return_length=True), dtype=np.intp)
 
 
-def point_core_graph(X: np.ndarray, eps: float, min_samples: int, tree: cKDTree | None = None) -> CoreGraph:
+def point_core_graph(
+    X: np.ndarray,
+    eps: float,
+    min_samples: int,
+    tree: cKDTree | None = None,
+    mean_others: float | None = None,
+) -> CoreGraph:
     """Core graph with one node per core point, from KD-tree queries.
 
     When the pairs of neighbours fit in memory (estimated from a sample), a
@@ -132,10 +147,14 @@ def point_core_graph(X: np.ndarray, eps: float, min_samples: int, tree: cKDTree 
     eps : float
     min_samples : int
     tree : cKDTree over X, optional (built if not given)
+    mean_others : float, optional
+        ``sampled_mean_neighbours(tree, X, eps)`` if already known.
     """
     n = X.shape[0]
     tree = cKDTree(X) if tree is None else tree
-    if _estimated_pairs(tree, X, eps) <= _MAX_PAIRS_AT_ONCE:
+    if mean_others is None:
+        mean_others = sampled_mean_neighbours(tree, X, eps)
+    if mean_others * n / 2 <= _MAX_PAIRS_AT_ONCE:
         pairs = tree.query_pairs(eps, output_type="ndarray").astype(np.intp, copy=False)
         counts = 1 + np.bincount(pairs.ravel(), minlength=n)
         is_core = counts >= min_samples
@@ -154,12 +173,11 @@ def point_core_graph(X: np.ndarray, eps: float, min_samples: int, tree: cKDTree 
     return CoreGraph(n, core_index, np.arange(n_core, dtype=np.intp), n_core, edges)
 
 
-def _estimated_pairs(tree: cKDTree, X: np.ndarray, eps: float) -> float:
-    """Pairs of neighbours in X, estimated from the neighbourhoods of up to 2,000 evenly spread rows."""
+def sampled_mean_neighbours(tree: cKDTree, X: np.ndarray, eps: float) -> float:
+    """Mean number of other points within eps of a point of X, from up to 2,000 evenly spread rows."""
     n = X.shape[0]
     sample = np.unique(np.linspace(0, n - 1, min(n, 2000)).astype(np.intp))
-    mean_others = float(neighbour_counts(tree, X[sample], eps).mean()) - 1.0
-    return mean_others * n / 2.0
+    return float(neighbour_counts(tree, X[sample], eps).mean()) - 1.0
 
 
 def _spanning_edges_in_slices(core_X: np.ndarray, eps: float, pair_bound: int) -> np.ndarray:
@@ -173,7 +191,9 @@ def _spanning_edges_in_slices(core_X: np.ndarray, eps: float, pair_bound: int) -
     """
     n = core_X.shape[0]
     tree = cKDTree(core_X)
-    n_slices = max(1, -(-pair_bound // (_MAX_PAIRS_AT_ONCE // 2)))
+    # A slice lists each of its points' neighbourhoods in full (both
+    # directions, with distances, 24 bytes a pair, plus scipy's own buffer).
+    n_slices = max(1, -(-2 * pair_bound // _SLICE_PAIRS))
     root = np.arange(n, dtype=np.intp)
     for chunk in np.array_split(tree.indices, n_slices):
         if chunk.size == 0:

@@ -184,8 +184,8 @@ def _link_cells(
         if a.size == 0:
             continue
         direction = np.asarray(delta, dtype=np.float64)
-        pa = facing.towards(direction)[a]
-        pb = facing.towards(-direction)[b]
+        pa = facing.towards(direction, a)
+        pb = facing.towards(-direction, b)
         close = _squared_distance(core_X[pa], core_X[pb]) <= eps_sq
         linked = [np.column_stack([a[close], b[close]])]
         a, b = a[~close], b[~close]
@@ -218,27 +218,32 @@ def _squared_distance(p: np.ndarray, q: np.ndarray) -> np.ndarray:
 
 
 class _FacingPoints:
-    """For a direction, the core point of each cell that lies furthest along it (cached)."""
+    """For a direction, the core point of a cell that lies furthest along it."""
 
     def __init__(self, core_X: np.ndarray, node_of_core: np.ndarray, n_nodes: int) -> None:
-        self.core_X = core_X
+        self.n_nodes = n_nodes
         self.by_node = np.argsort(node_of_core, kind="stable")
         self.sorted_nodes = node_of_core[self.by_node]
-        self.starts = np.flatnonzero(np.diff(self.sorted_nodes, prepend=-1))
-        self.counts = np.diff(np.append(self.starts, self.sorted_nodes.shape[0]))
-        self.cache: dict[tuple[float, ...], np.ndarray] = {}
+        self.sorted_X = core_X[self.by_node]
 
-    def towards(self, direction: np.ndarray) -> np.ndarray:
-        """Index into core_X of each node's furthest point along ``direction``, shape (n_nodes,)."""
-        unit = direction / np.abs(direction).max()
-        key = tuple(unit.tolist())
-        if key not in self.cache:
-            projection = self.core_X[self.by_node] @ unit
-            best = np.maximum.reduceat(projection, self.starts)
-            hits = np.flatnonzero(projection == np.repeat(best, self.counts))
-            first_hit = hits[np.diff(self.sorted_nodes[hits], prepend=-1) != 0]
-            self.cache[key] = self.by_node[first_hit]
-        return self.cache[key]
+    def towards(self, direction: np.ndarray, nodes: np.ndarray) -> np.ndarray:
+        """Index into core_X of the furthest point along ``direction`` of each of ``nodes``.
+
+        Only the points of ``nodes`` are looked at: after the first offsets
+        most pairs of cells are already known to be connected.
+        """
+        wanted = np.zeros(self.n_nodes, dtype=bool)
+        wanted[nodes] = True
+        chosen = np.flatnonzero(wanted[self.sorted_nodes])
+        chosen_nodes = self.sorted_nodes[chosen]
+        projection = self.sorted_X[chosen] @ direction
+        starts = np.flatnonzero(np.diff(chosen_nodes, prepend=-1))
+        best = np.maximum.reduceat(projection, starts)
+        hits = np.flatnonzero(projection == np.repeat(best, np.diff(np.append(starts, chosen.shape[0]))))
+        first_hit = hits[np.diff(chosen_nodes[hits], prepend=-1) != 0]
+        facing = np.empty(self.n_nodes, dtype=np.intp)
+        facing[chosen_nodes[first_hit]] = self.by_node[chosen[first_hit]]
+        return facing[nodes]
 
 
 class _ExactLinkTest:
