@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .spec import ALGORITHM_NAMES, AlgorithmSpec
+import numpy as np
 
-__all__ = ["DEFAULTS", "resolved_params", "build_algorithm"]
+from .spec import ALGORITHM_NAMES, AlgorithmSpec, RunSpec
+
+__all__ = ["DEFAULTS", "resolved_params", "build_algorithm", "eps_needs_data", "eps_from_data"]
 
 # The explorer's defaults; DBSCAN's eps/min_samples and the cluster count are
 # replaced by a data set's suggestions where it has some.
@@ -68,3 +70,50 @@ def _suggestions(algorithm: str, dataset: str) -> dict[str, Any]:
     if algorithm == "dbscan":
         return {k: hint[k] for k in ("eps", "min_samples") if k in hint}
     return {}
+
+
+# k-distance curves are computed on a sample: the knee barely moves, the cost does.
+_EPS_SAMPLE = 5_000
+
+
+def eps_needs_data(spec: RunSpec) -> bool:
+    """True when DBSCAN's eps must be read from the data itself.
+
+    A built-in data set's suggested eps is in its raw units, so it fits only
+    unscaled built-in data; a CSV file has no suggestion at all.
+    """
+    return (
+        spec.algorithm.name == "dbscan"
+        and "eps" not in spec.algorithm.params
+        and (spec.data.is_file or spec.data.scale != "none")
+    )
+
+
+def eps_from_data(X: np.ndarray, min_samples: int) -> float:
+    """A readable eps (3 significant digits) from the knee of the k-distance curve of ``X``.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    min_samples : int
+
+    Returns
+    -------
+    float
+        Always finite and > 0, so it can be given to DBSCAN as it is.
+    """
+    from .core.elbow import k_distances, suggest_eps
+
+    if X.shape[0] > _EPS_SAMPLE:
+        X = X[np.random.default_rng(0).choice(X.shape[0], _EPS_SAMPLE, replace=False)]
+    k = min(max(int(min_samples), 1), X.shape[0])  # a tiny data set has fewer neighbours
+    with np.errstate(all="ignore"):
+        eps = float(suggest_eps(X, k))
+        if not (np.isfinite(eps) and eps > 0):
+            # No usable knee (identical points, extreme values): any positive
+            # distance seen in the data, else 1.
+            dist = k_distances(X, k)
+            dist = dist[np.isfinite(dist) & (dist > 0)]
+            eps = float(np.median(dist)) if dist.size else 1.0
+    eps = float(f"{eps:.3g}")
+    return eps if np.isfinite(eps) and eps > 0 else 1.0

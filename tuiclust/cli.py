@@ -29,10 +29,17 @@ EPILOG = "sub-commands:\n" + "\n".join(f"  {name:<9} {text}" for name, text in S
 )
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line, not a usage block."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser(command: str) -> argparse.ArgumentParser:
     """The argument parser of one sub-command (explore is the top level)."""
     prog = "tuiclust" if command == "explore" else f"tuiclust {command}"
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=prog,
         description=SUBCOMMANDS[command] if command != "explore" else
         "Watch K-Means, DBSCAN and Gaussian mixtures cluster, step by step.",

@@ -101,6 +101,8 @@ def _is_scene(target: str) -> bool:
     """A target that is not a file or a built-in data set is read as a scene."""
     if target.endswith(".toml"):
         return True
+    if Path(target).suffix.lower() in (".csv", ".tsv", ".txt") or Path(target).is_dir():
+        return False  # a data file: read_table explains what is wrong with it
     return not Path(target).is_file() and target not in _builtin_names()
 
 
@@ -142,7 +144,10 @@ def spec_from_args(args: argparse.Namespace, data_source: str | None = None) -> 
         names = ", ".join(_builtin_names())
         raise UsageError(f"--data {source!r} is neither a CSV file nor a built-in data set; built-in sets: {names}")
     if data.is_file and not Path(source).is_file():
-        raise UsageError(f"--data {source!r}: no such file; give the path of a CSV file")
+        where = f"--data {source!r}" if args.data is not None else source
+        if Path(source).is_dir():
+            raise UsageError(f"{where} is a folder; give the path of a CSV file inside it")
+        raise UsageError(f"{where}: no such file; check the path (relative to {Path.cwd()})")
     if not data.is_file and (columns or args.x or args.drop_missing):
         raise UsageError("--columns, --x, --y and --drop-missing apply to CSV files only")
 

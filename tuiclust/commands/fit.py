@@ -205,20 +205,15 @@ def _complete_params(
 
     Returns the full parameters and whether eps was suggested from the data.
     """
-    from ..algorithms import resolved_params
-    from ..spec import AlgorithmSpec
+    from ..algorithms import eps_from_data, eps_needs_data, resolved_params
+    from ..spec import AlgorithmSpec, RunSpec
 
     spec = AlgorithmSpec(algo, MappingProxyType(params))
     builtin = None if data_spec.is_file else data_spec.source
     full = resolved_params(spec, dataset=builtin, seed=data_spec.seed)
-    # A built-in set's suggested eps is in its raw units: it only fits unscaled built-in data.
-    if algo == "dbscan" and "eps" not in params and (data_spec.is_file or data_spec.scale != "none"):
-        from ..ui.run import suggest_eps_for
 
-        eps = suggest_eps_for(dataset.X, int(full["min_samples"]))
-        if not (0 < eps < np.inf):
-            raise UsageError(f"no eps could be read from the distances in {dataset.name}; give one with --eps")
-        full["eps"] = eps
+    if eps_needs_data(RunSpec(data_spec, spec)):
+        full["eps"] = eps_from_data(dataset.X, int(full["min_samples"]))
         return full, True
     return full, False
 

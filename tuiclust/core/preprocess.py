@@ -43,11 +43,14 @@ def scale(X: np.ndarray, method: str) -> np.ndarray:
 
 def range_ratio(X: np.ndarray) -> float:
     """Largest column range divided by the smallest non-zero one (1.0 for one column)."""
-    ranges = np.ptp(X, axis=0)
-    ranges = ranges[ranges > 0]
-    if ranges.size < 2:
-        return 1.0
-    return float(ranges.max() / ranges.min())
+    with np.errstate(over="ignore", invalid="ignore"):
+        ranges = np.ptp(X, axis=0)
+        ranges = ranges[np.isfinite(ranges) & (ranges > 0)]
+        if ranges.size < 2:
+            return 1.0
+        ratio = float(ranges.max() / ranges.min())
+    # Subnormal ranges can overflow the division; "very large" is all that matters.
+    return ratio if np.isfinite(ratio) else float(np.finfo(np.float64).max)
 
 
 @dataclass(frozen=True)

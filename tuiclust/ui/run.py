@@ -8,21 +8,18 @@ notification and keeps the previous run.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
-from ..algorithms import build_algorithm
+from ..algorithms import build_algorithm, eps_from_data, eps_needs_data
 from ..data import Dataset, load_dataset
 from ..spec import RunSpec
 from ..timeline import Timeline
 from .spec_edits import effective_params
 
-__all__ = ["Run", "build_run", "suggest_eps_for"]
-
-# k-distance curves are computed on a sample: the knee barely moves, the cost does.
-_EPS_SAMPLE = 5_000
+__all__ = ["Run", "build_run"]
 
 
 @dataclass(eq=False)
@@ -64,51 +61,9 @@ def build_run(spec: RunSpec) -> Run:
 
 
 def _with_suggested_eps(spec: RunSpec, dataset: Dataset) -> RunSpec:
-    """DBSCAN on scaled or CSV data: eps from the data, since a data set's suggestion is in raw units."""
-    if spec.algorithm.name != "dbscan" or "eps" in spec.algorithm.params:
-        return spec
-    if spec.data.scale == "none" and not spec.data.is_file:
+    """DBSCAN on scaled or CSV data: eps read from the data (see :func:`eps_needs_data`)."""
+    if not eps_needs_data(spec):
         return spec
     min_samples = int(effective_params(spec).get("min_samples", 5))
-    eps = suggest_eps_for(dataset.X, min_samples)
-    from dataclasses import replace
-
+    eps = eps_from_data(dataset.X, min_samples)
     return replace(spec, algorithm=spec.algorithm.with_params(eps=eps))
-
-
-def suggest_eps_for(X: np.ndarray, min_samples: int) -> float:
-    """A readable eps from the knee of the k-distance curve of ``X`` (3 significant digits).
-
-    Uses :func:`tuiclust.core.elbow.suggest_eps` when the core has it.
-
-    Parameters
-    ----------
-    X : ndarray of shape (n_samples, n_features)
-    min_samples : int
-    """
-    if X.shape[0] > _EPS_SAMPLE:
-        X = X[np.random.default_rng(0).choice(X.shape[0], _EPS_SAMPLE, replace=False)]
-    eps: float | None = None
-    try:
-        from ..core.elbow import suggest_eps
-
-        eps = float(suggest_eps(X, min_samples))
-    except (ImportError, TypeError, ValueError):
-        eps = None
-    if eps is None or not np.isfinite(eps) or eps <= 0:
-        eps = _knee_of_k_distances(X, min_samples)
-    return float(f"{eps:.3g}")
-
-
-def _knee_of_k_distances(X: np.ndarray, min_samples: int) -> float:
-    """Fallback: the point of the sorted k-distance curve farthest from its chord."""
-    from scipy.spatial import cKDTree
-
-    k = min(max(min_samples, 2), X.shape[0])
-    distances, _ = cKDTree(X).query(X, k=k)
-    curve = np.sort(np.atleast_2d(distances)[:, -1] if distances.ndim > 1 else distances)
-    if curve.size < 3 or curve[-1] <= curve[0]:
-        return float(curve[-1]) if curve.size and curve[-1] > 0 else 0.5
-    x = np.linspace(0.0, 1.0, curve.size)
-    y = (curve - curve[0]) / (curve[-1] - curve[0])
-    return float(curve[int(np.argmax(x - y))])
