@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import re
@@ -236,7 +237,7 @@ async def test_play_runs_every_part_to_the_end():
     scene = load_scene("dbscan-border-order")
     app = PlayerApp(scene, speed=20.0)
     async with app.run_test(size=SIZE) as pilot:
-        await app.workers.wait_for_complete()
+        await next(worker for worker in app.workers if worker.name == "lesson").wait()
         await pilot.pause()
         assert app.part_index == 1
         timeline = app.current_run.timeline
@@ -257,3 +258,30 @@ async def test_play_pauses_on_space_and_quits_on_q():
         assert app._resumed.is_set()
         await pilot.press("q")
     assert app.return_code == 0
+
+
+async def test_play_loop_starts_again_with_the_first_part():
+    from tuiclust.ui.lesson_app import PlayerApp, Shot
+
+    class InstantPlayer(PlayerApp):
+        """Shows every shot at once, and stops after the first shot of the second round."""
+
+        shots: list[Shot] = []
+
+        async def _show(self, shot: Shot) -> None:
+            self.shots.append(shot)
+            if len([s for s in self.shots if s.step is None]) == 3:  # two cards, then the first card again
+                self.exit()
+
+    from textual.worker import WorkerCancelled
+
+    scene = load_scene("dbscan-border-order")
+    app = InstantPlayer(scene, loop=True)
+    async with app.run_test(size=SIZE):
+        lesson = next(worker for worker in app.workers if worker.name == "lesson")
+        with contextlib.suppress(WorkerCancelled):  # exit() cancels the lesson where it is
+            await lesson.wait()
+    cards = [i for i, shot in enumerate(app.shots) if shot.step is None]
+    assert [app.shots[i].part_index for i in cards] == [0, 1, 0]
+    steps = [shot.step for shot in app.shots[cards[0] : cards[2]] if shot.step is not None]
+    assert len(steps) == sum(len(part_steps(part)) for part in scene.parts)

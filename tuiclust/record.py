@@ -167,7 +167,7 @@ async def record_scene_async(
                     waited = time.perf_counter()
                     try:
                         await app.wait_until_computed(timeout=_COMPUTE_TIMEOUT)
-                        await asyncio.wait_for(app.workers.wait_for_complete(), _COMPUTE_TIMEOUT)
+                        await asyncio.wait_for(_workers_idle(app), _COMPUTE_TIMEOUT)
                     except TimeoutError as exc:
                         raise UsageError(
                             f"{scene.path.name}: part {app.part_index + 1} was not ready after "
@@ -211,3 +211,11 @@ async def record_scene_async(
         svg_files=tuple(svg_files),
         seconds_taken=time.perf_counter() - started,
     )
+
+
+async def _workers_idle(app: Any) -> None:
+    """Return once no worker of ``app`` is running (plots built off-thread included)."""
+    # Polled rather than WorkerManager.wait_for_complete(), which raises for a
+    # worker that a newer request cancelled: that is normal here, not an error.
+    while any(worker.is_running for worker in app.workers):
+        await asyncio.sleep(0.005)
