@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
+from scipy.sparse import csr_matrix
 from scipy.spatial import cKDTree
 
 from .dbscan_graph import Clustering, CoreGraph, cluster, expansion_order, point_core_graph, sampled_mean_neighbours
@@ -90,7 +91,10 @@ class DBSCAN:
         """Yield the run as :class:`Step` snapshots (at most about 60).
 
         ``X`` is checked at once, so bad data raises here rather than at the
-        first ``next()``. The last step holds the same labels as ``fit(X)``.
+        first ``next()``. The whole clustering is computed before the first
+        step (it costs about one ``fit``); the last step holds the same labels
+        as ``fit(X)``, and the learned attributes are set once the last step
+        has been taken.
 
         Parameters
         ----------
@@ -100,9 +104,12 @@ class DBSCAN:
         return self._story(X)
 
     def _story(self, X: np.ndarray) -> Iterator[Step]:
-        result = self._cluster(X)
-        story = _Story(result, self.eps, self.min_samples)
-        yield from story.steps()
+        graph = core_graph(X, self.eps, self.min_samples)
+        # The story walks the graph breadth-first: build the adjacency once
+        # and find the clusters on it too.
+        adjacency = graph.adjacency()
+        result = cluster(X, self.eps, graph, adjacency)
+        yield from _Story(result, adjacency, self.eps, self.min_samples).steps()
         self._set_result(X, result)
 
     # -- internals -------------------------------------------------------------
@@ -120,8 +127,9 @@ class DBSCAN:
 class _Story:
     """Turns a finished clustering into the steps the lesson tells."""
 
-    def __init__(self, result: Clustering, eps: float, min_samples: int) -> None:
+    def __init__(self, result: Clustering, adjacency: csr_matrix, eps: float, min_samples: int) -> None:
         self.result = result
+        self.adjacency = adjacency
         self.eps = eps
         self.min_samples = min_samples
         self.n = result.graph.n_samples
@@ -200,7 +208,7 @@ class _Story:
         result = self.result
         if result.n_clusters == 0:
             return
-        order = expansion_order(result)
+        order = expansion_order(result, self.adjacency)
         ordered_points = result.core_index[order]
         ordered_labels = result.core_labels[order]
         core_sizes = np.bincount(result.core_labels, minlength=result.n_clusters)
@@ -217,7 +225,7 @@ class _Story:
             if first == last:
                 message = f"Expand cluster {last} · +{_count(added, 'point')}"
                 if stop == cluster_start[last + 1]:
-                    message += f" · cluster {last} complete ({_count(sizes_list[last], 'core point')})"
+                    message += f" · complete, {_count(sizes_list[last], 'core point')}"
             else:
                 message = f"Expand clusters {first}–{last} · +{_count(added, 'point')}"
             yield self._step(

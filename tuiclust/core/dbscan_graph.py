@@ -40,8 +40,10 @@ __all__ = [
     "expansion_order",
 ]
 
-# Above this many core-core pairs the edge list is built in slices and reduced
-# to a spanning forest as it goes, so memory stays bounded for a huge eps.
+# Up to about this many pairs of neighbours (16 bytes each) are listed at
+# once; beyond, the edges are built in slices of about _SLICE_PAIRS
+# neighbour entries and reduced to a spanning forest as they come, so memory
+# stays bounded however large eps is.
 _MAX_PAIRS_AT_ONCE = 8_000_000
 _SLICE_PAIRS = 1_000_000
 
@@ -74,20 +76,23 @@ class CoreGraph:
     def n_core(self) -> int:
         return int(self.core_index.shape[0])
 
-    def adjacency(self, extra_nodes: int = 0, extra_edges: np.ndarray | None = None) -> csr_matrix:
-        """Symmetric node adjacency of shape (n_nodes + extra_nodes,) * 2, with optional extra edges."""
-        size = self.n_nodes + extra_nodes
-        edges = self.edges if extra_edges is None else np.concatenate([self.edges, extra_edges])
-        a, b = edges[:, 0], edges[:, 1]
-        rows = np.concatenate([a, b])
-        cols = np.concatenate([b, a])
-        data = np.ones(rows.shape[0], dtype=np.int8)
-        return coo_matrix((data, (rows, cols)), shape=(size, size)).tocsr()
+    def adjacency(self) -> csr_matrix:
+        """Symmetric node adjacency, shape (n_nodes, n_nodes)."""
+        a, b = self.edges[:, 0], self.edges[:, 1]
+        data = np.ones(2 * a.shape[0], dtype=np.int8)
+        shape = (self.n_nodes, self.n_nodes)
+        return coo_matrix((data, (np.concatenate([a, b]), np.concatenate([b, a]))), shape=shape).tocsr()
 
-    def components(self) -> np.ndarray:
-        """Connected component of every node, shape (n_nodes,)."""
+    def components(self, adjacency: csr_matrix | None = None) -> np.ndarray:
+        """Connected component of every node, shape (n_nodes,).
+
+        Pass ``adjacency()`` if it is already built: on a symmetric graph the
+        strong components are the components, found without a transpose.
+        """
         if self.edges.shape[0] == 0:
             return np.arange(self.n_nodes)
+        if adjacency is not None:
+            return connected_components(adjacency, directed=True, connection="strong")[1]
         # One direction per edge is enough: undirected mode reads both ways.
         data = np.ones(self.edges.shape[0], dtype=np.int8)
         graph = coo_matrix((data, (self.edges[:, 0], self.edges[:, 1])), shape=(self.n_nodes,) * 2)
@@ -219,7 +224,7 @@ def _component_roots(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return smallest[comp]
 
 
-def cluster(X: np.ndarray, eps: float, graph: CoreGraph) -> Clustering:
+def cluster(X: np.ndarray, eps: float, graph: CoreGraph, adjacency: csr_matrix | None = None) -> Clustering:
     """Number the clusters of ``graph`` as scikit-learn does and attach border points.
 
     Parameters
@@ -227,6 +232,7 @@ def cluster(X: np.ndarray, eps: float, graph: CoreGraph) -> Clustering:
     X : ndarray of shape (n_samples, n_features)
     eps : float
     graph : CoreGraph built from X with the same eps
+    adjacency : ``graph.adjacency()``, optional, if already built
     """
     n = graph.n_samples
     labels = np.full(n, -1, dtype=np.intp)
@@ -234,16 +240,14 @@ def cluster(X: np.ndarray, eps: float, graph: CoreGraph) -> Clustering:
     if graph.n_core == 0:
         return Clustering(graph, np.zeros(0, dtype=np.intp), labels, is_border, 0)
 
-    component = graph.components()[graph.node_of_core]
+    component = graph.components(adjacency)[graph.node_of_core]
     # core_index is ascending, so a component's first position holds its
     # smallest core index; clusters are numbered in that order.
-    _, first_position = np.unique(component, return_index=True)
-    by_first = np.argsort(first_position, kind="stable")
-    number = np.empty_like(by_first)
-    number[by_first] = np.arange(by_first.shape[0])
-    compact = np.unique(component, return_inverse=True)[1]
-    core_labels = number[compact].astype(np.intp, copy=False)
-    n_clusters = int(by_first.shape[0])
+    _, first_position, compact = np.unique(component, return_index=True, return_inverse=True)
+    n_clusters = int(first_position.shape[0])
+    number = np.empty(n_clusters, dtype=np.intp)
+    number[np.argsort(first_position)] = np.arange(n_clusters)
+    core_labels = number[compact.reshape(-1)]
     labels[graph.core_index] = core_labels
 
     non_core = np.ones(n, dtype=bool)
@@ -275,12 +279,17 @@ def _smallest_core_neighbour_label(
     return best
 
 
-def expansion_order(clustering: Clustering) -> np.ndarray:
+def expansion_order(clustering: Clustering, adjacency: csr_matrix | None = None) -> np.ndarray:
     """Positions into ``core_index``, cluster by cluster, each in breadth-first order from its seed.
 
     The seed of a cluster is its smallest core point; growth then spreads
     over the node graph level by level, so consecutive slices of the result
     look like a cluster growing outward.
+
+    Parameters
+    ----------
+    clustering : Clustering
+    adjacency : ``clustering.graph.adjacency()``, optional, if already built
 
     Returns
     -------
@@ -289,15 +298,23 @@ def expansion_order(clustering: Clustering) -> np.ndarray:
     graph = clustering.graph
     if graph.n_core == 0:
         return np.zeros(0, dtype=np.intp)
-    # One breadth-first search from a virtual root joined to every seed node
-    # visits each cluster in breadth-first order from its own seed.
-    root = graph.n_nodes
+    adjacency = graph.adjacency() if adjacency is None else adjacency
+    # One breadth-first search from a virtual root, an extra last row that
+    # points at every seed node, visits each cluster in breadth-first order
+    # from its own seed.
     _, seed_position = np.unique(clustering.core_labels, return_index=True)
     seed_nodes = graph.node_of_core[seed_position]
-    root_edges = np.column_stack([np.full(seed_nodes.shape[0], root, dtype=np.intp), seed_nodes])
-    adjacency = graph.adjacency(extra_nodes=1, extra_edges=root_edges)
-    visit = breadth_first_order(adjacency, root, directed=True, return_predecessors=False)
-    node_rank = np.empty(graph.n_nodes + 1, dtype=np.intp)
+    root = graph.n_nodes
+    with_root = csr_matrix(
+        (
+            np.ones(adjacency.indices.shape[0] + seed_nodes.shape[0], dtype=np.int8),
+            np.concatenate([adjacency.indices, seed_nodes]),
+            np.append(adjacency.indptr, adjacency.indptr[-1] + seed_nodes.shape[0]),
+        ),
+        shape=(root + 1, root + 1),
+    )
+    visit = breadth_first_order(with_root, root, directed=True, return_predecessors=False)
+    node_rank = np.empty(root + 1, dtype=np.intp)
     node_rank[visit] = np.arange(visit.shape[0])
     positions = np.arange(graph.n_core, dtype=np.intp)
     return np.lexsort((positions, node_rank[graph.node_of_core], clustering.core_labels))

@@ -190,7 +190,8 @@ def _link_cells(
         linked = [np.column_stack([a[close], b[close]])]
         a, b = a[~close], b[~close]
         if a.size:
-            exact = exact or _ExactLinkTest(core_X, core_coords, node_of_core, eps)
+            if exact is None:  # built on first need: dense data rarely gets here
+                exact = _ExactLinkTest(core_X, core_coords, node_of_core, eps)
             linked_a = exact.linked(a, delta)
             linked.append(np.column_stack([a[linked_a], b[linked_a]]))
         new_edges = np.concatenate(linked)
