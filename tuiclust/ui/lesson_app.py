@@ -78,7 +78,7 @@ class LessonApp(ExplorerApp):
     """
 
     BINDINGS = [
-        Binding("n", "next_part", "Next part"),
+        Binding("n", "next_part", "Part", tooltip="go to the scene's next part"),
         Binding("p", "previous_part", "Prev part", show=False),
     ]
 
