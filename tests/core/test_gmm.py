@@ -140,6 +140,57 @@ def test_equals_sklearn_when_data_is_split_into_many_uncached_blocks(
     _assert_same_fit(ours, ref, X)
 
 
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+def test_equals_sklearn_with_blocks_of_a_few_rows(covariance_type: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Wide data caps a block's size: blocks then hold fewer than 256 rows.
+    monkeypatch.setattr(gmm_module, "_MAX_BLOCK_VALUES", 64)
+    monkeypatch.setattr(gmm_module, "_FEATURE_CACHE_BYTES", 0)
+    X = DATASETS["blobs4d"][0]
+    init = _given_init(X, 4, covariance_type)
+    ours = GaussianMixture(4, covariance_type=covariance_type, tol=1e-8, **init).fit(X)
+    ref = SkGaussianMixture(4, covariance_type=covariance_type, tol=1e-8, **init).fit(X)
+    _assert_same_fit(ours, ref, X)
+
+
+def _peak_bytes(fit: object) -> int:
+    """Peak of memory allocated (numpy arrays included) while calling ``fit()``."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        fit()  # type: ignore[operator]
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("covariance_type", ["diag", "spherical"])
+def test_diag_and_spherical_on_10000_columns_take_k_times_d_memory(covariance_type: str) -> None:
+    # A (k, d, d) array here would take 1.6 GB and most of a minute.
+    X = np.random.default_rng(0).normal(size=(60, 10_000))
+    ours = GaussianMixture(2, covariance_type=covariance_type, random_state=0)
+    peak = _peak_bytes(lambda: ours.fit(X))
+    assert peak < 20 * X.nbytes  # 4.8 MB of data: tens of MB, not gigabytes
+    ref = SkGaussianMixture(2, covariance_type=covariance_type, random_state=0).fit(X)
+    assert ours.n_iter_ == ref.n_iter_
+    np.testing.assert_allclose(ours.covariances_, ref.covariances_, rtol=1e-6)
+    assert ours.lower_bound_ == pytest.approx(ref.lower_bound_, rel=1e-9)
+    np.testing.assert_array_equal(ours.labels_, ref.predict(X))
+
+
+def test_tied_on_wide_data_takes_d_squared_memory() -> None:
+    # The shared quadratic term is computed once per point, not as d^2 / 2 feature columns.
+    X = np.random.default_rng(1).normal(size=(60, 800))
+    ours = GaussianMixture(2, covariance_type="tied", random_state=0)
+    peak = _peak_bytes(lambda: ours.fit(X))
+    d_squared = 800 * 800 * 8
+    assert peak < 12 * d_squared  # the old feature expansion needed 30 x d^2 bytes for one block
+    ref = SkGaussianMixture(2, covariance_type="tied", random_state=0).fit(X)
+    assert ours.n_iter_ == ref.n_iter_
+    np.testing.assert_allclose(ours.covariances_, ref.covariances_, rtol=1e-6, atol=1e-9)
+    assert ours.lower_bound_ == pytest.approx(ref.lower_bound_, rel=1e-9)
+
+
 def test_fit_predict_equals_fit_then_predict() -> None:
     X, k = DATASETS["blobs"]
     labels = GaussianMixture(k, random_state=0).fit_predict(X)

@@ -64,6 +64,8 @@ _EPS = float(np.finfo(np.float64).eps)
 # Values per block of features (columns x rows): about 512 KiB, so a block,
 # its log-densities and its responsibilities stay in the L2 cache.
 _BLOCK_VALUES = 1 << 16
+# Hard cap on one block of features (64 MiB): wide data gets fewer rows per block.
+_MAX_BLOCK_VALUES = 1 << 23
 # Keep the expanded features between iterations when they take at most this.
 _FEATURE_CACHE_BYTES = 64 << 20
 # A component whose empirical covariance has an eigenvalue below this
@@ -490,10 +492,12 @@ class _Mixture:
 class _Features:
     """Every point expanded to ``[1, x, second-order products of x]``, in blocks of rows.
 
-    The second-order products are ``x_i * x_j`` for ``i <= j`` (full and
-    tied covariances) or only the squares ``x_i ** 2`` (diag, spherical).
-    A block is an array of shape (n_columns, rows): a column per point, so
-    that per-point results are contiguous rows.
+    The second-order products are ``x_i * x_j`` for ``i <= j`` (full
+    covariances), only the squares ``x_i ** 2`` (diag, spherical), or none
+    (tied: its quadratic term is the same for every component, so it is
+    computed once per point as ``|U' x|^2`` instead of through d^2 / 2
+    columns). A block is an array of shape (n_columns, rows): a column per
+    point, so that per-point results are contiguous rows.
 
     Parameters
     ----------
@@ -507,8 +511,10 @@ class _Features:
     def __init__(self, Xc: np.ndarray, covariance_type: str, *, cache: bool) -> None:
         self.n_samples, self.n_features = Xc.shape
         d = self.n_features
-        if covariance_type in ("full", "tied"):
+        if covariance_type == "full":
             first, second = np.triu_indices(d)
+        elif covariance_type == "tied":
+            first = second = np.zeros(0, dtype=np.intp)
         else:
             first = second = np.arange(d)
         self.first, self.second = first, second
@@ -517,11 +523,18 @@ class _Features:
         # Largest squared norm of a point: sets how much the expanded
         # quadratic forms can lose to cancellation.
         self.radius2 = float(np.einsum("ij,ij->i", Xc, Xc).max()) if self.n_samples else 0.0
-        rows = max(256, min(16384, _BLOCK_VALUES // self.n_columns))
-        self.bounds = [(lo, min(lo + rows, self.n_samples)) for lo in range(0, self.n_samples, rows)]
+        self.bounds = [(lo, min(lo + self.rows, self.n_samples)) for lo in range(0, self.n_samples, self.rows)]
         self._blocks: list[np.ndarray] | None = None
         if cache and self.n_columns * self.n_samples * 8 <= _FEATURE_CACHE_BYTES:
             self._blocks = [self._build(lo, hi) for lo, hi in self.bounds]
+
+    @property
+    def rows(self) -> int:
+        """Rows per block: cache-sized, at least 256 for fast matrix products, never over the memory cap."""
+        rows = min(16384, max(256, _BLOCK_VALUES // self.n_columns))
+        # Many columns (full covariance on wide data): fewer rows, so that
+        # one block never takes more than _MAX_BLOCK_VALUES.
+        return max(1, min(rows, _MAX_BLOCK_VALUES // self.n_columns))
 
     def _build(self, lo: int, hi: int) -> np.ndarray:
         d = self.n_features
@@ -529,7 +542,8 @@ class _Features:
         block[0] = 1.0
         xt = self._xt[:, lo:hi]
         block[1 : 1 + d] = xt
-        np.multiply(xt[self.first], xt[self.second], out=block[1 + d :])
+        if len(self.first):
+            np.multiply(xt[self.first], xt[self.second], out=block[1 + d :])
         return block
 
     def blocks(self) -> Iterator[tuple[int, int, np.ndarray]]:
@@ -560,15 +574,22 @@ class _LogDensity:
     Attributes
     ----------
     coefficients : ndarray of shape (k, n_columns)
-        ``coefficients @ block`` gives all components at once.
-    direct : list of (component, mean (d,), transform (d, d), constant)
+        ``coefficients @ block`` gives all components at once (for tied,
+        all but the shared quadratic term).
+    shared_transform : ndarray of shape (d, d) or None
+        Tied only: ``U'`` with ``precision = U U'``; every component's
+        log-density also has ``-0.5 * |U' x|^2``.
+    direct : list of (component, mean (d,), transform, constant)
         Components too sharp for the expanded quadratic form (it would lose
         digits to cancellation); their rows are recomputed as
-        ``constant - 0.5 * |transform @ (x - mean)|^2``, as scikit-learn does.
+        ``constant - 0.5 * |transform (x - mean)|^2``, as scikit-learn does.
+        ``transform`` is a (d, d) matrix (full, tied: one array shared by
+        all) or, for diag and spherical, the (d,) diagonal of one.
     """
 
     coefficients: np.ndarray
     direct: list[tuple[int, np.ndarray, np.ndarray, float]]
+    shared_transform: np.ndarray | None = None
 
 
 def _log_density(mixture: _Mixture, covariance_type: str, features: _Features) -> _LogDensity:
@@ -579,26 +600,37 @@ def _log_density(mixture: _Mixture, covariance_type: str, features: _Features) -
     ``eps * |P| * |x|^2`` to cancellation, harmless unless a component is
     very sharp compared with the spread of the data; those components are
     computed directly instead.
+
+    Memory is what the covariance type needs and no more: k x d for diag
+    and spherical, d x d for tied, k x d x d for full.
     """
     d = features.n_features
     means = mixture.means
     k = means.shape[0]
     chol = mixture.precisions_cholesky
-    if covariance_type in ("full", "tied"):
+    shared = None
+    transforms: list[np.ndarray]  # per component (views of one array where they are shared)
+    if covariance_type == "full":
         precision = chol @ np.swapaxes(chol, -1, -2)
-        if covariance_type == "tied":
-            precision = np.broadcast_to(precision, (k, d, d))
         linear = np.einsum("kij,kj->ki", precision, means)
         # Off-diagonal products x_i x_j (i < j) appear twice in x'Px.
         factor = np.where(features.first == features.second, -0.5, -1.0)
         quadratic = precision[:, features.first, features.second] * factor
-        transforms = np.swapaxes(np.broadcast_to(chol, (k, d, d)), 1, 2)
+        norms = np.einsum("kij,kij->k", chol, chol)
+        transforms = [chol[j].T for j in range(k)]
+    elif covariance_type == "tied":
+        linear = means @ (chol @ chol.T)  # P is symmetric: (P mu)' = mu' P
+        quadratic = np.zeros((k, 0))
+        shared = np.ascontiguousarray(chol.T)
+        norms = np.full(k, float(np.einsum("ij,ij->", chol, chol)))
+        transforms = [shared] * k
     else:
-        diagonal = chol**2 if covariance_type == "diag" else np.repeat((chol**2)[:, None], d, axis=1)
+        roots = chol if covariance_type == "diag" else np.repeat(chol[:, None], d, axis=1)
+        diagonal = roots**2
         linear = diagonal * means
         quadratic = -0.5 * diagonal
-        roots = chol if covariance_type == "diag" else np.repeat(chol[:, None], d, axis=1)
-        transforms = roots[:, :, None] * np.eye(d)
+        norms = diagonal.sum(axis=1)
+        transforms = list(roots)
     with np.errstate(divide="ignore"):  # a weight of 0 is allowed: log 0 = -inf
         log_weights = np.log(mixture.weights)
     base = -0.5 * d * _LOG_2PI + _log_det_cholesky(chol, covariance_type, d) + log_weights
@@ -606,14 +638,18 @@ def _log_density(mixture: _Mixture, covariance_type: str, features: _Features) -
     coefficients = np.concatenate([constant[:, None], linear, quadratic], axis=1)
     # Largest eigenvalue of each precision (bounded by the squared Frobenius
     # norm of its factor) times the largest squared norm in play.
-    sharpness = np.einsum("kij,kij->k", transforms, transforms) * np.maximum(
-        features.radius2, np.einsum("ki,ki->k", means, means)
-    )
+    sharpness = norms * np.maximum(features.radius2, np.einsum("ki,ki->k", means, means))
+    base = np.broadcast_to(base, (k,))
     direct = [
-        (int(j), means[j], np.ascontiguousarray(transforms[j]), float(np.broadcast_to(base, (k,))[j]))
+        (int(j), means[j], _contiguous(transforms[j], shared), float(base[j]))
         for j in np.flatnonzero(sharpness > _DIRECT_ABOVE)
     ]
-    return _LogDensity(coefficients, direct)
+    return _LogDensity(coefficients, direct, shared)
+
+
+def _contiguous(transform: np.ndarray, shared: np.ndarray | None) -> np.ndarray:
+    """``transform`` as a contiguous array; the shared (tied) one is never copied."""
+    return transform if transform is shared else np.ascontiguousarray(transform)
 
 
 @dataclass
@@ -668,8 +704,13 @@ def _e_pass(
             np.matmul(coefficients, block, out=weighted)
         else:
             weighted = coefficients @ block  # (k, rows): log(weight * density)
+        if density.shared_transform is not None:
+            y = density.shared_transform @ block[1 : 1 + d]
+            weighted -= 0.5 * np.einsum("ij,ij->j", y, y)
         for j, mean, transform, constant in density.direct:
-            y = transform @ (block[1 : 1 + d] - mean[:, None])
+            centred = block[1 : 1 + d] - mean[:, None]
+            # A 1-D transform is the diagonal of a diag or spherical factor.
+            y = transform[:, None] * centred if transform.ndim == 1 else transform @ centred
             weighted[j] = constant - 0.5 * np.einsum("ij,ij->j", y, y)
         top = weighted.max(axis=0)
         if labels_out is not None:
