@@ -114,6 +114,13 @@ def test_viewport_around_points_has_a_margin_and_survives_flat_data():
     assert Viewport.around(np.zeros((0, 2))) == Viewport(-1.0, 1.0, -1.0, 1.0)
 
 
+def test_viewport_around_ignores_rows_that_are_not_finite():
+    points = np.array([[0.0, 5.0], [np.nan, 100.0], [10.0, -np.inf], [4.0, 7.0]])
+    assert Viewport.around(points, margin=0.0) == Viewport(0.0, 4.0, 5.0, 7.0)  # whole rows dropped
+    nothing_finite = np.array([[np.nan, 1.0], [np.inf, 2.0]])
+    assert Viewport.around(nothing_finite) == Viewport(-1.0, 1.0, -1.0, 1.0)
+
+
 def _dots(cells: np.ndarray, bits: np.ndarray) -> dict[int, str]:
     return {int(c): chr(BRAILLE_BASE + int(b)) for c, b in zip(cells, bits)}
 

@@ -60,11 +60,19 @@ class Viewport:
         margin : float
             Fraction of the range added on each side.
         """
-        finite = points[np.isfinite(points).all(axis=1)] if points.size else points
-        if finite.shape[0] == 0:
+        if points.shape[0] == 0:
             return cls(-1.0, 1.0, -1.0, 1.0)
-        lo = finite.min(axis=0).astype(np.float64)
-        hi = finite.max(axis=0).astype(np.float64)
+        # Column by column: a reduction along a contiguous column is many times
+        # faster than min(axis=0) over (n, 2) rows. NaN and inf show up in the
+        # extremes, so the finite-rows mask is only built when there are any.
+        lo = np.array([points[:, j].min() for j in range(2)], dtype=np.float64)
+        hi = np.array([points[:, j].max() for j in range(2)], dtype=np.float64)
+        if not (np.isfinite(lo).all() and np.isfinite(hi).all()):
+            finite = points[np.isfinite(points).all(axis=1)]
+            if finite.shape[0] == 0:
+                return cls(-1.0, 1.0, -1.0, 1.0)
+            lo = finite.min(axis=0).astype(np.float64)
+            hi = finite.max(axis=0).astype(np.float64)
         span = hi - lo
         # A flat axis (one column constant) still gets a visible range.
         pad = np.where(span > 0, span * margin, np.maximum(np.abs(lo) * 0.1, 1.0))
