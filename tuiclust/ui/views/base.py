@@ -115,6 +115,8 @@ class LessonView(ModalScreen[R], Generic[R]):
     BINDINGS = [Binding("escape", "back", "Back", key_display="esc")]
 
     total: int | None = None
+    # False: the progress line goes once the figure is complete (for views short of rows).
+    keep_progress_line: bool = True
 
     def __init__(self, title: str) -> None:
         super().__init__()
@@ -172,6 +174,7 @@ class LessonView(ModalScreen[R], Generic[R]):
             self._finish(result)
             return
         self.from_cache = False
+        self.query_one("#view-progress").display = True
         bar = self.query_one("#view-progress-bar", ProgressBar)
         bar.update(total=self.total, progress=0)
         bar.display = True
@@ -207,7 +210,10 @@ class LessonView(ModalScreen[R], Generic[R]):
             return
         self.query_one("#view-progress-bar", ProgressBar).update(progress=message.done)
         self.set_progress_text(message.text)
-        self.show_partial(message.item)
+        try:
+            self.show_partial(message.item)
+        except Exception as exc:  # noqa: BLE001 - the finished figure may still show
+            self.show_message(f"Cannot show this part: {one_line(exc)}")
 
     def on__finished(self, message: _Finished) -> None:
         if message.token == self._token:
@@ -224,12 +230,23 @@ class LessonView(ModalScreen[R], Generic[R]):
         self.filled = True
 
     def _finish(self, result: Any) -> None:
-        self.show_result(result)
+        try:
+            self.show_result(result)
+        except Exception as exc:  # noqa: BLE001 - a view that cannot show its figure says why, and stays
+            self.error = one_line(exc)
+            self.show_message(f"Cannot show this figure: {self.error}")
         self.fill_seconds = time.perf_counter() - self._opened
         self.filled = True
         self.query_one("#view-progress-bar", ProgressBar).display = False
-        where = "from the cache" if self.from_cache else f"computed in {self.fill_seconds:.2f} s"
-        self.set_progress_text(where)
+        self.set_progress_text(self.fill_words)
+        self.query_one("#view-progress").display = self.keep_progress_line
+
+    @property
+    def fill_words(self) -> str:
+        """"from the cache" or "computed in 0.12 s" (empty until filled)."""
+        if self.fill_seconds is None:
+            return ""
+        return "from the cache" if self.from_cache else f"computed in {self.fill_seconds:.2f} s"
 
     def set_progress_text(self, text: str) -> None:
         self.query_one("#view-progress-text", Static).update(text)

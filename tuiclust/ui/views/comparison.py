@@ -49,6 +49,7 @@ from .mini_scatter import mini_scatter
 __all__ = ["ComparisonView", "GridCell", "ROW_MIN_HEIGHT"]
 
 ROW_MIN_HEIGHT = 5  # lines of one grid row: a 5-line scatter and 5 lines of numbers
+_LEGEND_LINES = 2
 _STATS_WIDTH = 11
 _VERDICT_STYLES = {
     Verdict.GOOD: Style(color="green", bold=True),
@@ -67,7 +68,8 @@ def _stats_lines(result: CellResult, best: bool, height: int) -> list[Text]:
     lines = [Text(f"{result.n_clusters} cluster{'' if result.n_clusters == 1 else 's'}")]
     if result.algorithm == "dbscan":
         lines.append(Text(f"{result.n_noise} noise", style="dim"))
-    lines.append(Text(f"ARI {result.ari:5.2f}"))
+    ari = 0.0 if abs(result.ari) < 0.005 else result.ari  # no "-0.00"
+    lines.append(Text(f"ARI {ari:5.2f}"))
     sil = "  \u2013" if result.silhouette is None else f"{result.silhouette:5.2f}"
     lines.append(Text(f"sil {sil}"))
     verdict = Text(f"{result.verdict.symbol} {result.verdict.value}", style=_VERDICT_STYLES[result.verdict])
@@ -140,7 +142,7 @@ class ComparisonView(LessonView[None]):
     ComparisonView .grid-row { height: 5; }
     ComparisonView .grid-row.-spaced { margin-top: 1; }
     ComparisonView .row-label { width: 13; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
-    ComparisonView #grid-legend { height: auto; padding: 0 1; color: $text-muted; }
+    ComparisonView #grid-legend { height: 2; padding: 0 1; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
     ComparisonView.-narrow #grid-head .row-label, ComparisonView.-narrow .row-label { width: 10; padding: 0 0 0 1; }
     """
 
@@ -151,24 +153,28 @@ class ComparisonView(LessonView[None]):
     ]
 
     total = len(SHAPES) * len(ALGORITHMS)
+    keep_progress_line = False  # the legend says how long the grid took: rows need the line
 
     def __init__(self, *, seed: int = 0, n_samples: int = N_SAMPLES) -> None:
-        super().__init__(
-            f"Comparing the algorithms across shapes \u00b7 {n_samples} standardised points per shape, "
-            "the gallery's settings"
-        )
+        super().__init__(self._title_for(seed, n_samples))
         self.seed = seed
         self.n_samples = n_samples
         self.results: dict[tuple[str, str], CellResult] = {}
         self.page = 0
         self.rows_per_page = len(SHAPES)
 
+    @staticmethod
+    def _title_for(seed: int, n_samples: int) -> str:
+        return (
+            f"Comparing the algorithms across shapes \u00b7 {n_samples} standardised points each \u00b7 seed {seed}"
+        )
+
     # ----------------------------------------------------------- layout
     def compose_body(self) -> Iterable[Widget]:
         with Horizontal(id="grid-head"):
             yield Static("shape", classes="row-label")
             for algorithm in ALGORITHMS:
-                yield Static(_COLUMN_HEADS[algorithm])
+                yield Static(_COLUMN_HEADS[algorithm], id=f"head-{algorithm}")
         with Vertical(id="grid"):
             for shape in SHAPES:
                 with Horizontal(classes="grid-row", id=f"row-{shape}"):
@@ -192,9 +198,14 @@ class ComparisonView(LessonView[None]):
 
     def _layout_rows(self) -> None:
         """Fit as many whole rows as the height allows; page through the rest."""
-        self.set_class(self.size.width < 100, "-narrow")
-        # title, column heads, legend, progress line, footer
-        room = max(ROW_MIN_HEIGHT, self.size.height - 5 - self._legend_lines())
+        narrow = self.size.width < 100
+        self.set_class(narrow, "-narrow")
+        for algorithm in ALGORITHMS:
+            head = ALGORITHM_TITLES[algorithm] if narrow else _COLUMN_HEADS[algorithm]
+            self.query_one(f"#head-{algorithm}", Static).update(head)
+        # title, column heads, legend, footer, and the progress line while computing
+        progress = 0 if self.filled and not self.keep_progress_line else 1
+        room = max(ROW_MIN_HEIGHT, self.size.height - 3 - progress - _LEGEND_LINES)
         per_page = max(1, min(len(SHAPES), (room + 1) // (ROW_MIN_HEIGHT + 1)))
         row_height = max(ROW_MIN_HEIGHT, min(8, (room - (per_page - 1)) // per_page))
         self.rows_per_page = per_page
@@ -208,9 +219,6 @@ class ComparisonView(LessonView[None]):
             row.set_class(on_page and i > first, "-spaced")
         self._update_legend()
 
-    def _legend_lines(self) -> int:
-        return 1 if self.size.width >= 118 else 2
-
     @property
     def pages(self) -> int:
         return -(-len(SHAPES) // self.rows_per_page)
@@ -220,20 +228,30 @@ class ComparisonView(LessonView[None]):
         return list(SHAPES[first : first + self.rows_per_page])
 
     def _update_legend(self) -> None:
-        rules = (
-            f"[green]\u2713 good[/] ARI \u2265 {GOOD_ARI:.2f}  [yellow]~ partial[/] \u2265 {PARTIAL_ARI:.2f}  "
-            f"[red]\u2717 poor[/] below  \u2605 best in row  "
-            "uniform (one true group): good = no clusters invented"
-        )
-        paging = ""
+        """Two lines: the verdict rules, then the paging and what the numbers mean."""
+        wide = self.size.width >= 100
+        if wide:
+            first = (
+                f"[green]\u2713 good[/] ARI \u2265 {GOOD_ARI:.2f}  [yellow]~ partial[/] \u2265 {PARTIAL_ARI:.2f}  "
+                "[red]\u2717 poor[/] below  \u2605 best in row  \u00b7  uniform (1 true group): good = none invented"
+            )
+        else:
+            first = (
+                f"[green]\u2713[/] ARI\u2265{GOOD_ARI:g} [yellow]~[/] \u2265{PARTIAL_ARI:g} [red]\u2717[/] below "
+                "\u2605 best \u00b7 uniform: \u2713 if \u2264 1 cluster"
+            )
+        parts = []
         if self.pages > 1:
-            paging = f"  \u00b7  [b]rows {self.page * self.rows_per_page + 1}\u2013" \
-                f"{min(len(SHAPES), (self.page + 1) * self.rows_per_page)} of {len(SHAPES)}[/b]: PgDn / PgUp"
-        sep = "\n" if self._legend_lines() > 1 else "  \u00b7  "
-        self.query_one("#grid-legend", Static).update(
-            f"{rules}{sep}ARI: agreement with the true groups (1 = same); sil: mean silhouette, noise as a "
-            f"cluster{paging}"
+            lo = self.page * self.rows_per_page + 1
+            hi = min(len(SHAPES), (self.page + 1) * self.rows_per_page)
+            parts.append(f"[b]rows {lo}\u2013{hi} of {len(SHAPES)}[/b] PgDn/PgUp")
+        parts.append(
+            "ARI: match with the true groups (1 same, 0 chance) \u00b7 sil: mean silhouette"
+            if wide else "ARI vs true groups \u00b7 sil: silhouette"
         )
+        if self.filled:
+            parts.append(self.fill_words if wide else self.fill_words.replace("computed in ", ""))
+        self.query_one("#grid-legend", Static).update(first + "\n" + " \u00b7 ".join(parts))
 
     # ---------------------------------------------------------- computing
     def cached(self) -> dict[tuple[str, str], CellResult] | None:
@@ -266,6 +284,7 @@ class ComparisonView(LessonView[None]):
         self.results = dict(result)
         for shape in SHAPES:
             self._show_row(shape)
+        self.call_after_refresh(self._layout_rows)  # the progress line has gone: room for more rows
 
     def _show_row(self, shape: str) -> None:
         row = [self.results[(shape, a)] for a in ALGORITHMS if (shape, a) in self.results]
@@ -290,7 +309,10 @@ class ComparisonView(LessonView[None]):
     def action_new_sample(self) -> None:
         """Draw the six data sets again with the next seed."""
         self.seed += 1
+        self.view_title = self._title_for(self.seed, self.n_samples)
+        self.query_one("#view-title", Static).update(self.view_title)
         self.results = {}
         for shape in SHAPES:
             self._show_row(shape)
         self.restart()
+        self._layout_rows()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from textual.color import Color
 from textual_plotext import PlotextPlot
 from textual_plotext.plot import Plot
 
@@ -34,14 +35,35 @@ class CurvePlot(PlotextPlot):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self._painter: Callable[[Plot], None] | None = None
+        self._painter: Callable[[Plot, tuple[int, int, int]], None] | None = None
 
-    def draw(self, painter: Callable[[Plot], None] | None) -> None:
-        """Replace the figure with what ``painter(plt)`` draws (None: empty)."""
+    @property
+    def background(self) -> tuple[int, int, int]:
+        """The plot's background colour (textual-plotext paints it with the theme's surface).
+
+        plotext gives text labels a background of their own; this one makes them blend in.
+        """
+        try:
+            return Color.parse(self.app.theme_variables.get("surface", "#000000")).rgb
+        except Exception:  # noqa: BLE001 - no app or an odd theme: black is a safe guess
+            return (0, 0, 0)
+
+    def draw(self, painter: Callable[[Plot, tuple[int, int, int]], None] | None) -> None:
+        """Replace the figure with what ``painter(plt, background)`` draws (None: empty)."""
         self._painter = painter
         plt = self.plt
         plt.clear_data()
         plt.clear_figure()
         if painter is not None:
-            painter(plt)
+            try:
+                painter(plt, self.background)
+            except Exception as exc:  # noqa: BLE001 - a figure that cannot be drawn must not end the lesson
+                plt.clear_data()
+                plt.clear_figure()
+                plt.title(f"this figure cannot be drawn: {str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}")
         self.refresh()
+
+    def on_resize(self) -> None:
+        # Painters may place things by the plot's size (thinned curves): draw again.
+        if self._painter is not None:
+            self.draw(self._painter)

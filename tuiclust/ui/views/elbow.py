@@ -12,9 +12,10 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Static
 from textual_plotext.plot import Plot
@@ -32,12 +33,20 @@ from ...analysis.elbow_curve import (
 )
 from .base import LessonView
 from .curve_plot import CURVE, SELECTION, SUGGESTION, CurvePlot
-from .formatting import short_number
+from .formatting import nice_ticks, short_number
 
 __all__ = ["ElbowView", "ElbowTable", "silhouette_bar"]
 
 _PENDING = "\u2026"  # a k not computed yet
+_EXPLANATION = (
+    "Inertia always falls as k grows: with k = n it is 0. The elbow is where the fall suddenly "
+    "slows down; past it, each new centre splits a real group instead of finding one.\n\n"
+    "The silhouette (higher is better) is a second opinion: how much closer points are to their "
+    "own cluster than to the next."
+)
 _BAR_WIDTH = 8  # cells for a silhouette of 1.0
+_BAR_STYLE = Style(color="#{:02x}{:02x}{:02x}".format(*CURVE))
+_SUGGESTION_STYLE = Style(color="#{:02x}{:02x}{:02x}".format(*SUGGESTION), bold=True)
 _EIGHTHS = " \u258f\u258e\u258d\u258c\u258b\u258a\u2589"
 
 
@@ -72,18 +81,25 @@ class ElbowTable(Static):
         text = Text(no_wrap=True, overflow="ellipsis")
         for i, k in enumerate(ks):
             p = by_k.get(k)
-            mark_elbow = "\u25c6" if k == suggested else " "
-            mark_best = "\u2605" if k == best else " "
+            row_style = "reverse bold" if k == selected else ""
             if p is None:
-                row = f"{k:>2} {_PENDING:>8}"
+                text.append(f"{k:>2} {_PENDING:>8}", style=row_style)
             else:
                 sil = "  \u2013 " if p.silhouette is None else f"{p.silhouette:4.2f}"
-                row = f"{k:>2} {short_number(p.inertia):>8}{mark_elbow}{sil} {mark_best}{silhouette_bar(p.silhouette)}"
-            style = "reverse bold" if k == selected else ""
-            text.append(row, style=style)
+                text.append(f"{k:>2} {short_number(p.inertia):>8}", style=row_style)
+                if k == suggested:
+                    mark_style = _SUGGESTION_STYLE + Style.parse(row_style) if row_style else _SUGGESTION_STYLE
+                    text.append("\u25c6", style=mark_style)
+                else:
+                    text.append(" ", style=row_style)
+                text.append(sil, style=row_style)
+                text.append(" \u2605" if k == best else "  ", style="bold")
+                text.append(silhouette_bar(p.silhouette), style=_BAR_STYLE)
             if i < len(ks) - 1:
                 text.append("\n")
-        text.append("\n\n\u25c6 elbow   \u2605 best silhouette", style="dim")
+        text.append("\n\n")
+        text.append("\u25c6", style=_SUGGESTION_STYLE)
+        text.append(" elbow  \u2605 best silhouette", style="dim")
         self.update(text)
 
 
@@ -105,6 +121,8 @@ class ElbowView(LessonView[int]):
 
     DEFAULT_CSS = """
     ElbowView #elbow-body { height: 1fr; }
+    ElbowView #elbow-side { width: 32; height: 1fr; }
+    ElbowView #elbow-explain { padding: 1 1 0 1; color: $text-muted; height: 1fr; }
     ElbowView #elbow-info { height: auto; padding: 0 1; }
     """
 
@@ -132,8 +150,14 @@ class ElbowView(LessonView[int]):
     def compose_body(self) -> Iterable[Widget]:
         with Horizontal(id="elbow-body"):
             yield CurvePlot(id="elbow-plot")
-            yield ElbowTable(id="elbow-table")
+            with Vertical(id="elbow-side"):
+                yield ElbowTable(id="elbow-table")
+                yield Static(_EXPLANATION, id="elbow-explain")
         yield Static("", id="elbow-info")
+
+    def on_resize(self) -> None:
+        # The explanation needs about ten lines under the table; short terminals skip it.
+        self.query_one("#elbow-explain").display = self.size.height >= 34
 
     # ---------------------------------------------------------- computing
     def cached(self) -> ElbowCurve | None:
@@ -176,7 +200,7 @@ class ElbowView(LessonView[int]):
         self.query_one("#elbow-plot", CurvePlot).draw(self._paint)
         self.query_one("#elbow-info", Static).update(self.info_text())
 
-    def _paint(self, plt: Plot) -> None:
+    def _paint(self, plt: Plot, background: tuple[int, int, int]) -> None:
         plt.title("Inertia (sum of squared distances to the centres) against k")
         plt.xlabel("k, the number of clusters")
         plt.xticks(list(self.ks))
@@ -185,9 +209,10 @@ class ElbowView(LessonView[int]):
             return
         ks = [p.k for p in self.points]
         inertia = [p.inertia for p in self.points]
-        top, bottom = max(inertia), min(inertia)
-        span = (top - bottom) or max(abs(top), 1.0)
-        plt.ylim(bottom - 0.05 * span, top + 0.12 * span)
+        top = max(max(inertia), 1e-12)
+        # Inertia is never negative: from 0 up, so the fall reads at its true size.
+        plt.ylim(0, top * 1.08)
+        plt.yticks(*nice_ticks(0, top * 1.08, max(2, min(6, self.query_one("#elbow-plot").size.height // 4))))
         plt.vline(self.selected, SELECTION)
         plt.plot(ks, inertia, marker="braille", color=CURVE)
         plt.scatter(ks, inertia, marker="\u25cf", color=CURVE)
@@ -196,7 +221,10 @@ class ElbowView(LessonView[int]):
             y = inertia[ks.index(suggested)]
             plt.scatter([suggested], [y], marker="\u25c6", color=SUGGESTION)
             # Above and right of the elbow the plot is empty: the curve is convex and falling.
-            plt.text(f"suggested k = {suggested}", suggested + 0.25, y + 0.25 * span, color=SUGGESTION)
+            plt.text(
+                f"\u2199 suggested k = {suggested}", suggested + 0.15, y + 0.12 * top,
+                color=SUGGESTION, background=background, style="bold",
+            )
 
     def info_text(self) -> str:
         """The lines under the plot: the selected k's numbers, the suggestion, what Enter does."""
@@ -222,7 +250,6 @@ class ElbowView(LessonView[int]):
                 lines.append(
                     f"[dim]computed on a random sample of {self.curve.n_used:,} of {self.curve.n_total:,} points[/]"
                 )
-        lines.append(f"[dim]enter runs K-Means with k = {self.selected} \u00b7 esc goes back unchanged[/]")
         return "\n".join(lines)
 
     # ------------------------------------------------------------ actions

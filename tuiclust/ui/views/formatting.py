@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["short_number", "percent"]
+__all__ = ["short_number", "percent", "nice_ticks"]
 
 MINUS = "\u2212"
 
@@ -47,3 +47,28 @@ def percent(share: float) -> str:
     if value < 0.05:
         return "0 %"
     return f"{value:.1f} %"
+
+
+def nice_ticks(lo: float, hi: float, target: int = 5) -> tuple[list[float], list[str]]:
+    """Round tick values covering [lo, hi], about ``target`` of them, with short labels.
+
+    >>> nice_ticks(0, 31014, 5)[1]
+    ['0', '10,000', '20,000', '30,000']
+    """
+    if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
+        return [lo], [short_number(lo)]
+    raw = (hi - lo) / max(target, 1)
+    power = 10.0 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    first = math.ceil(lo / step - 1e-9) * step
+    values = []
+    v = first
+    while v <= hi + 1e-9 * step:
+        values.append(0.0 if abs(v) < 1e-12 * step else v)
+        v += step
+    digits = max(0, -int(math.floor(math.log10(step)))) if step < 1 else 0
+    if max(abs(lo), abs(hi)) >= 1e6:
+        labels = [f"{v / 1e6:g}M" if v else "0" for v in values]
+    else:
+        labels = [f"{v:,.{digits}f}".replace("-", MINUS) for v in values]
+    return values, labels

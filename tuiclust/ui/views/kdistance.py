@@ -21,7 +21,7 @@ from textual_plotext.plot import Plot
 from ...analysis.k_distance import K_DISTANCE_CACHE, KDistanceCurve, k_distance_curve, k_distance_key, round_eps
 from .base import LessonView
 from .curve_plot import CURVE, SELECTION, SUGGESTION, CurvePlot
-from .formatting import percent, short_number
+from .formatting import nice_ticks, percent, short_number
 
 __all__ = ["KDistanceView"]
 
@@ -60,7 +60,7 @@ class KDistanceView(LessonView[float]):
 
     def __init__(self, X: np.ndarray, *, min_samples: int, current_eps: float, data_name: str = "data") -> None:
         super().__init__(
-            f"The k-distance plot \u00b7 choosing eps for DBSCAN on {data_name} "
+            f"k-distance plot \u00b7 choosing eps for DBSCAN on {data_name} "
             f"({X.shape[0]:,} points, min_samples {min_samples})"
         )
         self.X = X
@@ -108,7 +108,7 @@ class KDistanceView(LessonView[float]):
         self.query_one("#kdist-plot", CurvePlot).draw(self._paint)
         self.query_one("#kdist-info", Static).update(self.info_text())
 
-    def _paint(self, plt: Plot) -> None:
+    def _paint(self, plt: Plot, background: tuple[int, int, int]) -> None:
         curve = self.curve
         k = self.min_samples
         plt.title(f"Distance of each point to its neighbour number {k} (itself counted first), sorted")
@@ -120,6 +120,9 @@ class KDistanceView(LessonView[float]):
         top = float(ys[-1]) or 1.0
         plt.ylim(0, top * 1.08)
         plt.xlim(0, max(curve.n - 1, 1))
+        height = self.query_one("#kdist-plot").size.height
+        plt.yticks(*nice_ticks(0, top * 1.08, max(2, min(6, height // 4))))
+        plt.xticks(*nice_ticks(0, curve.n - 1, max(2, min(8, width // 16))))
         if self.current_eps <= top * 1.08:
             plt.hline(self.current_eps, "gray")
         plt.plot(xs.tolist(), ys.tolist(), marker="braille", color=CURVE)
@@ -131,29 +134,27 @@ class KDistanceView(LessonView[float]):
         y = curve.suggested_eps
         plt.scatter([knee], [y], marker="\u25c6", color=SUGGESTION)
         # Left of and above the knee the plot is empty: the curve rises slowly, then steeply.
-        label = f"suggested eps = {short_number(round_eps(y), 3)} \u25c6"
-        plt.text(label, max(knee - 0.02 * curve.n, 0), min(y + 0.3 * top, top), color=SUGGESTION, alignment="right")
+        label = f"suggested eps = {short_number(round_eps(y), 3)} \u2198"
+        plt.text(label, max(knee - 0.02 * curve.n, 0), min(y + 0.3 * top, top), color=SUGGESTION,
+                 background=background, style="bold", alignment="right")
 
     def info_text(self) -> str:
         curve = self.curve
         if curve is None:
             return ""
         eps = self.selected_eps or 0.0
-        share = curve.core_fraction(eps)
         knee_words = (
-            f"the knee of the curve, at point {curve.knee_index + 1:,} of {curve.n:,} (Kneedle)"
+            f"the knee (Kneedle), at point {curve.knee_index + 1:,} of {curve.n:,}"
             if curve.knee_index is not None
-            else "no knee: the 90th percentile of the distances"
+            else "no knee, so the distance 90 % of the points stay under"
         )
-        lines = [
-            f"[b]selected eps = {short_number(eps)}[/b]: {percent(share)} of the points have at least "
-            f"{curve.k} points (themselves included) within eps, so they are core points",
-            f"[b]suggested eps = {short_number(round_eps(curve.suggested_eps))}[/b]: {knee_words}"
-            f" \u00b7 grey line: the explorer's eps {short_number(self.current_eps)}",
-            f"[dim]\u2190 \u2192 move eps along the curve (1 % of the points; shift: 10 %) \u00b7 home: the knee "
-            f"\u00b7 enter runs DBSCAN with eps = {short_number(eps)} \u00b7 esc goes back unchanged[/]",
-        ]
-        return "\n".join(lines)
+        return "\n".join([
+            f"[b]selected eps = {short_number(eps)}[/b] \u2192 {percent(curve.core_fraction(eps))} of the points "
+            f"are core points (\u2265 {curve.k} points within eps, themselves included)",
+            f"[b]suggested eps = {short_number(round_eps(curve.suggested_eps))}[/b]: {knee_words} "
+            f"\u00b7 [dim]grey line: the explorer's eps {short_number(self.current_eps)} \u00b7 shift+\u2190\u2192 "
+            "move 10 times as far, home goes back to the knee[/]",
+        ])
 
     # ------------------------------------------------------------ actions
     def action_move(self, steps: int) -> None:

@@ -53,59 +53,77 @@ def _silhouette_words(scores: ClusteringScores) -> str:
 
 def scores_text(scores: ClusteringScores | None, *, width: int, pending: bool = False,
                 unvisited: bool = False, error: str | None = None) -> Text:
-    """The strip's line for ``scores`` in ``width`` cells.
+    """The strip's line for ``scores``, the most words that fit in ``width`` cells.
 
     Parameters
     ----------
     scores : ClusteringScores or None
         None: nothing computed yet.
     width : int
-        Cells available; short names are used below 100.
+        Cells available.
     pending : bool
         A newer step is being scored (the numbers shown are dimmed).
     unvisited : bool
         DBSCAN has not visited every point yet (they are scored with the noise).
     error : str, optional
     """
-    wide = width >= 100
-    text = Text(no_wrap=True, overflow="ellipsis")
-    text.append("Scores " if wide else "", style="bold")
     if error is not None:
-        text.append(f"could not be computed: {error}", style="italic")
-        return text
+        return Text(f"Scores could not be computed: {error}", style="italic", no_wrap=True, overflow="ellipsis")
     if scores is None:
-        text.append("computing\u2026", style="dim italic")
-        return text
+        return Text("Scores: computing\u2026", style="dim italic", no_wrap=True)
     if not scores.defined:
-        text.append(f"n/a \u2013 {scores.reason}", style="italic")
-        text.append(" \u00b7 they need 2 or more clusters" if wide else "", style="dim")
+        for tail in (" \u00b7 silhouette, Calinski-Harabasz and Davies-Bouldin need 2 clusters or more", ""):
+            text = Text(no_wrap=True, overflow="ellipsis")
+            text.append("Scores ", style="bold")
+            text.append(f"n/a \u2013 {scores.reason}", style="italic")
+            text.append(tail, style="dim")
+            if text.cell_len <= width:
+                break
         return text
-    number_style = "dim" if pending else "bold"
-    names = (
-        ("silhouette", "Calinski-Harabasz", "Davies-Bouldin") if wide else ("silhouette", "CH", "DB")
-    )
-    values = (
-        (_silhouette_words(scores), UP),
-        (short_number(scores.calinski_harabasz), UP),
-        (short_number(scores.davies_bouldin, 3), DOWN),
-    )
-    for i, (name, (value, arrow)) in enumerate(zip(names, values)):
-        if i:
-            text.append("  \u00b7  " if wide else " \u00b7 ", style="dim")
-        text.append(f"{name} ")
-        text.append(value, style=number_style)
-        text.append(f" {arrow}" if wide else arrow, style="bold")
-    text.append(f"   {UP} higher is better, {DOWN} lower" if wide else f"  {UP}{DOWN} better", style="dim")
     notes = []
     if unvisited:
         notes.append("unvisited and noise points scored as one cluster")
     elif scores.has_noise:
         notes.append("noise scored as one cluster")
-    if scores.silhouette_sample and wide:
+    if scores.silhouette_sample:
         notes.append(f"silhouette on {scores.silhouette_sample:,} sampled points")
-    if notes and wide:
-        text.append(f"  ({'; '.join(notes)})", style="dim")
-    text.append("  \u00b7  M: silhouette plot" if wide else " \u00b7 M plot", style="dim")
+    variants = (
+        (True, True, True, True),
+        (True, True, False, True),
+        (True, False, False, True),
+        (False, False, False, True),
+        (False, False, False, False),
+    )
+    for long_names, long_key, with_notes, with_hint in variants:
+        text = _scores_line(scores, pending, long_names, long_key, notes if with_notes else [], with_hint)
+        if text.cell_len <= width:
+            return text
+    return text
+
+
+def _scores_line(scores: ClusteringScores, pending: bool, long_names: bool, long_key: bool,
+                 notes: list[str], hint: bool) -> Text:
+    text = Text(no_wrap=True, overflow="ellipsis")
+    if long_names:
+        text.append("Scores ", style="bold")
+    names = ("silhouette", "Calinski-Harabasz", "Davies-Bouldin") if long_names else ("silhouette", "CH", "DB")
+    values = (
+        (_silhouette_words(scores), UP),
+        (short_number(scores.calinski_harabasz), UP),
+        (short_number(scores.davies_bouldin, 3), DOWN),
+    )
+    number_style = "dim" if pending else "bold"
+    for i, (name, (value, arrow)) in enumerate(zip(names, values)):
+        if i:
+            text.append(" \u00b7 ", style="dim")
+        text.append(f"{name} ")
+        text.append(value, style=number_style)
+        text.append(arrow, style="bold")
+    text.append(f"  ({UP} higher, {DOWN} lower is better)" if long_key else f"  {UP}{DOWN} better", style="dim")
+    if notes:
+        text.append(f" \u00b7 {'; '.join(notes)}", style="dim")
+    if hint:
+        text.append(" \u00b7 M: silhouette plot" if long_names else " \u00b7 M plot", style="dim")
     return text
 
 

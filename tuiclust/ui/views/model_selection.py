@@ -12,9 +12,10 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Static
 from textual_plotext.plot import Plot
@@ -32,13 +33,20 @@ from ...analysis.information_criteria import (
 )
 from .base import LessonView
 from .curve_plot import CURVE, SECOND_CURVE, SELECTION, SUGGESTION, CurvePlot
-from .formatting import short_number
+from .formatting import nice_ticks, short_number
 
 __all__ = ["ModelSelectionView", "CriteriaTable"]
 
 _PENDING = "\u2026"
 _BIC_MARK = "\u25c6"
 _AIC_MARK = "\u25b2"
+_BIC_STYLE = Style(color="#{:02x}{:02x}{:02x}".format(*SUGGESTION), bold=True)
+_AIC_STYLE = Style(color="#{:02x}{:02x}{:02x}".format(*SECOND_CURVE), bold=True)
+_EXPLANATION = (
+    "More components always fit at least as well, so the likelihood alone would always ask for more. "
+    "BIC and AIC add a price per parameter; the lowest value is the best trade-off.\n\n"
+    "BIC's price grows with the number of points, AIC's does not: AIC often asks for more components."
+)
 
 
 class CriteriaTable(Static):
@@ -64,20 +72,28 @@ class CriteriaTable(Static):
         text = Text(no_wrap=True, overflow="ellipsis")
         for i, n in enumerate(counts):
             p = by_n.get(n)
+            row_style = "reverse bold" if n == selected else ""
             if p is None:
-                row = f"{n:>2} {_PENDING:>9}"
+                text.append(f"{n:>2} {_PENDING:>9}", style=row_style)
             elif p.bic is None:
-                row = f"{n:>2}  fit failed"
+                text.append(f"{n:>2}  fit failed", style=row_style)
             else:
-                row = (
-                    f"{n:>2} {short_number(p.bic):>9}{_BIC_MARK if n == best_bic else ' '}"
-                    f"{short_number(p.aic):>9}{_AIC_MARK if n == best_aic else ' '}"
-                )
-            text.append(row, style="reverse bold" if n == selected else "")
+                text.append(f"{n:>2} {short_number(p.bic):>9}", style=row_style)
+                text.append(_BIC_MARK if n == best_bic else " ", style=_mark_style(_BIC_STYLE, row_style))
+                text.append(f"{short_number(p.aic):>9}", style=row_style)
+                text.append(_AIC_MARK if n == best_aic else " ", style=_mark_style(_AIC_STYLE, row_style))
             if i < len(counts) - 1:
                 text.append("\n")
-        text.append("\n\n\u25c6 lowest BIC  \u25b2 lowest AIC", style="dim")
+        text.append("\n\n")
+        text.append(_BIC_MARK, style=_BIC_STYLE)
+        text.append(" lowest BIC  ", style="dim")
+        text.append(_AIC_MARK, style=_AIC_STYLE)
+        text.append(" lowest AIC", style="dim")
         self.update(text)
+
+
+def _mark_style(mark: Style, row_style: str) -> Style | str:
+    return mark + Style.parse(row_style) if row_style else mark
 
 
 class ModelSelectionView(LessonView[int]):
@@ -95,6 +111,8 @@ class ModelSelectionView(LessonView[int]):
 
     DEFAULT_CSS = """
     ModelSelectionView #criteria-body { height: 1fr; }
+    ModelSelectionView #criteria-side { width: 30; height: 1fr; }
+    ModelSelectionView #criteria-explain { padding: 1 1 0 1; color: $text-muted; height: 1fr; }
     ModelSelectionView #criteria-info { height: auto; padding: 0 1; }
     """
 
@@ -107,8 +125,8 @@ class ModelSelectionView(LessonView[int]):
     def __init__(self, X: np.ndarray, *, current_components: int, covariance_type: str = "full",
                  seed: int = 0, data_name: str = "data") -> None:
         super().__init__(
-            f"Model selection \u00b7 how many Gaussian components for {data_name} "
-            f"({X.shape[0]:,} points, {covariance_type} covariance)?"
+            f"Model selection \u00b7 Gaussian components for {data_name} "
+            f"({X.shape[0]:,} points, {covariance_type} covariance)"
         )
         self.X = X
         self.covariance_type = covariance_type
@@ -124,8 +142,14 @@ class ModelSelectionView(LessonView[int]):
     def compose_body(self) -> Iterable[Widget]:
         with Horizontal(id="criteria-body"):
             yield CurvePlot(id="criteria-plot")
-            yield CriteriaTable(id="criteria-table")
+            with Vertical(id="criteria-side"):
+                yield CriteriaTable(id="criteria-table")
+                yield Static(_EXPLANATION, id="criteria-explain")
         yield Static("", id="criteria-info")
+
+    def on_resize(self) -> None:
+        # The explanation needs about ten lines under the table; short terminals skip it.
+        self.query_one("#criteria-explain").display = self.size.height >= 34
 
     # ---------------------------------------------------------- computing
     def cached(self) -> CriteriaCurve | None:
@@ -163,7 +187,7 @@ class ModelSelectionView(LessonView[int]):
         self.query_one("#criteria-plot", CurvePlot).draw(self._paint)
         self.query_one("#criteria-info", Static).update(self.info_text())
 
-    def _paint(self, plt: Plot) -> None:
+    def _paint(self, plt: Plot, background: tuple[int, int, int]) -> None:
         plt.title("BIC and AIC against the number of components (lower is better)")
         plt.xlabel("components")
         plt.xticks(list(self.counts))
@@ -177,6 +201,8 @@ class ModelSelectionView(LessonView[int]):
         lo, hi = min(bic + aic), max(bic + aic)
         span = (hi - lo) or max(abs(hi), 1.0)
         plt.ylim(lo - 0.05 * span, hi + 0.12 * span)
+        rows = self.query_one("#criteria-plot").size.height
+        plt.yticks(*nice_ticks(lo - 0.05 * span, hi + 0.12 * span, max(2, min(6, rows // 4))))
         plt.vline(self.selected, SELECTION)
         plt.plot(ns, aic, marker="braille", color=SECOND_CURVE)
         plt.scatter(ns, aic, marker="\u25b2", color=SECOND_CURVE, label="AIC")
@@ -187,7 +213,8 @@ class ModelSelectionView(LessonView[int]):
             y = bic[ns.index(n)]
             plt.scatter([n], [y], marker="\u25c6", color=SUGGESTION)
             # Above the minimum there is room: both curves rise on each side of it.
-            plt.text(f"suggested: {n}", n, y + 0.22 * span, color=SUGGESTION, alignment="center")
+            plt.text(f"suggested: {n}", n, y + 0.22 * span, color=SUGGESTION, background=background,
+                     style="bold", alignment="center")
 
     def info_text(self) -> str:
         point = next((p for p in self.points if p.n_components == self.selected), None)
@@ -212,7 +239,6 @@ class ModelSelectionView(LessonView[int]):
                 lines.append(
                     f"[dim]computed on a random sample of {self.curve.n_used:,} of {self.curve.n_total:,} points[/]"
                 )
-        lines.append(f"[dim]enter runs the mixture with {self.selected} \u00b7 esc goes back unchanged[/]")
         return "\n".join(lines)
 
     # ------------------------------------------------------------ actions

@@ -24,11 +24,15 @@ from ..palette import NOISE_MARKER, Palette, cluster_marker, detect_colour_mode,
 from .base import LessonView
 from .formatting import percent
 
-__all__ = ["SilhouetteView", "SilhouetteBars", "allocate_rows", "bar_cells"]
+__all__ = ["SilhouetteView", "SilhouetteBars", "allocate_rows", "bar_cells", "render_profile", "structure_words"]
 
 _EIGHTHS = " \u258f\u258e\u258d\u258c\u258b\u258a\u2589"
+_BAR_CHARS = frozenset("\u2588\u2590")  # cells a bar fills completely
 _LABEL_WIDTH = 13
-_MEAN_STYLE = Style(color="#d55e00", bold=True)  # vermillion, as the suggestions in the other views
+_MEAN_COLOUR = "#d55e00"  # vermillion, as the suggestions in the other views
+_MEAN_STYLE = Style(color=_MEAN_COLOUR, bold=True)
+# A cluster whose mean silhouette is this far below the overall mean is called weak.
+WEAK_MARGIN = 0.1
 
 
 def allocate_rows(sizes: list[int], rows: int) -> list[int]:
@@ -155,7 +159,17 @@ def render_profile(profile: SilhouetteProfile, width: int, height: int, palette:
             if cells[zero] == " ":
                 cells[zero], cell_styles[zero] = "\u2502", "dim"
             if 0 <= mean_col < bars_width:
-                cells[mean_col], cell_styles[mean_col] = "\u2506", _MEAN_STYLE
+                under = cell_styles[mean_col]
+                if cells[mean_col] in _BAR_CHARS and isinstance(under, Style):
+                    # The line crosses the bar: keep the bar's colour behind it.
+                    crossing = (
+                        Style(color=_MEAN_COLOUR, bgcolor=under.color, bold=True)
+                        if under.color is not None
+                        else Style(reverse=True, bold=True)
+                    )
+                    cells[mean_col], cell_styles[mean_col] = "\u2506", crossing
+                else:
+                    cells[mean_col], cell_styles[mean_col] = "\u2506", _MEAN_STYLE
             for ch, st in zip(cells, cell_styles):
                 line.append(ch, style=st)
             lines.append(line)
@@ -238,16 +252,30 @@ class SilhouetteView(LessonView[None]):
         p = self.profile
         if p is None:
             return ""
-        weak = [lab for lab, m in zip(p.labels, p.cluster_means()) if m < p.mean and lab >= 0]
+        weak = [str(lab) for lab, m in zip(p.labels, p.cluster_means()) if lab >= 0 and m < p.mean - WEAK_MARGIN]
         lines = [
-            f"[b]mean silhouette {p.mean:.3f}[/b] (the dashed line) \u00b7 "
-            f"{percent(p.negative_share())} of the points have a negative silhouette "
-            "(closer to another cluster than to their own)",
-            "Read it: wide, full blocks are tight, well separated clusters; a block short of the line is a "
-            "weak one" + (f" (here: {', '.join(str(w) for w in weak)})" if weak else "") + ".",
+            f"[b]mean silhouette {p.mean:.3f}[/b] (dashed line): {structure_words(p.mean)} \u00b7 "
+            f"{percent(p.negative_share())} of the points are negative (nearer another cluster)",
+            "Wide, full blocks are tight, well separated clusters; a block well short of the line is weak"
+            + (f" (here: {', '.join(weak)})" if weak else "")
+            + ". The silhouette favours round clusters.",
         ]
+        notes = []
         if -1 in p.labels:
-            lines.append("[dim]noise (-1) is scored as one more cluster, as scikit-learn does[/]")
+            notes.append("noise (-1) is scored as one more cluster, as scikit-learn does")
         if p.sampled:
-            lines.append(f"[dim]a random sample of {p.n_used:,} of {p.n_total:,} points[/]")
+            notes.append(f"a random sample of {p.n_used:,} of {p.n_total:,} points")
+        if notes:
+            lines.append(f"[dim]{'; '.join(notes)}[/]")
         return "\n".join(lines)
+
+
+def structure_words(mean: float) -> str:
+    """Kaufman and Rousseeuw's reading of a mean silhouette (Finding Groups in Data, 1990)."""
+    if mean > 0.70:
+        return "strong structure"
+    if mean > 0.50:
+        return "reasonable structure"
+    if mean > 0.25:
+        return "weak structure, maybe artificial"
+    return "no substantial structure"
