@@ -75,10 +75,47 @@ class Projection:
         """Project points: (n, d) -> (n, 2)."""
         return (X - self.mean) @ self.components
 
-    def covariances(self, covs: np.ndarray) -> np.ndarray:
-        """Project full covariances: (k, d, d) -> (k, 2, 2)."""
+    def covariances(self, covs: np.ndarray, covariance_type: str = "full", n_components: int | None = None) -> np.ndarray:
+        """Project covariances to the plotted axes: ``P' C P`` for each component.
+
+        Diagonal and spherical covariances are projected as they are stored,
+        never expanded to d x d matrices (10,000 columns would need gigabytes).
+
+        Parameters
+        ----------
+        covs : ndarray
+            In scikit-learn's shape for ``covariance_type``: full (k, d, d),
+            tied (d, d), diag (k, d) or spherical (k,).
+        covariance_type : {"full", "tied", "diag", "spherical"}
+        n_components : int, optional
+            k; needed for "tied", whose one matrix all components share.
+
+        Returns
+        -------
+        ndarray of shape (k, 2, 2)
+
+        Raises
+        ------
+        ValueError
+            ``covs`` does not have the shape of its type for this projection.
+        """
         P = self.components
-        return np.einsum("di,kde,ej->kij", P, covs, P)
+        d = P.shape[0]
+        covs = np.asarray(covs, dtype=np.float64)
+        expected = {"full": 3, "tied": 2, "diag": 2, "spherical": 1}
+        if covariance_type not in expected:
+            raise ValueError(f"covariance_type {covariance_type!r}: expected one of {', '.join(expected)}")
+        feature_axes = covs.shape[1:] if covariance_type != "tied" else covs.shape
+        if covs.ndim != expected[covariance_type] or any(n != d for n in feature_axes):
+            raise ValueError(f"{covariance_type} covariances of shape {covs.shape} do not fit {d} feature(s)")
+        if covariance_type == "full":
+            return np.einsum("di,kde,ej->kij", P, covs, P)
+        if covariance_type == "tied":
+            k = 1 if n_components is None else int(n_components)
+            return np.broadcast_to(P.T @ covs @ P, (k, 2, 2)).copy()
+        if covariance_type == "diag":
+            return np.einsum("di,kd,dj->kij", P, covs, P)
+        return covs[:, None, None] * (P.T @ P)[None]
 
 
 def fit_projection(
