@@ -35,7 +35,7 @@ from .scatter_axes import axes_for
 from .scatter_data import PlotData
 from .scatter_groups import PointGroups, point_groups
 from .scatter_legend import LegendItem, fit_legend, legend_items, legend_width
-from .shapes import ellipse_outline, full_covariances, trail_segments
+from .shapes import ellipse_outline, trail_segments
 
 __all__ = ["Frame", "build_frame", "PlotData"]
 
@@ -239,9 +239,9 @@ def _draw_shapes(
     lines: list[tuple[np.ndarray, Style, float, bool, bool]] = []
     centres = projection.points(np.asarray(step.centers, dtype=np.float64)) if step.centers is not None else None
     if centres is not None and step.covariances is not None and step.covariance_type is not None:
-        k, d = step.centers.shape
-        covs = full_covariances(step.covariances, step.covariance_type, k, d)
-        covs2 = projection.covariances(covs)
+        k = step.centers.shape[0]
+        # Projected as stored: diag covariances on 10,000 columns never become k x d x d.
+        covs2 = projection.covariances(step.covariances, step.covariance_type, k)
         for c in range(k):
             if not (np.isfinite(covs2[c]).all() and np.isfinite(centres[c]).all()):
                 continue  # a component that broke down has no shape to draw
