@@ -7,8 +7,13 @@ shows exactly what a live lesson shows, at the same pace.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .core.steps import Step
 from .scene import Narration, Playback, Scene, ScenePart
+
+if TYPE_CHECKING:
+    from .ui.run import Run
 
 __all__ = ["reading_seconds", "step_seconds", "part_steps", "check_parts_load", "unfired_narration"]
 
@@ -60,8 +65,15 @@ def part_steps(part: ScenePart) -> list[Step]:
     return [timeline[i] for i in range(len(timeline))]
 
 
-def check_parts_load(scene: Scene) -> None:
+def check_parts_load(scene: Scene) -> Run:
     """Load every part's data and build its algorithm, as the explorer will.
+
+    Returns
+    -------
+    Run
+        The first part's run, built and not started: hand it to the app
+        (``LessonApp(scene, prepared=...)``) so that its data is not loaded
+        a second time. The other parts' runs are dropped as soon as checked.
 
     Raises
     ------
@@ -72,13 +84,18 @@ def check_parts_load(scene: Scene) -> None:
     from .errors import UsageError
     from .ui.run import build_run
 
+    first: Run | None = None
     for index, part in enumerate(scene.parts):
         where = f"parts[{index + 1}]: " if scene.has_parts else ""
         try:
-            build_run(part.spec)
+            run = build_run(part.spec)
         except (UsageError, ValueError) as exc:
             lines = str(exc).strip().splitlines()
             raise UsageError(f"{scene.path.name}: {where}{lines[0] if lines else type(exc).__name__}") from None
+        if first is None:
+            first = run
+    assert first is not None  # a scene has at least one part
+    return first
 
 
 def unfired_narration(scene: Scene) -> list[tuple[int, Narration]]:

@@ -146,7 +146,9 @@ async def record_scene_async(
             raise UsageError(f"--svg {svg_path}: is a file, not a folder")
         svg_path.mkdir(parents=True, exist_ok=True)
     width, height = size or scene.playback.size
-    check_parts_load(scene)  # a clear message now rather than a stale part on screen later
+    # A clear message now rather than a stale part on screen later; the first
+    # part's run is kept for the app, so its data is generated only once.
+    first_run = check_parts_load(scene)
 
     # Written next to the target and moved over it at the end: a failed
     # recording never leaves half a cast behind.
@@ -157,7 +159,7 @@ async def record_scene_async(
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             writer = CastWriter(stream, width, height, title=scene.title)
-            app = LessonApp(scene)
+            app = LessonApp(scene, prepared=first_run)
             async with app.run_test(size=(width, height), notifications=False) as pilot:
 
                 screen_rows: list[str] = []

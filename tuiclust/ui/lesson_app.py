@@ -26,6 +26,7 @@ from ..core.steps import Step
 from ..lesson import step_seconds
 from ..scene import Scene, ScenePart
 from .app import ExplorerApp, RunEnded
+from .run import Run
 from .title_card import TitleCard
 
 __all__ = ["LessonApp", "PlayerApp", "Director", "Shot", "open_in_explorer", "lesson_narrator"]
@@ -75,6 +76,9 @@ class LessonApp(ExplorerApp):
         Playback speed; the scene's own pace by default.
     autoplay : bool
         Start playing the first part at once.
+    prepared : Run, optional
+        The first part's run, already built (see
+        :func:`tuiclust.lesson.check_parts_load`), so its data is not loaded twice.
     """
 
     BINDINGS = [
@@ -82,7 +86,14 @@ class LessonApp(ExplorerApp):
         Binding("p", "previous_part", "Prev part", show=False),
     ]
 
-    def __init__(self, scene: Scene, *, steps_per_second: float | None = None, autoplay: bool = False) -> None:
+    def __init__(
+        self,
+        scene: Scene,
+        *,
+        steps_per_second: float | None = None,
+        autoplay: bool = False,
+        prepared: Run | None = None,
+    ) -> None:
         first = scene.parts[0]
         super().__init__(
             first.spec,
@@ -90,6 +101,7 @@ class LessonApp(ExplorerApp):
             title=window_title(scene, 0),
             steps_per_second=steps_per_second or scene.playback.steps_per_second,
             autoplay=autoplay,
+            prepared=prepared,
         )
         self.scene = scene
         self.part_index = 0
