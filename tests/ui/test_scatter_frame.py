@@ -297,3 +297,18 @@ def test_a_broken_gaussian_is_skipped_not_fatal(data_and_steps):
                   covariance_type="full", confidence=good.confidence)
     text = plot_text(build_frame(data, broken, 100, 30, ColourMode.TRUECOLOR))
     assert f"▐{MEAN_MARKER}▌" in text
+
+
+@pytest.mark.parametrize("shape, picked", [((300, 2), None), ((300, 4), (3, 1)), ((300, 4), None), ((300, 1), None)])
+def test_plot_points_are_the_projection_of_the_data(shape, picked):
+    # Column picks are copied without a matrix product; the values must not change.
+    from tuiclust.core.preprocess import fit_projection
+    from tuiclust.data import Dataset
+
+    X = np.random.default_rng(3).normal(size=shape)
+    x, y = picked if picked else (None, None)
+    projection = fit_projection(X, x=x, y=y)
+    dataset = Dataset(X, X, None, tuple(f"c{i}" for i in range(shape[1])), projection, "test")
+    points = PlotData.from_dataset(dataset).points
+    assert points.shape == (shape[0], 2) and points.dtype == np.float64 and points.flags.c_contiguous
+    np.testing.assert_array_equal(points, projection.points(X))

@@ -47,7 +47,7 @@ class PlotData:
     @classmethod
     def from_dataset(cls, dataset: Dataset) -> PlotData:
         """Project the data once and fix the axes around it."""
-        points = np.ascontiguousarray(dataset.projection.points(dataset.X), dtype=np.float64)
+        points = _project(dataset)
         labels = tuple(_one_cell_wide(label) for label in dataset.projection.axis_labels)
         return cls(points, Viewport.around(points, MARGIN), (labels[0], labels[1]), dataset)
 
@@ -113,6 +113,28 @@ class _Grid:
     cells: np.ndarray
     counter: CellCounter
     lock: threading.Lock
+
+
+def _project(dataset: Dataset) -> np.ndarray:
+    """The data's points in 2-D, shape (n, 2), float64, C-contiguous.
+
+    When the projection only picks columns (two-column data, or ``--x`` and
+    ``--y``), they are copied as they are: the same values as the matrix
+    product, without a BLAS call over all n points on the UI thread.
+    """
+    projection, X = dataset.projection, dataset.X
+    P = np.asarray(projection.components)
+    picks = (P == 0.0) | (P == 1.0)
+    if X.ndim == 2 and P.shape == (X.shape[1], 2) and picks.all() and (P.sum(axis=0) <= 1).all() and not np.any(
+        projection.mean
+    ):
+        points = np.zeros((X.shape[0], 2), dtype=np.float64)
+        for axis in range(2):
+            column = np.flatnonzero(P[:, axis])
+            if column.size:
+                points[:, axis] = X[:, column[0]]
+        return points
+    return np.ascontiguousarray(projection.points(X), dtype=np.float64)
 
 
 def _one_cell_wide(text: str) -> str:
