@@ -84,3 +84,14 @@ def test_profile_samples_big_data():
     p = silhouette_profile(X, labels, max_points=400)
     assert p.sampled and p.n_used == 400 and p.n_total == 1500
     assert sum(v.size for v in p.values) == 400
+
+
+def test_with_noise_the_silhouette_of_the_clustered_points_is_given_too():
+    X, _ = make_dataset("moons")
+    labels = DBSCAN(0.107, min_samples=5).fit(X).labels_
+    assert (labels == -1).sum() == 1  # a single noise point ...
+    s = score_clustering(X, labels)
+    keep = labels != -1
+    assert s.silhouette_clustered == pytest.approx(skm.silhouette_score(X[keep], labels[keep]), abs=1e-12)
+    assert s.silhouette < 0 < s.silhouette_clustered  # ... pulls the noise-as-a-cluster score below 0
+    assert score_clustering(X, DBSCAN(0.17, min_samples=5).fit(X).labels_).silhouette_clustered is None

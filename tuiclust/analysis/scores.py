@@ -68,6 +68,12 @@ class ClusteringScores:
         Some points carry -1, and were scored as one more cluster.
     silhouette_sample : int or None
         Points the silhouette was estimated on, when it was sampled.
+    silhouette_clustered : float or None
+        With noise present: the mean silhouette of the clustered points
+        alone (noise left out), when they form 2 clusters or more. Counting
+        noise as a cluster can pull the silhouette down hard (a single noise
+        point is a "cluster" right next to its neighbours), so both are worth
+        seeing.
     """
 
     silhouette: float | None
@@ -77,6 +83,7 @@ class ClusteringScores:
     n_groups: int
     has_noise: bool
     silhouette_sample: int | None = None
+    silhouette_clustered: float | None = None
 
     @property
     def defined(self) -> bool:
@@ -135,7 +142,18 @@ def score_clustering(
         sil = None
     ch = calinski_harabasz_score(X, labels)
     db = davies_bouldin_score(X, labels)
-    return ClusteringScores(sil, ch, db, None, n_groups, has_noise, sample_size if sampled else None)
+    clustered = None
+    if has_noise:
+        keep = labels != -1
+        if not_scorable_reason(labels[keep]) is None:
+            try:
+                n_kept = int(keep.sum())
+                clustered = silhouette_score(
+                    X[keep], labels[keep], sample_size=sample_size if n_kept > sample_size else None, random_state=seed
+                )
+            except ValueError:
+                clustered = None
+    return ClusteringScores(sil, ch, db, None, n_groups, has_noise, sample_size if sampled else None, clustered)
 
 
 @dataclass(frozen=True, eq=False)

@@ -41,7 +41,7 @@ from ...analysis.comparison import (
     gallery_params,
     grid_key,
 )
-from ..palette import detect_colour_mode, palette_for
+from ..palette import ColourMode, detect_colour_mode, palette_for
 from ..raster import Viewport
 from .base import LessonView
 from .mini_scatter import mini_scatter
@@ -63,7 +63,7 @@ _COLUMN_HEADS = {
 }
 
 
-def _stats_lines(result: CellResult, best: bool, height: int) -> list[Text]:
+def _stats_lines(result: CellResult, best: bool, height: int, colour: bool = True) -> list[Text]:
     """The numbers of a cell, at most ``height`` lines of at most 11 cells."""
     lines = [Text(f"{result.n_clusters} cluster{'' if result.n_clusters == 1 else 's'}")]
     if result.algorithm == "dbscan":
@@ -72,7 +72,9 @@ def _stats_lines(result: CellResult, best: bool, height: int) -> list[Text]:
     lines.append(Text(f"ARI {ari:5.2f}"))
     sil = "  \u2013" if result.silhouette is None else f"{result.silhouette:5.2f}"
     lines.append(Text(f"sil {sil}"))
-    verdict = Text(f"{result.verdict.symbol} {result.verdict.value}", style=_VERDICT_STYLES[result.verdict])
+    # Without colours the symbol carries the verdict; bold keeps "poor" as readable as "good".
+    style = _VERDICT_STYLES[result.verdict] if colour else Style(bold=True)
+    verdict = Text(f"{result.verdict.symbol} {result.verdict.value}", style=style)
     if best:
         verdict.append(" \u2605", style="bold")
     lines.append(verdict)
@@ -111,7 +113,7 @@ class GridCell(Widget):
         plot_width = max(1, width - stats_width - 1)
         palette = palette_for(detect_colour_mode(self.app))
         plot = mini_scatter(self.result.points, self.result.labels, plot_width, height, palette, self.viewport)
-        stats = _stats_lines(self.result, self.best, height)
+        stats = _stats_lines(self.result, self.best, height, colour=palette.mode is not ColourMode.NONE)
         out = Text(no_wrap=True, overflow="crop")
         for row in range(height):
             out.append_text(plot[row])

@@ -48,7 +48,7 @@ class LessonViews:
     def _run_for_view(self) -> Run | None:
         run = self.current_run
         if run is None:
-            self.notify("Nothing to look at yet: the first run is still loading.", timeout=3)  # type: ignore[attr-defined]
+            self.notify("Nothing to look at yet: no run is on screen.", timeout=3)  # type: ignore[attr-defined]
         return run
 
     # ------------------------------------------------------------- actions

@@ -87,22 +87,27 @@ def scores_text(scores: ClusteringScores | None, *, width: int, pending: bool = 
         notes.append("noise scored as one cluster")
     if scores.silhouette_sample:
         notes.append(f"silhouette on {scores.silhouette_sample:,} sampled points")
+    # From the most words to the fewest: the first that fits wins.
     variants = (
-        (True, True, True, True),
-        (True, True, False, True),
-        (True, False, False, True),
-        (False, False, False, True),
-        (False, False, False, False),
+        (True, True, True, True, True),
+        (True, True, False, True, True),
+        (True, False, False, True, True),
+        (True, False, False, False, True),
+        (False, False, False, True, True),
+        (False, False, False, False, True),
+        (False, False, False, False, False),
     )
-    for long_names, long_key, with_notes, with_hint in variants:
-        text = _scores_line(scores, pending, long_names, long_key, notes if with_notes else [], with_hint)
+    for long_names, long_key, with_notes, with_hint, with_clustered in variants:
+        text = _scores_line(
+            scores, pending, long_names, long_key, notes if with_notes else [], with_hint, with_clustered
+        )
         if text.cell_len <= width:
             return text
     return text
 
 
 def _scores_line(scores: ClusteringScores, pending: bool, long_names: bool, long_key: bool,
-                 notes: list[str], hint: bool) -> Text:
+                 notes: list[str], hint: bool, clustered: bool) -> Text:
     text = Text(no_wrap=True, overflow="ellipsis")
     if long_names:
         text.append("Scores ", style="bold")
@@ -119,6 +124,9 @@ def _scores_line(scores: ClusteringScores, pending: bool, long_names: bool, long
         text.append(f"{name} ")
         text.append(value, style=number_style)
         text.append(arrow, style="bold")
+        if i == 0 and clustered and scores.silhouette_clustered is not None:
+            words = "without noise" if long_names else "w/o noise"
+            text.append(f" ({scores.silhouette_clustered:.3f} {words})", style="dim")
     text.append(f"  ({UP} higher, {DOWN} lower is better)" if long_key else f"  {UP}{DOWN} better", style="dim")
     if notes:
         text.append(f" \u00b7 {'; '.join(notes)}", style="dim")
