@@ -24,6 +24,7 @@ from ...analysis.cache import sample_rows
 from ...analysis.elbow_curve import (
     ELBOW_CACHE,
     MAX_POINTS,
+    SILHOUETTE_SAMPLE,
     ElbowCurve,
     ElbowPoint,
     elbow_key,
@@ -246,10 +247,13 @@ class ElbowView(LessonView[int]):
             best = self.curve.best_silhouette_k
             if best is not None:
                 lines[-1] += f"; highest silhouette at k = {best}"
+            notes = []
             if self.curve.sampled:
-                lines.append(
-                    f"[dim]computed on a random sample of {self.curve.n_used:,} of {self.curve.n_total:,} points[/]"
-                )
+                notes.append(f"computed on a random sample of {self.curve.n_used:,} of {self.curve.n_total:,} points")
+            if self.curve.n_used > SILHOUETTE_SAMPLE:
+                notes.append(f"silhouettes estimated on {SILHOUETTE_SAMPLE:,} sampled points")
+            if notes:
+                lines.append(f"[dim]{'; '.join(notes)}[/]")
         return "\n".join(lines)
 
     # ------------------------------------------------------------ actions
