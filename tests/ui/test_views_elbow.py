@@ -74,3 +74,37 @@ async def test_applying_the_k_that_runs_already_only_says_so():
         await pilot.pause()
         assert app.current_run is run
         assert any("already" in told for told in app.told)
+
+
+async def test_escape_while_computing_closes_at_once_and_the_late_result_is_dropped(monkeypatch):
+    import threading
+
+    import tuiclust.ui.views.elbow as elbow_module
+
+    release = threading.Event()
+    real_points = elbow_module.elbow_points
+
+    def slow_points(*args, **kwargs):
+        for i, point in enumerate(real_points(*args, **kwargs)):
+            if i == 2:
+                release.wait(10)  # a computation that takes long
+            yield point
+
+    monkeypatch.setattr(elbow_module, "elbow_points", slow_points)
+    ELBOW_CACHE.clear()
+    async with explorer(make_spec("kmeans", "smiley")) as (app, pilot):
+        run = app.current_run
+        await pilot.press("e")
+        await pilot.pause()
+        view = app.screen
+        assert isinstance(view, ElbowView) and not view.filled
+        await pilot.press("right")  # the keys work while the worker computes
+        assert view.selected == 5
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, ElbowView)
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.current_run is run and run.params["n_clusters"] == 4
+        assert len(ELBOW_CACHE) == 0  # the cancelled computation stored nothing
