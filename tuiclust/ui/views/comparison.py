@@ -145,7 +145,7 @@ class ComparisonView(LessonView[None]):
     ComparisonView .grid-row.-spaced { margin-top: 1; }
     ComparisonView .row-label { width: 13; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
     ComparisonView #grid-legend { height: 2; padding: 0 1; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
-    ComparisonView.-narrow #grid-head .row-label, ComparisonView.-narrow .row-label { width: 10; padding: 0 0 0 1; }
+    ComparisonView.-narrow #grid-head .row-label, ComparisonView.-narrow .row-label { width: 11; padding: 0 1; }
     """
 
     BINDINGS = [
