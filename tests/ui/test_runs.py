@@ -76,7 +76,7 @@ async def test_a_bad_combination_keeps_the_previous_run():
         await pilot.press("right")
         await press_and_settle(app, pilot, "plus")  # k = 10 > 9 points
         assert app.current_run is run and run.timeline.index == 1
-        assert any("n_clusters" in n and "kept the previous run" in n for n in notifications(app))
+        assert any("k 10 is more than the 9 rows" in n and "kept the previous run" in n for n in notifications(app))
         # the next key builds on the run on screen, not on the refused spec
         await press_and_settle(app, pilot, "minus")
         assert app.current_run.params["n_clusters"] == 8

@@ -8,6 +8,7 @@ exits with status 2 and one line naming the flag and what is allowed.
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -106,6 +107,17 @@ def _is_scene(target: str) -> bool:
     return not Path(target).is_file() and target not in _builtin_names()
 
 
+def _as_path_if_on_disk(source: str) -> str:
+    """A file or folder without an extension ("data", "results") is still a path, not a data set name."""
+    if source in _builtin_names() or not Path(source).exists():
+        return source
+    from ..spec import DataSpec
+
+    if DataSpec(source).is_file:
+        return source
+    return source if Path(source).is_absolute() else os.path.join(".", source)  # "./" marks a path
+
+
 def spec_from_args(args: argparse.Namespace, data_source: str | None = None) -> Any:
     """Turn the parsed flags into a validated :class:`~tuiclust.spec.RunSpec`.
 
@@ -117,9 +129,10 @@ def spec_from_args(args: argparse.Namespace, data_source: str | None = None) -> 
     from ..spec import AlgorithmSpec, DataSpec, RunSpec
 
     algo = _choice("--algo", args.algo, _ALGORITHMS) or "kmeans"
-    source = data_source or args.data or "blobs"
+    given = data_source or args.data or "blobs"
     if args.data is not None and data_source is not None:
         raise UsageError(f"give the data once: either TARGET ({data_source}) or --data ({args.data})")
+    source = _as_path_if_on_disk(given)
     seed = _int("--seed", args.seed) or 0
     n_samples = _int("-n/--samples", args.samples, low=1)
     scale = _choice("--scale", args.scale, _SCALINGS) or "none"
@@ -144,7 +157,7 @@ def spec_from_args(args: argparse.Namespace, data_source: str | None = None) -> 
         names = ", ".join(_builtin_names())
         raise UsageError(f"--data {source!r} is neither a CSV file nor a built-in data set; built-in sets: {names}")
     if data.is_file and not Path(source).is_file():
-        where = f"--data {source!r}" if args.data is not None else source
+        where = f"--data {given!r}" if args.data is not None else given
         if Path(source).is_dir():
             raise UsageError(f"{where} is a folder; give the path of a CSV file inside it")
         raise UsageError(f"{where}: no such file; check the path (relative to {Path.cwd()})")
@@ -176,10 +189,13 @@ def check_spec(spec: Any) -> Any:
 
     Returns the spec as it will run. Errors become :class:`UsageError` naming the flag.
     """
+    from ..algorithms import FLAG_WORDS, DataLimitError
     from ..ui.run import build_run
 
     try:
         return build_run(spec)
+    except DataLimitError as exc:
+        raise UsageError(exc.worded(FLAG_WORDS)) from None
     except UsageError:
         raise
     except ValueError as exc:

@@ -38,9 +38,6 @@ _PARAM_FLAGS = {
 }
 # The silhouette costs n^2 distances: above this many points it is scored on a sample.
 SILHOUETTE_SAMPLE = 10_000
-# Full or tied GMM covariances take n_components x d x d floats (and d^3 work
-# per round); above this many bytes the run is refused with what to do instead.
-MAX_COVARIANCE_BYTES = 256 << 20
 _SIZES_SHOWN = 12
 
 
@@ -219,34 +216,13 @@ def _complete_params(
 
 
 def _check_fits_the_data(algo: str, params: dict[str, Any], dataset: Any) -> None:
-    """Refuse, with what to do, the parameter choices this data set cannot take."""
-    n, d = dataset.n_samples, dataset.n_features
-    rows = f"{n:,} row{'s' if n != 1 else ''}"
-    for param in ("n_clusters", "n_components"):
-        k = params.get(param)
-        if k is not None and k > n:
-            flag = _PARAM_FLAGS[param]
-            raise UsageError(f"{flag} {k} is more than the {rows} of {dataset.name}; use {flag} {n} or fewer")
-    if algo == "gmm":
-        kind, k = params["covariance_type"], params["n_components"]
-        need = _gmm_work_bytes(kind, k, d)
-        if need > MAX_COVARIANCE_BYTES:
-            raise UsageError(
-                f"a {kind}-covariance GMM on {d:,} columns needs about {need / 2**30:.1f} GB of d x d matrices; "
-                "pick fewer columns with --columns, or use --algo kmeans"
-            )
+    """Refuse, with what to do, the parameter choices this data set cannot take (see algorithms.py)."""
+    from ..algorithms import FLAG_WORDS, DataLimitError, check_fits_the_data
 
-
-def _gmm_work_bytes(covariance_type: str, k: int, d: int) -> int:
-    """Bytes of the d x d matrices a GMM run holds.
-
-    Full: k covariances (and as many precisions); tied: one. Diag and
-    spherical need only k x d in principle, but core.gmm currently builds a
-    (k, d, d) transform for them too (reported to the lead), so they are
-    bounded like full until that changes.
-    """
-    matrices = 1 if covariance_type == "tied" else k
-    return matrices * d * d * 8
+    try:
+        check_fits_the_data(algo, params, dataset.n_samples, dataset.n_features, data_name=dataset.name)
+    except DataLimitError as exc:
+        raise UsageError(exc.worded(FLAG_WORDS)) from None
 
 
 def _build(algo: str, params: dict[str, Any], data_spec: Any) -> Any:

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ..algorithms import build_algorithm, eps_from_data, eps_needs_data
+from ..algorithms import build_algorithm, check_fits_the_data, eps_from_data, eps_needs_data
 from ..data import Dataset, load_dataset
 from ..spec import RunSpec
 from ..timeline import Timeline
@@ -47,13 +47,18 @@ def build_run(spec: RunSpec) -> Run:
 
     Raises
     ------
+    tuiclust.algorithms.DataLimitError
+        A combination the data cannot take (k larger than n, GMM
+        covariances too big to keep), worded for the app.
     tuiclust.errors.UsageError, ValueError
-        Bad file, bad parameter, or a combination the data cannot take
-        (k larger than n ...), with a one-line message.
+        Bad file or bad parameter, with a one-line message.
     """
     dataset = load_dataset(spec.data)
     spec = _with_suggested_eps(spec, dataset)
     params = effective_params(spec)
+    check_fits_the_data(
+        spec.algorithm.name, params, dataset.n_samples, dataset.n_features, data_name=dataset.name, steps_kept=True
+    )
     dataset_name = None if spec.data.is_file else spec.data.source
     algorithm = build_algorithm(spec.algorithm, dataset=dataset_name, seed=spec.data.seed)
     steps = algorithm.steps(dataset.X)  # checks data-dependent limits (k <= n) right away
