@@ -35,6 +35,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.geometry import Size
+from textual.markup import escape
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
@@ -405,6 +406,7 @@ class ExplorerApp(LessonViews, App[None]):
             return
         self._loading = False
         self._pending_forward = False
+        self.phase_log.add_note(f"cannot run that: {message.error}")
         if self.current_run is not None:
             self.spec = self.current_run.spec  # the next key builds on what is on screen
             self.notify(f"{message.error} (kept the previous run)", title="Cannot run that", severity="error")
@@ -445,7 +447,7 @@ class ExplorerApp(LessonViews, App[None]):
             try:
                 text = self.narrator(step)
             except Exception as exc:  # noqa: BLE001 - narration must never take the app down
-                text = f"(narration failed: {_one_line(exc)})"
+                text = escape(f"(narration failed: {_one_line(exc)})")  # the caption reads markup
         self.caption.update(text or "")
         self.caption.display = bool(text)
         self._note_error_if_at_end()
@@ -647,8 +649,14 @@ class ExplorerApp(LessonViews, App[None]):
         self.notify(f"Wrote {path}", title="Exported", timeout=4)
 
     def notify(self, message: str, **kwargs: Any) -> None:  # type: ignore[override]
-        """Show a notification and remember its text in :attr:`told`."""
+        """Show a notification and remember its text in :attr:`told`.
+
+        Plain text unless ``markup=True`` is asked for: messages carry file
+        names, CSV values and error text, and a stray ``[/x]`` in them would
+        make the notification fail to render and end the app.
+        """
         self.told.append(message)
+        kwargs.setdefault("markup", False)
         super().notify(message, **kwargs)
 
     # ---------------------------------------------------- command palette
