@@ -55,7 +55,7 @@ from .scatter import ScatterPane
 from .step_text import log_line
 from .views.hooks import LessonViews
 
-__all__ = ["ExplorerApp", "RunLoaded", "RunEnded", "MIN_SIZE", "Narrator"]
+__all__ = ["ExplorerApp", "RunLoaded", "RunEnded", "MIN_SIZE", "MAX_FRAMES_PER_SECOND", "Narrator"]
 
 Narrator = Callable[[Step], "str | None"]
 
@@ -66,6 +66,10 @@ MIN_SIZE = Size(60, 18)
 _POINT_STEPS_AHEAD = 20_000_000
 _MIN_STEPS_AHEAD = 32
 _PROGRESS_INTERVAL = 0.1  # seconds between progress messages from the worker
+# Playback updates the views at most this often. A faster pace (a scene's
+# steps_per_second, --speed) moves several steps per update, so the run keeps
+# the pace asked for without redrawing faster than anyone can follow.
+MAX_FRAMES_PER_SECOND = 30
 _UNSET: Any = object()
 
 
@@ -151,6 +155,8 @@ class ExplorerApp(LessonViews, App[None]):
         self._generation = 0
         self._loading = False
         self._play_timer: Timer | None = None
+        self._steps_per_tick = 1.0  # above MAX_FRAMES_PER_SECOND, each tick moves more than one step
+        self._step_credit = 0.0
         self._wake = threading.Event()  # wakes a worker waiting for the cursor to move on
         self._pending_forward = False
         self._remembered: dict[str, dict[str, Any]] = {}
@@ -504,15 +510,25 @@ class ExplorerApp(LessonViews, App[None]):
     def _restart_timer(self) -> None:
         if self._play_timer is not None:
             self._play_timer.stop()
-        self._play_timer = self.set_interval(1.0 / self.steps_per_second, self._tick, name="playback")
+        rate = min(self.steps_per_second, MAX_FRAMES_PER_SECOND)
+        self._steps_per_tick = self.steps_per_second / rate
+        self._step_credit = 0.0
+        self._play_timer = self.set_interval(1.0 / rate, self._tick, name="playback")
 
     def _tick(self) -> None:
         run = self.current_run
         if run is None or self._loading:
             return
         timeline = run.timeline
-        if timeline.forward():
-            self._show_current()
+        self._step_credit += self._steps_per_tick
+        moved = False
+        while self._step_credit >= 1.0 and timeline.forward():
+            self._step_credit -= 1.0
+            moved = True
+        if self._step_credit >= 1.0:
+            self._step_credit = 0.0  # waiting for the worker: no burst of steps once it catches up
+        if moved:
+            self._show_current()  # the phase log still lists every step passed over
             if timeline.at_last_step:
                 self._reached_end()
         elif timeline.finished:
