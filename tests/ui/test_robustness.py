@@ -227,6 +227,15 @@ async def test_switching_algorithm_while_playing():
         assert_alive(app)
 
 
+@pytest.mark.parametrize("eps, key", [(1e308, "plus"), (1.7e308, "plus"), (1.2e-300, "minus")])
+async def test_eps_at_the_ends_of_the_number_range(eps, key):
+    async with explorer(make_spec("dbscan", n=100, eps=eps)) as (app, pilot):
+        for _ in range(3):  # 1e308 -> 1.2e308 -> 1.5e308 -> no readable number beyond
+            await press_and_settle(app, pilot, key)
+        assert "eps stays within" in notifications(app)[-1]
+        assert_alive(app)
+
+
 # ----------------------------------------------------------- one point
 @pytest.fixture
 def one_row_csv(tmp_path) -> str:

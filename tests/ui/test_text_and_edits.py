@@ -59,6 +59,12 @@ def test_eps_moves_along_readable_values(value, up, down):
     assert spec_edits.nice_step(value, -1) == pytest.approx(down)
 
 
+@pytest.mark.parametrize("value, direction", [(1.7e308, +1), (1e-300, -1), (5e-324, -1)])
+def test_eps_stops_at_the_ends_of_the_number_range(value, direction):
+    with pytest.raises(ValueError, match="eps stays within"):
+        spec_edits.step_main(make_spec("dbscan", eps=value), direction)
+
+
 def test_main_and_second_parameters():
     spec = make_spec()
     assert spec_edits.step_main(spec, 1).algorithm.params["n_clusters"] == 4

@@ -589,7 +589,7 @@ class ExplorerApp(LessonViews, App[None]):
         """Build a new spec from the latest one; refuse it politely if it is invalid."""
         try:
             new = change(self.spec)
-        except (UsageError, ValueError) as exc:
+        except Exception as exc:  # noqa: BLE001 - a key that cannot make a new run says why; it never ends the app
             self.notify(_one_line(exc), severity="warning", timeout=3)
             return
         self._request(new, fallback(new) if fallback else None)

@@ -60,6 +60,8 @@ MAX_CLUSTERS = 30
 _DATA_DEPENDENT = ("n_clusters", "n_components", "eps", "min_samples")
 # Readable eps values: 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a power of ten.
 _NICE_MANTISSAS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)
+# Below this, numbers lose precision (subnormal floats) and distances underflow.
+_SMALLEST_NICE = 1e-300
 
 
 def parameter_label(name: str) -> str:
@@ -99,15 +101,33 @@ def nice_step(value: float, direction: int) -> float:
 
     >>> nice_step(0.3, +1), nice_step(0.3, -1), nice_step(0.27, +1)
     (0.4, 0.25, 0.3)
+
+    Raises
+    ------
+    ValueError
+        At the ends of the floating-point range (no readable number beyond).
     """
     if value <= 0 or not math.isfinite(value):
         return 0.1
     exponent = math.floor(math.log10(value))
-    ladder = [m * 10.0 ** e for e in (exponent - 1, exponent, exponent + 1) for m in _NICE_MANTISSAS]
-    ladder = [float(f"{v:.6g}") for v in ladder]  # 0.30000000000000004 -> 0.3
+    ladder = []
+    for e in (exponent - 1, exponent, exponent + 1):
+        for m in _NICE_MANTISSAS:
+            try:
+                v = float(f"{m * 10.0 ** e:.6g}")  # 0.30000000000000004 -> 0.3
+            except OverflowError:  # beyond 1.8e308
+                continue
+            if v >= _SMALLEST_NICE and math.isfinite(v):
+                ladder.append(v)
     if direction > 0:
-        return min(v for v in ladder if v > value * (1 + 1e-9))
-    return max(v for v in ladder if v < value * (1 - 1e-9))
+        above = [v for v in ladder if v > value * (1 + 1e-9)]
+        if not above:
+            raise ValueError(f"{value:g} is as large as a number here can be")
+        return min(above)
+    below = [v for v in ladder if v < value * (1 - 1e-9)]
+    if not below:
+        raise ValueError(f"{value:g} is as small as a number here can be")
+    return max(below)
 
 
 def step_main(spec: RunSpec, direction: int) -> RunSpec:
@@ -116,7 +136,10 @@ def step_main(spec: RunSpec, direction: int) -> RunSpec:
     key = MAIN_PARAMETER[name]
     current = effective_params(spec)[key]
     if key == "eps":
-        new: Any = nice_step(float(current), direction)
+        try:
+            new: Any = nice_step(float(current), direction)
+        except ValueError:
+            raise ValueError(f"eps stays within 1e-300..1e308; it is {float(current):g}") from None
     else:
         new = min(max(int(current) + direction, 1), MAX_CLUSTERS)
         if new == current:
