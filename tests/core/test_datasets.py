@@ -138,6 +138,14 @@ def test_fixed_layouts_refuse_more_points_than_they_have() -> None:
         make_dataset("dbscan_rings", n_samples=106)
 
 
+def test_sizes_beyond_memory_are_refused_before_any_work() -> None:
+    from tuiclust.core.datasets import MAX_SAMPLES
+
+    with pytest.raises(ValueError, match="n_samples must be from 1 to 5,000,000"):
+        make_dataset("blobs", n_samples=1_000_000_000)  # 16 GB: refused at once, nothing allocated
+    assert MAX_SAMPLES == 5_000_000
+
+
 @pytest.mark.parametrize("bad", [-0.1, float("nan"), float("inf")])
 def test_bad_noise(bad: float) -> None:
     with pytest.raises(ValueError, match="noise"):

@@ -389,6 +389,8 @@ def test_skipping_settled_points_changes_nothing(name: str) -> None:
         ({"n_clusters": 2, "init": np.zeros(2)}, ["init", "(2,)", "n_clusters=2"]),
         ({"n_clusters": 2, "init": [[0.0, np.nan], [1.0, 1.0]]}, ["init", "NaN"]),
         ({"random_state": "seed"}, ["random_state", "'seed'"]),
+        ({"random_state": 2**32}, ["random_state", "from 0 to 4294967295", "4294967296"]),
+        ({"random_state": -1}, ["random_state", "from 0 to 4294967295"]),
     ],
 )
 def test_bad_parameters_raise_value_error_naming_them(kwargs: dict, words: list[str]) -> None:

@@ -27,6 +27,8 @@ from tuiclust.commands.explore import check_spec, spec_from_args
         (["--data", "missing.csv"], "--data"),
         (["-n", "-5"], "-n/--samples"),
         (["--seed", "x"], "--seed"),
+        (["--seed", "99999999999999999999"], "--seed"),
+        (["-n", "1000000000"], "-n/--samples"),
         (["--speed", "0"], "--speed"),
         (["--x", "a"], "--x"),
         (["--columns", "a,b"], "--columns"),

@@ -39,6 +39,7 @@ __all__ = [
     "DATASETS",
     "DEFAULT_N_SAMPLES",
     "DEFAULT_NOISE",
+    "MAX_SAMPLES",
     "NOISE_MEANING",
     "SUGGESTED",
     "make_dataset",
@@ -430,6 +431,10 @@ _RECIPES: dict[str, _Recipe] = {
 DATASETS: dict[str, str] = {name: r.description for name, r in _RECIPES.items()}
 """Every built-in data set's name, with a one-line description."""
 
+#: Most points a built-in data set generates: as many as a CSV file may hold
+#: (``csvio.MAX_ROWS``); a billion would need tens of gigabytes.
+MAX_SAMPLES = 5_000_000
+
 DEFAULT_N_SAMPLES: dict[str, int] = {name: r.n_samples for name, r in _RECIPES.items()}
 """Size of each data set when ``n_samples`` is None."""
 
@@ -515,12 +520,17 @@ def make_dataset(
     Raises
     ------
     ValueError
-        For an unknown name, n_samples < 1 (or above a fixed layout's size),
-        or noise < 0.
+        For an unknown name, n_samples < 1 (or above a fixed layout's size,
+        or above :data:`MAX_SAMPLES`), or noise < 0.
     """
     check_choice("name", name, tuple(_RECIPES))
     recipe = _RECIPES[name]
     n = recipe.n_samples if n_samples is None else check_int("n_samples", n_samples, low=1)
+    if n > MAX_SAMPLES:
+        raise ValueError(
+            f"n_samples must be from 1 to {MAX_SAMPLES:,} (more points do not fit in memory "
+            f"with room to cluster them), got {n:,}"
+        )
     if recipe.max_samples is not None and n > recipe.max_samples:
         raise ValueError(
             f"n_samples must be from 1 to {recipe.max_samples} for {name!r} (a fixed layout), got {n}"

@@ -65,6 +65,10 @@ def check_choice(name: str, value: Any, allowed: tuple[str, ...]) -> str:
     return value
 
 
+# A legacy RandomState takes seeds in [0, 2**32 - 1].
+_LARGEST_SEED = 2**32 - 1
+
+
 def check_random_state(seed: Any) -> np.random.Generator | np.random.RandomState:
     """Turn ``seed`` (None, int, Generator or RandomState) into a random generator.
 
@@ -76,6 +80,8 @@ def check_random_state(seed: Any) -> np.random.Generator | np.random.RandomState
     if isinstance(seed, (np.random.RandomState, np.random.Generator)):
         return seed
     if isinstance(seed, Integral) and not isinstance(seed, bool):
+        if not 0 <= int(seed) <= _LARGEST_SEED:
+            raise ValueError(f"random_state must be from 0 to {_LARGEST_SEED}, got {int(seed)}")
         return np.random.RandomState(int(seed))
     raise ValueError(f"random_state must be None, an integer or a numpy generator, got {seed!r}")
 
