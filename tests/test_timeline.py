@@ -115,3 +115,16 @@ def test_two_threads_never_run_the_generator_at_once():
         t.join()
     assert [timeline[i].iteration for i in range(len(timeline))] == list(range(500))
     assert timeline.error is None
+
+
+def test_any_failure_of_the_generator_ends_the_run_with_one_line():
+    def steps(error: BaseException) -> Iterator[Step]:
+        yield from make_steps(2)
+        raise error
+
+    for error, words in ((MemoryError("Unable to allocate 9 GiB"), "not enough memory"),
+                         (ZeroDivisionError("float division by zero\nmore"), "ZeroDivisionError: float division by zero")):
+        timeline = Timeline(steps(error))
+        timeline.compute_all()
+        assert timeline.finished and len(timeline) == 2
+        assert words in timeline.error and "\n" not in timeline.error

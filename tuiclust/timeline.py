@@ -46,10 +46,10 @@ class Timeline:
     def compute_ahead(self, max_steps: int = 1) -> int:
         """Pull up to ``max_steps`` more steps from the generator and record them.
 
-        Safe to call from a worker thread. A ``ValueError`` raised by the
-        generator (degenerate data, a collapsed component ...) ends the
-        timeline: the steps so far are kept and the message is stored in
-        :attr:`error`.
+        Safe to call from a worker thread. An exception raised by the
+        generator (a ``ValueError`` for degenerate data or a collapsed
+        component, a ``MemoryError`` ...) ends the timeline: the steps so
+        far are kept and a one-line message is stored in :attr:`error`.
 
         Returns
         -------
@@ -64,9 +64,9 @@ class Timeline:
                 except StopIteration:
                     self._source = None
                     break
-                except ValueError as exc:
+                except Exception as exc:  # noqa: BLE001 - a failing generator ends the run; its steps stay
                     self._source = None
-                    self._error = str(exc) or type(exc).__name__
+                    self._error = _describe(exc)
                     break
                 # list.append is atomic: a reader sees the old or the new length.
                 self._steps.append(step)
@@ -87,7 +87,7 @@ class Timeline:
 
     @property
     def error(self) -> str | None:
-        """The message of the ``ValueError`` that stopped the run early, if any."""
+        """Why the run stopped early (one line), if it did."""
         return self._error
 
     # ------------------------------------------------------------- reading
@@ -150,3 +150,14 @@ class Timeline:
     def last(self) -> bool:
         """To the last computed step; True if the cursor moved."""
         return self.seek(len(self._steps) - 1)
+
+
+def _describe(exc: BaseException) -> str:
+    """One line for a person: the message of a ValueError, plain words for the rest."""
+    if isinstance(exc, MemoryError):
+        return "not enough memory to compute more steps; try fewer points or columns"
+    lines = str(exc).strip().splitlines()
+    text = lines[0] if lines else ""
+    if isinstance(exc, ValueError):
+        return text or type(exc).__name__
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

@@ -155,3 +155,15 @@ def test_the_real_command_prints_one_line_and_exits_2(tmp_path):
                             capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
     assert result.returncode == 2
     assert result.stdout == "" and result.stderr.count("\n") == 1 and "line 3" in result.stderr
+
+
+def test_running_out_of_memory_is_one_line(monkeypatch, capsys):
+    from tuiclust.ui import run as run_module
+
+    def no_memory(spec):
+        raise MemoryError
+
+    monkeypatch.setattr(run_module, "load_dataset", no_memory)
+    assert main(["--data", "blobs"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "not enough memory" in err and "-n" in err

@@ -414,3 +414,49 @@ async def test_a_file_broken_while_the_app_runs_keeps_the_run_and_shows_the_erro
         await pilot.pause(0.1)
         assert "no such file" in notifications(app)[-1]
         assert_alive(app)
+
+
+async def test_running_out_of_memory_in_a_new_run_keeps_the_run(monkeypatch):
+    from tuiclust.ui import app as app_module
+    from tuiclust.ui.run import build_run
+
+    def build_or_run_out(spec):
+        if spec.algorithm.name == "gmm":
+            raise MemoryError("Unable to allocate 18.6 GiB for an array")
+        return build_run(spec)
+
+    monkeypatch.setattr(app_module, "build_run", build_or_run_out)
+    async with explorer(make_spec(n=100)) as (app, pilot):
+        run = app.current_run
+        await press_and_settle(app, pilot, "3")
+        assert app.current_run is run
+        assert "not enough memory" in notifications(app)[-1]
+        assert_alive(app)
+
+
+async def test_running_out_of_memory_mid_run_ends_that_run_where_it_got(monkeypatch):
+    from tuiclust.timeline import Timeline
+    from tuiclust.ui import app as app_module
+    from tuiclust.ui.run import build_run
+
+    def build_failing(spec):
+        run = build_run(spec)
+        steps = run.timeline._source
+
+        def until_memory_runs_out():
+            for i, step in enumerate(steps):
+                if i == 3:
+                    raise MemoryError("Unable to allocate 18.6 GiB for an array")
+                yield step
+
+        run.timeline = Timeline(until_memory_runs_out())
+        return run
+
+    monkeypatch.setattr(app_module, "build_run", build_failing)
+    async with explorer(make_spec(n=100)) as (app, pilot):
+        await press_and_settle(app, pilot, "end", "right")
+        timeline = app.current_run.timeline
+        assert timeline.finished and timeline.at_last_step and len(timeline) == 3
+        assert any("not enough memory" in note for note in app.phase_log.notes)
+        assert "computing" not in app.status_text()
+        assert_alive(app)

@@ -200,6 +200,10 @@ def check_spec(spec: Any) -> Any:
         raise
     except ValueError as exc:
         raise UsageError(_name_the_flag(str(exc).splitlines()[0] if str(exc) else "bad value")) from None
+    except MemoryError:
+        raise UsageError(
+            "not enough memory to load and start this run; use fewer points (-n) or columns (--columns)"
+        ) from None
 
 
 def _name_the_flag(message: str) -> str:

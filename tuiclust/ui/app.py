@@ -689,5 +689,7 @@ class ExplorerApp(LessonViews, App[None]):
 
 
 def _one_line(exc: BaseException) -> str:
+    if isinstance(exc, MemoryError):  # its own text is empty or a numpy allocation size
+        return "not enough memory for this run; try fewer points or columns, or a smaller parameter"
     text = str(exc).strip().splitlines()
     return text[0] if text else type(exc).__name__
