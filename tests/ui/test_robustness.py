@@ -86,6 +86,20 @@ async def _no_idle_wait(*args, **kwargs) -> None:
     await asyncio.sleep(0)
 
 
+async def close_screens(app: ExplorerApp, pilot) -> None:
+    """Escape back to the main screen (every screen over it must close on escape)."""
+    for _ in range(5):
+        depth = len(app.screen_stack)
+        if depth == 1:
+            break
+        await pilot.press("escape")
+        for _ in range(200):  # the screen is popped a few messages later
+            if len(app.screen_stack) < depth:
+                break
+            await asyncio.sleep(0.005)
+    assert len(app.screen_stack) == 1, app.screen_stack
+
+
 async def test_a_thousand_random_keys(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # x writes its CSV files here
     # Keys as fast as a student mashing them: the Pilot's wait for an idle
@@ -95,20 +109,17 @@ async def test_a_thousand_random_keys(tmp_path, monkeypatch):
     monkeypatch.setattr(textual.app, "wait_for_idle", _no_idle_wait)
     rng = random.Random(6)
     keys = _BOUND + _UNBOUND
-    async with explorer(make_spec(n=60), steps_per_second=16.0) as (app, pilot):
+    async with explorer(make_spec(n=60), steps_per_second=16.0, size=(80, 24)) as (app, pilot):
         in_screen = 0
         for i in range(1000):
             await pilot.press(rng.choice(keys))
             in_screen = in_screen + 1 if len(app.screen_stack) > 1 else 0
             if in_screen >= _KEYS_IN_A_SCREEN:
-                while len(app.screen_stack) > 1:
-                    await pilot.press("escape")
+                await close_screens(app, pilot)
                 in_screen = 0
             if i % 100 == 99:
                 await settle(app, pilot)
-                while len(app.screen_stack) > 1:
-                    await pilot.press("escape")
-                await pilot.pause()
+                await close_screens(app, pilot)
                 assert_alive(app)
         await settle(app, pilot)
         assert_alive(app)
@@ -202,27 +213,28 @@ async def test_switching_algorithm_while_computing(monkeypatch):
 _KEY_ALGORITHMS = {"1": "kmeans", "2": "dbscan", "3": "gmm"}
 
 
-async def test_switching_algorithm_while_playing():
-    async with explorer(make_spec(n=300), steps_per_second=16.0) as (app, pilot):
+async def test_switching_algorithm_while_playing(monkeypatch):
+    gate = gated(monkeypatch)  # no run can play to its end (and stop) before the next switch
+    app = ExplorerApp(make_spec(n=300), steps_per_second=16.0)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await wait_for_a_run(app, pilot)
+        await pilot.press("space")
         for key in ("2", "3", "1", "2", "3"):
-            if not app.playing:  # the last run played to its end: play this one
-                await pilot.press("space")
             assert app.playing
             await pilot.press("right", key)
             for _ in range(3000):
                 if app.current_run.spec.algorithm.name == _KEY_ALGORITHMS[key]:
                     break
                 await pilot.pause(0.01)
-            run = app.current_run
-            assert run.spec.algorithm.name == _KEY_ALGORITHMS[key]
-            # the new run plays on from its first step, unless it already played to its end
-            assert app.playing or run.timeline.at_last_step
+            assert app.current_run.spec.algorithm.name == _KEY_ALGORITHMS[key]
+            assert app.playing  # the new run plays on from its first step
             assert_alive(app)
+        gate.set()
         for _ in range(1000):
             if not app.playing:
                 break
             await asyncio.sleep(0.02)
-        await pilot.pause()
+        await settle(app, pilot)
         assert not app.playing and app.current_run.timeline.at_last_step
         assert_alive(app)
 
