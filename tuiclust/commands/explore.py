@@ -14,21 +14,19 @@ from types import MappingProxyType
 from typing import Any
 
 from ..errors import UsageError
+from .flags import (
+    ALGORITHMS,
+    SCALINGS,
+    algorithm_params,
+    name_the_flag,
+    parse_choice,
+    parse_columns,
+    parse_int,
+    parse_positive_float,
+)
 
 __all__ = ["add_arguments", "run", "spec_from_args"]
 
-_ALGORITHMS = ("kmeans", "dbscan", "gmm")
-_SCALINGS = ("none", "standard", "minmax")
-# Constructor parameter -> the flag that sets it, to name the flag in errors.
-_PARAM_FLAGS = {
-    "n_clusters": "--k",
-    "init": "--init",
-    "eps": "--eps",
-    "min_samples": "--min-samples",
-    "n_components": "--components",
-    "covariance_type": "--covariance",
-    "random_state": "--seed",
-}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -60,36 +58,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     play_group.add_argument("--speed", metavar="S", help="steps per second when playing (default 2)")
 
 
-def _int(flag: str, text: str | None, *, low: int = 0) -> int | None:
-    if text is None:
-        return None
-    try:
-        value = int(text)
-    except ValueError:
-        raise UsageError(f"{flag} must be a whole number >= {low}, got {text!r}") from None
-    if value < low:
-        raise UsageError(f"{flag} must be a whole number >= {low}, got {value}")
-    return value
 
 
-def _float(flag: str, text: str | None, *, positive: bool = True) -> float | None:
-    if text is None:
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        raise UsageError(f"{flag} must be a number > 0, got {text!r}") from None
-    if positive and not (value > 0 and value != float("inf")):
-        raise UsageError(f"{flag} must be a number > 0, got {text}")
-    return value
 
 
-def _choice(flag: str, text: str | None, allowed: tuple[str, ...]) -> str | None:
-    if text is None:
-        return None
-    if text not in allowed:
-        raise UsageError(f"{flag} must be one of {', '.join(allowed)}; got {text!r}")
-    return text
 
 
 def _builtin_names() -> tuple[str, ...]:
@@ -128,19 +100,15 @@ def spec_from_args(args: argparse.Namespace, data_source: str | None = None) -> 
     """
     from ..spec import AlgorithmSpec, DataSpec, RunSpec
 
-    algo = _choice("--algo", args.algo, _ALGORITHMS) or "kmeans"
+    algo = parse_choice("--algo", args.algo, ALGORITHMS) or "kmeans"
     given = data_source or args.data or "blobs"
     if args.data is not None and data_source is not None:
         raise UsageError(f"give the data once: either TARGET ({data_source}) or --data ({args.data})")
     source = _as_path_if_on_disk(given)
-    seed = _int("--seed", args.seed) or 0
-    n_samples = _int("-n/--samples", args.samples, low=1)
-    scale = _choice("--scale", args.scale, _SCALINGS) or "none"
-    columns = None
-    if args.columns is not None:
-        columns = tuple(c.strip() for c in args.columns.split(",") if c.strip())
-        if not columns:
-            raise UsageError("--columns needs at least one column name or index, e.g. --columns age,income")
+    seed = parse_int("--seed", args.seed) or 0
+    n_samples = parse_int("-n/--samples", args.samples, low=1)
+    scale = parse_choice("--scale", args.scale, SCALINGS) or "none"
+    columns = parse_columns(args.columns)
     if (args.x is None) != (args.y is None):
         raise UsageError("--x and --y go together: give both columns to plot, or neither")
     data = DataSpec(
@@ -164,23 +132,7 @@ def spec_from_args(args: argparse.Namespace, data_source: str | None = None) -> 
     if not data.is_file and (columns or args.x or args.drop_missing):
         raise UsageError("--columns, --x, --y and --drop-missing apply to CSV files only")
 
-    params: dict[str, Any] = {}
-    own = {
-        "kmeans": {"n_clusters": _int("--k", args.k, low=1), "init": args.init},
-        "dbscan": {"eps": _float("--eps", args.eps), "min_samples": _int("--min-samples", args.min_samples, low=1)},
-        "gmm": {
-            "n_components": _int("--components", args.components, low=1),
-            "covariance_type": args.covariance,
-        },
-    }
-    for name, values in own.items():
-        given = [(_PARAM_FLAGS[p], v) for p, v in values.items() if v is not None]
-        if name != algo and given:
-            flags = ", ".join(f for f, _ in given)
-            raise UsageError(f"{flags} belong{'s' if len(given) == 1 else ''} to --algo {name}, not {algo}")
-    params = {p: v for p, v in own[algo].items() if v is not None}
-    _choice("--init", args.init, ("k-means++", "random", "farthest"))
-    _choice("--covariance", args.covariance, ("full", "tied", "diag", "spherical"))
+    params = algorithm_params(args, algo)
     return RunSpec(data, AlgorithmSpec(algo, MappingProxyType(params)))
 
 
@@ -199,28 +151,18 @@ def check_spec(spec: Any) -> Any:
     except UsageError:
         raise
     except ValueError as exc:
-        raise UsageError(_name_the_flag(str(exc).splitlines()[0] if str(exc) else "bad value")) from None
+        raise UsageError(name_the_flag(str(exc))) from None
     except MemoryError:
         raise UsageError(
             "not enough memory to load and start this run; use fewer points (-n) or columns (--columns)"
         ) from None
 
 
-def _name_the_flag(message: str) -> str:
-    """Put the flag a student typed in front of an estimator's message about its parameter."""
-    for param, flag in sorted(_PARAM_FLAGS.items(), key=lambda kv: -len(kv[0])):
-        if message.startswith(param) or f" {param}" in message.split(";")[0]:
-            return f"{flag}: {message}"
-    if message.startswith("n_samples"):
-        return f"-n/--samples: {message}"
-    if message.startswith("noise"):
-        return f"--data: {message}"
-    return message
 
 
 def run(args: argparse.Namespace) -> int:
     """Validate the flags, then run the explorer until the user quits."""
-    speed = _float("--speed", args.speed)
+    speed = parse_positive_float("--speed", args.speed)
     if args.target is not None and _is_scene(args.target):
         return _run_scene(args, speed)
     speed = speed or 2.0

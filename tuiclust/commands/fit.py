@@ -19,23 +19,10 @@ from typing import Any, TextIO
 import numpy as np
 
 from ..errors import UsageError
+from .flags import ALGORITHMS, SCALINGS, algorithm_params, name_the_flag, parse_choice, parse_columns, parse_int
 
 __all__ = ["add_arguments", "run"]
 
-_ALGORITHMS = ("kmeans", "dbscan", "gmm")
-_INITS = ("k-means++", "random", "farthest")
-_COVARIANCES = ("full", "tied", "diag", "spherical")
-_SCALINGS = ("none", "standard", "minmax")
-# Constructor parameter -> flag, to name the flag in an estimator's message.
-_PARAM_FLAGS = {
-    "n_clusters": "--k",
-    "init": "--init",
-    "eps": "--eps",
-    "min_samples": "--min-samples",
-    "n_components": "--components",
-    "covariance_type": "--covariance",
-    "random_state": "--seed",
-}
 # The silhouette costs n^2 distances: above this many points it is scored on a sample.
 SILHOUETTE_SAMPLE = 10_000
 _SIZES_SHOWN = 12
@@ -96,40 +83,20 @@ def _specs_from_args(args: argparse.Namespace) -> tuple[Any, str, dict[str, Any]
     """The data spec, the algorithm name and the parameters the user gave."""
     from ..spec import DataSpec
 
-    algo = _choice("--algo", args.algo, _ALGORITHMS)
-    seed = _int("--seed", args.seed, low=0)
+    algo = parse_choice("--algo", args.algo, ALGORITHMS)
+    seed = parse_int("--seed", args.seed, low=0)
     source = _data_source(args.data)
-    columns = None
-    if args.columns is not None:
-        columns = tuple(c.strip() for c in args.columns.split(",") if c.strip())
-        if not columns:
-            raise UsageError("--columns needs at least one column name or index, e.g. --columns age,income")
+    columns = parse_columns(args.columns)
     data_spec = DataSpec(
         source=source,
         seed=0 if seed is None else seed,
-        scale=_choice("--scale", args.scale, _SCALINGS),
+        scale=parse_choice("--scale", args.scale, SCALINGS),
         columns=columns,
         drop_missing=bool(args.drop_missing),
     )
     if not data_spec.is_file and (columns or args.drop_missing):
         raise UsageError("--columns and --drop-missing apply to CSV files only")
-    given = {
-        "kmeans": {"n_clusters": _int("--k", args.k, low=1), "init": _choice("--init", args.init, _INITS)},
-        "dbscan": {
-            "eps": _positive_float("--eps", args.eps),
-            "min_samples": _int("--min-samples", args.min_samples, low=1),
-        },
-        "gmm": {
-            "n_components": _int("--components", args.components, low=1),
-            "covariance_type": _choice("--covariance", args.covariance, _COVARIANCES),
-        },
-    }
-    for name, values in given.items():
-        stray = [_PARAM_FLAGS[p] for p, v in values.items() if v is not None]
-        if name != algo and stray:
-            hint = " (for gmm, use --components)" if stray == ["--k"] and algo == "gmm" else ""
-            raise UsageError(f"{', '.join(stray)} belong{'s' if len(stray) == 1 else ''} to --algo {name}, not {algo}{hint}")
-    params = {p: v for p, v in given[algo].items() if v is not None}
+    params = algorithm_params(args, algo)
     if seed is not None and algo != "dbscan":
         params["random_state"] = seed
     return data_spec, algo, params
@@ -152,34 +119,10 @@ def _data_source(text: str) -> str:
     )
 
 
-def _int(flag: str, text: str | None, *, low: int) -> int | None:
-    if text is None:
-        return None
-    try:
-        value = int(text)
-    except ValueError:
-        raise UsageError(f"{flag} must be a whole number >= {low}, got {text!r}") from None
-    if value < low:
-        raise UsageError(f"{flag} must be a whole number >= {low}, got {value}")
-    return value
 
 
-def _positive_float(flag: str, text: str | None) -> float | None:
-    if text is None:
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        raise UsageError(f"{flag} must be a number > 0, got {text!r}") from None
-    if not (0 < value < float("inf")):
-        raise UsageError(f"{flag} must be a number > 0, got {text}")
-    return value
 
 
-def _choice(flag: str, text: str | None, allowed: tuple[str, ...]) -> str | None:
-    if text is not None and text not in allowed:
-        raise UsageError(f"{flag} must be one of {', '.join(allowed)}; got {text!r}")
-    return text
 
 
 # ------------------------------------------------------------- the run
@@ -232,7 +175,7 @@ def _build(algo: str, params: dict[str, Any], data_spec: Any) -> Any:
     try:
         return build_algorithm(AlgorithmSpec(algo, MappingProxyType(params)), seed=data_spec.seed)
     except ValueError as exc:
-        raise UsageError(_name_the_flag(str(exc))) from None
+        raise UsageError(name_the_flag(str(exc))) from None
 
 
 def _run_to_the_end(algorithm: Any, X: np.ndarray) -> Any:
@@ -242,7 +185,7 @@ def _run_to_the_end(algorithm: Any, X: np.ndarray) -> Any:
         for last in algorithm.steps(X):
             pass
     except ValueError as exc:
-        raise UsageError(_name_the_flag(str(exc))) from None
+        raise UsageError(name_the_flag(str(exc))) from None
     except MemoryError:
         raise UsageError(
             f"not enough memory to cluster {X.shape[0]:,} rows x {X.shape[1]:,} columns; "
@@ -254,13 +197,6 @@ def _run_to_the_end(algorithm: Any, X: np.ndarray) -> Any:
     return last
 
 
-def _name_the_flag(message: str) -> str:
-    """Put the flag in front of an estimator's message about one of its parameters."""
-    first = message.splitlines()[0] if message else "bad value"
-    for param, flag in sorted(_PARAM_FLAGS.items(), key=lambda kv: -len(kv[0])):
-        if first.startswith(param):
-            return f"{flag}: {first}"
-    return first
 
 
 # ----------------------------------------------------------------- summary

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-import numpy as np
 
 from ..algorithms import build_algorithm, check_fits_the_data, eps_from_data, eps_needs_data
 from ..data import Dataset, load_dataset
