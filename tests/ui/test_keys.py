@@ -285,3 +285,12 @@ async def test_playback_and_new_runs_go_on_behind_the_help_screen():
         await pilot.press("escape")
         assert app.current_run.spec.algorithm.name == "gmm"
         assert app.phase_log.current_line is not None
+
+
+def test_lesson_mode_lists_its_part_keys_on_the_help_screen() -> None:
+    from tuiclust.ui.help import help_text
+    from tuiclust.ui.lesson_app import LessonApp
+
+    text = help_text(LessonApp.EXTRA_HELP_KEYS).plain
+    assert "next part" in text and "previous part" in text
+    assert "next part" not in help_text().plain

@@ -633,9 +633,12 @@ class ExplorerApp(LessonViews, App[None]):
         """Cycle the feature scaling: none, standard, minmax."""
         self._edit(spec_edits.next_scaling)
 
+    #: (key, what it does) pairs a mode built on the explorer adds to the help screen.
+    EXTRA_HELP_KEYS: tuple[tuple[str, str], ...] = ()
+
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.EXTRA_HELP_KEYS))
 
     def action_export(self) -> None:
         """Write the current step's labels to a CSV file."""

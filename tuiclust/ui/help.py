@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -37,9 +39,14 @@ ALGORITHM_GUIDE: tuple[tuple[str, str], ...] = (
 )
 
 
-def help_text() -> Text:
-    """The help screen's text (styled, no markup to escape)."""
-    rows = [(key.shown, key.help) for key in KEYS] + [("ctrl+p", "every action by name (command palette)")]
+def help_text(extra_keys: Sequence[tuple[str, str]] = ()) -> Text:
+    """The help screen's text (styled, no markup to escape).
+
+    ``extra_keys`` are (key, what it does) pairs of a mode on top of the
+    explorer, such as lesson mode's parts.
+    """
+    rows = [(key.shown, key.help) for key in KEYS] + list(extra_keys)
+    rows.append(("ctrl+p", "every action by name (command palette)"))
     width = max(len(shown) for shown, _ in rows)
     text = Text()
     text.append("Keys\n", style="bold")
@@ -75,11 +82,15 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,question_mark,q", "close", "Close", key_display="esc"),
     ]
 
+    def __init__(self, extra_keys: Sequence[tuple[str, str]] = ()) -> None:
+        super().__init__()
+        self._extra_keys = tuple(extra_keys)
+
     def compose(self) -> ComposeResult:
         with VerticalScroll() as scroll:
             scroll.border_title = "tuiclust \u00b7 help"
             scroll.border_subtitle = "esc closes"
-            yield Static(help_text(), id="help-text")
+            yield Static(help_text(self._extra_keys), id="help-text")
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -81,6 +81,7 @@ class LessonApp(ExplorerApp):
         :func:`tuiclust.lesson.check_parts_load`), so its data is not loaded twice.
     """
 
+    EXTRA_HELP_KEYS = (("n", "lesson: the scene's next part"), ("p", "lesson: the scene's previous part"))
     BINDINGS = [
         Binding("n", "next_part", "Part", tooltip="go to the scene's next part"),
         Binding("p", "previous_part", "Prev part", show=False),
