@@ -160,6 +160,10 @@ async def record_scene_async(
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             writer = CastWriter(stream, width, height, title=scene.title)
             app = LessonApp(scene, prepared=first_run)
+            # Directed from the start (the Director says so too, but only once it
+            # exists): the first run may be on screen before that, and its status
+            # line must already read "playing the lesson", whatever the timing.
+            app.directed = True
             async with app.run_test(size=(width, height), notifications=False) as pilot:
 
                 screen_rows: list[str] = []
