@@ -294,3 +294,22 @@ def test_lesson_mode_lists_its_part_keys_on_the_help_screen() -> None:
     text = help_text(LessonApp.EXTRA_HELP_KEYS).plain
     assert "next part" in text and "previous part" in text
     assert "next part" not in help_text().plain
+
+
+async def test_greater_and_less_change_the_number_of_points() -> None:
+    from tuiclust.spec import RunSpec
+    from tuiclust.ui.panel import ParameterPanel
+
+    app = ExplorerApp(RunSpec())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.wait_until_computed()
+        assert app.current_run.dataset.n_samples == 300
+        await pilot.press("greater_than_sign")
+        await app.wait_until_computed()
+        await pilot.pause(0.2)
+        assert app.current_run.dataset.n_samples == 500
+        assert "points 500" in app.query_one(ParameterPanel).plain_text
+        await pilot.press("less_than_sign", "less_than_sign")
+        await app.wait_until_computed()
+        await pilot.pause(0.2)
+        assert app.current_run.dataset.n_samples == 200

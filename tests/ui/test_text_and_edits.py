@@ -98,3 +98,21 @@ def test_speeds_stay_on_the_ladder():
     assert spec_edits.next_speed(16.0, 1) == 16.0
     assert spec_edits.next_speed(0.5, -1) == 0.5
     assert spec_edits.format_speed(1.0) == "1 step/s"
+
+
+def test_samples_step_along_the_ladder_and_refuse_files_and_ends() -> None:
+    import pytest
+
+    from tuiclust.spec import DataSpec, RunSpec
+    from tuiclust.ui import spec_edits
+
+    spec = RunSpec()
+    assert spec_edits.step_samples(spec, 1, 300).data.n_samples == 500
+    assert spec_edits.step_samples(spec, -1, 300).data.n_samples == 200
+    assert spec_edits.step_samples(spec, 1, 250).data.n_samples == 300  # off the ladder: the next size up
+    with pytest.raises(ValueError, match="most"):
+        spec_edits.step_samples(spec, 1, spec_edits.SAMPLE_SIZES[-1])
+    with pytest.raises(ValueError, match="fewest"):
+        spec_edits.step_samples(spec, -1, spec_edits.SAMPLE_SIZES[0])
+    with pytest.raises(ValueError, match="CSV"):
+        spec_edits.step_samples(RunSpec(DataSpec("data/points.csv")), 1, 100)

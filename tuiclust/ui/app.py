@@ -629,6 +629,12 @@ class ExplorerApp(LessonViews, App[None]):
             fallback=lambda new: spec_edits.without_size(new),
         )
 
+    def action_samples(self, direction: int) -> None:
+        """Fewer (-1) or more (1) points in the built-in data set."""
+        run = self.current_run
+        current = run.dataset.n_samples if run is not None else 300
+        self._edit(lambda s: spec_edits.step_samples(s, direction, current))
+
     def action_scaling(self) -> None:
         """Cycle the feature scaling: none, standard, minmax."""
         self._edit(spec_edits.next_scaling)

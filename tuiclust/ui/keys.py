@@ -57,6 +57,8 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("left_square_bracket", "second_param(-1)", "[", "", "Previous second parameter", "previous init method, min_samples - 1, previous covariance type"),
     KeySpec("d", "dataset(1)", "d", "Data", "Next data set", "the next built-in data set, with its suggested parameters"),
     KeySpec("D", "dataset(-1)", "D", "", "Previous data set", "the previous built-in data set"),
+    KeySpec("greater_than_sign", "samples(1)", ">", "", "More points", "more points in the built-in data set (50 ... 200,000)"),
+    KeySpec("less_than_sign", "samples(-1)", "<", "", "Fewer points", "fewer points in the built-in data set"),
     KeySpec("s", "scaling", "s", "Scale", "Change feature scaling", "cycle none → standard → minmax (DBSCAN gets a new eps)"),
     KeySpec("f", "speed(1)", "f", "", "Faster playback", "play more steps per second"),
     KeySpec("F", "speed(-1)", "F", "", "Slower playback", "play fewer steps per second"),

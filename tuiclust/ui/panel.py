@@ -52,7 +52,7 @@ def parameter_rows(
     return [
         ("algorithm", _SHORT_TITLES.get(algorithm, algorithm_title(algorithm)), "cycle_algorithm(-1)", "cycle_algorithm(1)"),
         ("data set", dataset_name, "dataset(-1)", "dataset(1)"),
-        ("points", f"{n_samples:,}", "", ""),
+        ("points", f"{n_samples:,}", "" if is_file else "samples(-1)", "" if is_file else "samples(1)"),
         ("seed", str(seed), "", "restart"),
         ("scaling", scale, "", "scaling"),
         (parameter_label(main), _format_param(main, params.get(main)), "main_param(-1)", "main_param(1)"),
@@ -81,7 +81,7 @@ class ParameterPanel(Static):
         self.rows = [(label, value) for label, value, _, _ in rows]
         lines = []
         for label, value, left, right in rows:
-            numeric = label in ("k", "eps", "components", "min_samples")
+            numeric = label in ("k", "eps", "components", "min_samples", "points")
             dec = _button("\u2212" if numeric else "\u25c2", left) if left else " "
             inc = _button("+" if numeric else "\u25b8", right) if right else " "
             if right == "restart":

@@ -29,6 +29,8 @@ __all__ = [
     "step_main",
     "step_second",
     "step_dataset",
+    "step_samples",
+    "SAMPLE_SIZES",
     "next_scaling",
     "with_seed",
     "nice_step",
@@ -56,6 +58,8 @@ KMEANS_INITS: tuple[str, ...] = ("k-means++", "random", "farthest")
 COVARIANCE_TYPES: tuple[str, ...] = ("full", "tied", "diag", "spherical")
 SPEEDS: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
 MAX_CLUSTERS = 30
+# "<" / ">": sizes a lesson steps through, from "count them" to "too many to see one by one".
+SAMPLE_SIZES: tuple[int, ...] = (50, 100, 200, 300, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 200_000)
 # Parameters a data set suggests: a new data set takes its own suggestions.
 _DATA_DEPENDENT = ("n_clusters", "n_components", "eps", "min_samples")
 # Readable eps values: 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a power of ten.
@@ -185,6 +189,31 @@ def step_dataset(spec: RunSpec, direction: int) -> RunSpec:
     params = {k: v for k, v in spec.algorithm.params.items() if k not in _DATA_DEPENDENT}
     data = replace(spec.data, source=new_name, columns=None, x=None, y=None, drop_missing=False)
     return RunSpec(data, AlgorithmSpec(spec.algorithm.name, MappingProxyType(params)))
+
+
+def step_samples(spec: RunSpec, direction: int, current: int) -> RunSpec:
+    """"<" / ">": fewer or more points of a built-in data set, along :data:`SAMPLE_SIZES`.
+
+    Parameters
+    ----------
+    spec : RunSpec
+    direction : {-1, 1}
+    current : int
+        The number of points on screen (the spec may leave it to the data set).
+    """
+    if spec.data.is_file:
+        raise ValueError("a CSV file has the points it has; sample it with --columns or a smaller file")
+    if direction > 0:
+        bigger = [n for n in SAMPLE_SIZES if n > current]
+        if not bigger:
+            raise ValueError(f"{current:,} points is the most the explorer steps to; use -n for more")
+        new = bigger[0]
+    else:
+        smaller = [n for n in SAMPLE_SIZES if n < current]
+        if not smaller:
+            raise ValueError(f"{current:,} points is the fewest the explorer steps to; use -n for fewer")
+        new = smaller[-1]
+    return replace(spec, data=replace(spec.data, n_samples=new))
 
 
 def next_scaling(spec: RunSpec) -> RunSpec:
