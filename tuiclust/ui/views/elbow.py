@@ -8,14 +8,13 @@ runs K-Means with it, Escape goes back without changing anything.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Static
 from textual_plotext.plot import Plot
@@ -32,7 +31,7 @@ from ...analysis.elbow_curve import (
     finish_elbow,
     k_values,
 )
-from .base import LessonView
+from .curve_with_table import CurveWithTableView
 from .curve_plot import CURVE, SELECTION, SUGGESTION, CurvePlot
 from .formatting import nice_ticks, short_number
 
@@ -104,7 +103,7 @@ class ElbowTable(Static):
         self.update(text)
 
 
-class ElbowView(LessonView[int]):
+class ElbowView(CurveWithTableView[int]):
     """Inertia and silhouette for k = 1..10 on the explorer's data; dismisses with the chosen k.
 
     Parameters
@@ -148,17 +147,11 @@ class ElbowView(LessonView[int]):
         self._key = elbow_key(X, init=self.init, seed=seed)
 
     # ----------------------------------------------------------- layout
-    def compose_body(self) -> Iterable[Widget]:
-        with Horizontal(id="elbow-body"):
-            yield CurvePlot(id="elbow-plot")
-            with Vertical(id="elbow-side"):
-                yield ElbowTable(id="elbow-table")
-                yield Static(_EXPLANATION, id="elbow-explain")
-        yield Static("", id="elbow-info")
+    PREFIX = "elbow"
+    EXPLANATION = _EXPLANATION
 
-    def on_resize(self) -> None:
-        # The explanation needs about ten lines under the table; short terminals skip it.
-        self.query_one("#elbow-explain").display = self.size.height >= 34
+    def make_table(self) -> Widget:
+        return ElbowTable(id="elbow-table")
 
     # ---------------------------------------------------------- computing
     def cached(self) -> ElbowCurve | None:

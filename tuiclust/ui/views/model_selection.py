@@ -8,14 +8,13 @@ as the data grows, AIC a fixed 2, so AIC often asks for more components.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Static
 from textual_plotext.plot import Plot
@@ -31,7 +30,7 @@ from ...analysis.information_criteria import (
     criteria_points,
     finish_criteria,
 )
-from .base import LessonView
+from .curve_with_table import CurveWithTableView
 from .curve_plot import CURVE, SECOND_CURVE, SELECTION, SUGGESTION, CurvePlot
 from .formatting import nice_ticks, short_number
 
@@ -96,7 +95,7 @@ def _mark_style(mark: Style, row_style: str) -> Style | str:
     return mark + Style.parse(row_style) if row_style else mark
 
 
-class ModelSelectionView(LessonView[int]):
+class ModelSelectionView(CurveWithTableView[int]):
     """BIC and AIC for 1..10 components on the explorer's data; dismisses with the chosen count.
 
     Parameters
@@ -139,17 +138,11 @@ class ModelSelectionView(LessonView[int]):
         self.curve: CriteriaCurve | None = None
         self._key = criteria_key(X, covariance_type=covariance_type, seed=seed)
 
-    def compose_body(self) -> Iterable[Widget]:
-        with Horizontal(id="criteria-body"):
-            yield CurvePlot(id="criteria-plot")
-            with Vertical(id="criteria-side"):
-                yield CriteriaTable(id="criteria-table")
-                yield Static(_EXPLANATION, id="criteria-explain")
-        yield Static("", id="criteria-info")
+    PREFIX = "criteria"
+    EXPLANATION = _EXPLANATION
 
-    def on_resize(self) -> None:
-        # The explanation needs about ten lines under the table; short terminals skip it.
-        self.query_one("#criteria-explain").display = self.size.height >= 34
+    def make_table(self) -> Widget:
+        return CriteriaTable(id="criteria-table")
 
     # ---------------------------------------------------------- computing
     def cached(self) -> CriteriaCurve | None:
