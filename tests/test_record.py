@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 import re
+import stat
 from pathlib import Path
 
 import pyte
@@ -105,6 +107,13 @@ def test_two_recordings_are_byte_identical(recordings, tmp_path):
     again = tmp_path / "again.cast"
     record_scene(load_scene("kmeans-basics"), again, size=SIZE)
     assert again.read_bytes() == recordings["kmeans-basics"].read_bytes()
+
+
+def test_cast_gets_the_umask_mode_not_a_private_one(recordings):
+    umask = os.umask(0)
+    os.umask(umask)
+    for path in recordings.values():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask
 
 
 def test_title_cards_open_every_part(recordings):

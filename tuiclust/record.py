@@ -153,6 +153,11 @@ async def record_scene_async(
     # Written next to the target and moved over it at the end: a failed
     # recording never leaves half a cast behind.
     handle, temp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    # mkstemp makes the file private (0600); a cast is meant to be shared, so
+    # give it the mode any new file gets under the user's umask.
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(temp_name, 0o666 & ~umask)
     svg_files: list[Path] = []
     n_steps = 0
     now_ms = 0

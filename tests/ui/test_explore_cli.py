@@ -167,3 +167,16 @@ def test_running_out_of_memory_is_one_line(monkeypatch, capsys):
     assert main(["--data", "blobs"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "not enough memory" in err and "-n" in err
+
+
+def test_a_closed_pipe_ends_quietly() -> None:
+    """`tuiclust scenes | head -1`: no BrokenPipeError traceback."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        f"{sys.executable} -m tuiclust scenes | head -n 1",
+        shell=True, capture_output=True, text=True, timeout=60,
+    )
+    assert proc.stdout.count("\n") == 1
+    assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr
