@@ -16,6 +16,7 @@ from typing import Any
 from ..errors import UsageError
 from .flags import (
     ALGORITHMS,
+    add_algorithm_arguments,
     SCALINGS,
     algorithm_params,
     name_the_flag,
@@ -42,13 +43,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     run_group.add_argument("-n", "--samples", metavar="N", help="points to generate (built-in data sets)")
     run_group.add_argument("--seed", metavar="N", help="seed of the data and of the initialisation (default 0)")
     run_group.add_argument("--scale", metavar="HOW", help="feature scaling: none (default), standard or minmax")
-    algo_group = parser.add_argument_group("algorithm parameters")
-    algo_group.add_argument("--k", metavar="K", help="K-Means: number of clusters (default 3)")
-    algo_group.add_argument("--init", metavar="HOW", help="K-Means: k-means++ (default), random or farthest")
-    algo_group.add_argument("--eps", metavar="R", help="DBSCAN: neighbourhood radius (default: the data set's)")
-    algo_group.add_argument("--min-samples", metavar="N", help="DBSCAN: neighbours a core point needs")
-    algo_group.add_argument("--components", metavar="K", help="GMM: number of components (default 3)")
-    algo_group.add_argument("--covariance", metavar="TYPE", help="GMM: full (default), tied, diag or spherical")
+    add_algorithm_arguments(parser, eps_default="the data set's")
     csv_group = parser.add_argument_group("CSV files")
     csv_group.add_argument("--columns", metavar="A,B,C", help="columns to cluster, by name or 0-based index")
     csv_group.add_argument("--x", metavar="COL", help="column on the horizontal axis (instead of PCA)")

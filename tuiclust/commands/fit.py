@@ -19,7 +19,16 @@ from typing import Any, TextIO
 import numpy as np
 
 from ..errors import UsageError
-from .flags import ALGORITHMS, SCALINGS, algorithm_params, name_the_flag, parse_choice, parse_columns, parse_int
+from .flags import (
+    ALGORITHMS,
+    SCALINGS,
+    add_algorithm_arguments,
+    algorithm_params,
+    name_the_flag,
+    parse_choice,
+    parse_columns,
+    parse_int,
+)
 
 __all__ = ["add_arguments", "run"]
 
@@ -35,13 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="where to write the labels (default: ./<data>-<algo>-clusters.csv, never overwriting)")
     parser.add_argument("--algo", metavar="NAME", default="kmeans", help="kmeans (default), dbscan or gmm")
     parser.add_argument("--seed", metavar="N", help="seed of the initialisation and of built-in data (default 0)")
-    algo = parser.add_argument_group("algorithm parameters")
-    algo.add_argument("--k", metavar="K", help="K-Means: number of clusters (default 3)")
-    algo.add_argument("--init", metavar="HOW", help="K-Means: k-means++ (default), random or farthest")
-    algo.add_argument("--eps", metavar="R", help="DBSCAN: neighbourhood radius (default: from the data's k-distances)")
-    algo.add_argument("--min-samples", metavar="N", help="DBSCAN: neighbours a core point needs (default 5)")
-    algo.add_argument("--components", metavar="K", help="GMM: number of components (default 3)")
-    algo.add_argument("--covariance", metavar="TYPE", help="GMM: full (default), tied, diag or spherical")
+    add_algorithm_arguments(parser, eps_default="from the data's k-distances")
     data = parser.add_argument_group("data")
     data.add_argument("--columns", metavar="A,B,C", help="CSV columns to cluster, by name or 0-based index")
     data.add_argument("--scale", metavar="HOW", default="none", help="feature scaling: none (default), standard or minmax")

@@ -18,6 +18,7 @@ __all__ = [
     "COVARIANCES",
     "SCALINGS",
     "PARAM_FLAGS",
+    "add_algorithm_arguments",
     "parse_int",
     "parse_positive_float",
     "parse_choice",
@@ -40,6 +41,21 @@ PARAM_FLAGS = {
     "covariance_type": "--covariance",
     "random_state": "--seed",
 }
+
+
+def add_algorithm_arguments(parser: argparse.ArgumentParser, *, eps_default: str) -> None:
+    """The six algorithm-parameter flags, in their own help group.
+
+    ``eps_default`` says where eps comes from when it is not given (the
+    explorer and `fit` differ there).
+    """
+    group = parser.add_argument_group("algorithm parameters")
+    group.add_argument("--k", metavar="K", help="K-Means: number of clusters (default 3)")
+    group.add_argument("--init", metavar="HOW", help="K-Means: k-means++ (default), random or farthest")
+    group.add_argument("--eps", metavar="R", help=f"DBSCAN: neighbourhood radius (default: {eps_default})")
+    group.add_argument("--min-samples", metavar="N", help="DBSCAN: neighbours a core point needs (default 5)")
+    group.add_argument("--components", metavar="K", help="GMM: number of components (default 3)")
+    group.add_argument("--covariance", metavar="TYPE", help="GMM: full (default), tied, diag or spherical")
 
 
 def parse_int(flag: str, text: str | None, *, low: int = 0) -> int | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
@@ -12,12 +12,32 @@ from textual.widgets import Static
 from .base import LessonView
 from .curve_plot import CurvePlot
 
-__all__ = ["CurveWithTableView"]
+__all__ = ["CurveWithTableView", "CurveTable"]
 
 R = TypeVar("R")
 
 # The explanation needs about ten lines under the table; shorter terminals skip it.
 _EXPLANATION_MIN_HEIGHT = 34
+
+
+class CurveTable(Static):
+    """The bordered table beside the curve: one row per value of the parameter.
+
+    Subclasses set their width in CSS and fill the text in their ``show``.
+    """
+
+    DEFAULT_CSS = """
+    CurveTable {
+        height: auto;
+        padding: 0 1;
+        border: round $primary;
+        border-title-color: $text-primary;
+    }
+    """
+
+    def __init__(self, title: str, **kwargs: Any) -> None:
+        super().__init__("", **kwargs)
+        self.border_title = title
 
 
 class CurveWithTableView(LessonView[R]):

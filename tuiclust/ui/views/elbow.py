@@ -31,7 +31,7 @@ from ...analysis.elbow_curve import (
     finish_elbow,
     k_values,
 )
-from .curve_with_table import CurveWithTableView
+from .curve_with_table import CurveTable, CurveWithTableView
 from .curve_plot import CURVE, SELECTION, SUGGESTION, CurvePlot
 from .formatting import nice_ticks, short_number
 
@@ -58,22 +58,15 @@ def silhouette_bar(value: float | None, width: int = _BAR_WIDTH) -> str:
     return "\u2588" * (eighths // 8) + (_EIGHTHS[eighths % 8] if eighths % 8 else "")
 
 
-class ElbowTable(Static):
+class ElbowTable(CurveTable):
     """k, inertia and mean silhouette, one row per k; the selected row reversed."""
 
     DEFAULT_CSS = """
-    ElbowTable {
-        width: 32;
-        height: auto;
-        padding: 0 1;
-        border: round $primary;
-        border-title-color: $text-primary;
-    }
+    ElbowTable { width: 32; }
     """
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__("", **kwargs)
-        self.border_title = "k \u00b7 inertia \u00b7 silhouette"
+        super().__init__("k \u00b7 inertia \u00b7 silhouette", **kwargs)
 
     def show(self, points: list[ElbowPoint], ks: tuple[int, ...], selected: int,
              suggested: int | None, best: int | None) -> None:

@@ -30,7 +30,7 @@ from ...analysis.information_criteria import (
     criteria_points,
     finish_criteria,
 )
-from .curve_with_table import CurveWithTableView
+from .curve_with_table import CurveTable, CurveWithTableView
 from .curve_plot import CURVE, SECOND_CURVE, SELECTION, SUGGESTION, CurvePlot
 from .formatting import nice_ticks, short_number
 
@@ -48,22 +48,15 @@ _EXPLANATION = (
 )
 
 
-class CriteriaTable(Static):
+class CriteriaTable(CurveTable):
     """Components, BIC and AIC, one row per count; the selected row reversed."""
 
     DEFAULT_CSS = """
-    CriteriaTable {
-        width: 30;
-        height: auto;
-        padding: 0 1;
-        border: round $primary;
-        border-title-color: $text-primary;
-    }
+    CriteriaTable { width: 30; }
     """
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__("", **kwargs)
-        self.border_title = "components \u00b7 BIC \u00b7 AIC"
+        super().__init__("components \u00b7 BIC \u00b7 AIC", **kwargs)
 
     def show(self, points: list[CriteriaPoint], counts: tuple[int, ...], selected: int,
              best_bic: int | None, best_aic: int | None) -> None:
