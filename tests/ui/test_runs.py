@@ -193,6 +193,8 @@ async def test_big_data_keeps_answering_keys():
         assert timeline.index == 1
         assert app.scatter_step() is timeline[1]
         assert "200,000" in app.panel.plain_text
+        # The log says how the plot shows so many points, and that the algorithm uses them all.
+        assert any("algorithm uses all of them" in note for note in app.phase_log.notes)
 
 
 async def test_data_set_notes_go_into_the_log(tmp_path):
@@ -202,5 +204,6 @@ async def test_data_set_notes_go_into_the_log(tmp_path):
     async with explorer(make_spec("kmeans", str(path))) as (app, pilot):
         notes = app.phase_log.notes
         assert any("column ranges differ" in n for n in notes), notes
+        assert not any("screen cell" in n for n in notes)  # small data: nothing to say about drawing
         await press_and_settle(app, pilot, "s")
         assert not any("column ranges differ" in n for n in app.phase_log.notes)

@@ -70,7 +70,20 @@ _PROGRESS_INTERVAL = 0.1  # seconds between progress messages from the worker
 # steps_per_second, --speed) moves several steps per update, so the run keeps
 # the pace asked for without redrawing faster than anyone can follow.
 MAX_FRAMES_PER_SECOND = 30
+# From this many points on, the phase log says how the plot shows them.
+BIG_DATA_POINTS = 200_000
 _UNSET: Any = object()
+
+
+def _log_notes(dataset: Any) -> tuple[str, ...]:
+    """The data set's notes, plus how the plot shows big data (the algorithm uses every point)."""
+    notes = tuple(dataset.notes)
+    if dataset.n_samples >= BIG_DATA_POINTS:
+        notes += (
+            f"{dataset.n_samples:,} points: the plot draws one mark per screen cell and cluster, "
+            "so every point is shown without drawing each one; the algorithm uses all of them",
+        )
+    return notes
 
 
 class RunLoaded(Message):
@@ -388,7 +401,7 @@ class ExplorerApp(LessonViews, App[None]):
         self._remembered[run.spec.algorithm.name] = dict(run.spec.algorithm.params)
         self.sub_title = f"{spec_edits.algorithm_title(run.spec.algorithm.name)} on {run.dataset.name}"
         self.scatter.set_dataset(run.dataset)
-        self.phase_log.reset(run.dataset.notes)
+        self.phase_log.reset(_log_notes(run.dataset))
         data = run.spec.data
         self.panel.show_parameters(
             parameter_rows(
