@@ -74,7 +74,7 @@ def dbscan(
                 if is_core[other] and labels[other] == -1:
                     labels[other] = cluster  # ── grow
                     queue.append(other)
-        cluster += 1  # ── clusters
+        cluster += 1
 
     # ── border
     # a non-core point joins the lowest-numbered cluster around it

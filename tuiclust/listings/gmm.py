@@ -30,7 +30,10 @@ import numpy as np
 
 
 def log_weighted_densities(
-    X: np.ndarray, means: np.ndarray, covariances: np.ndarray, weights: np.ndarray
+    X: np.ndarray,
+    means: np.ndarray,
+    covariances: np.ndarray,
+    weights: np.ndarray,
 ) -> np.ndarray:
     """``log(weight_j * N(x_i | mean_j, covariance_j))`` for every point and component.
 
@@ -102,6 +105,7 @@ def gaussian_mixture(
     means = np.array(means, dtype=float)
     covariances = np.array(covariances, dtype=float)
     weights = np.array(weights, dtype=float)  # ── weights
+    d = X.shape[1]
     log_lik = -np.inf
 
     for iteration in range(1, max_iter + 1):
@@ -109,7 +113,8 @@ def gaussian_mixture(
         log_p = log_weighted_densities(X, means, covariances, weights)
         # log of each row's sum, shifted by its largest term: no overflow
         largest = log_p.max(axis=1, keepdims=True)
-        log_sum = largest + np.log(np.exp(log_p - largest).sum(axis=1, keepdims=True))
+        shifted = np.exp(log_p - largest)
+        log_sum = largest + np.log(shifted.sum(axis=1, keepdims=True))
         responsibilities = np.exp(log_p - log_sum)
         previous = log_lik
         log_lik = log_sum.mean()  # ── log_lik
@@ -123,7 +128,7 @@ def gaussian_mixture(
         for j in range(len(Nk)):
             diff = X - means[j]
             spread = (responsibilities[:, j] * diff.T) @ diff
-            covariances[j] = spread / Nk[j] + reg_covar * np.eye(X.shape[1])
+            covariances[j] = spread / Nk[j] + reg_covar * np.eye(d)
 
         # ── converged
         if abs(change) < tol:  # ── iterations

@@ -43,7 +43,10 @@ def squared_distances(X: np.ndarray, centres: np.ndarray) -> np.ndarray:
 
 
 def kmeans(
-    X: np.ndarray, centres: np.ndarray, max_iter: int = 300, tol: float = 1e-4
+    X: np.ndarray,
+    centres: np.ndarray,
+    max_iter: int = 300,
+    tol: float = 1e-4,
 ) -> tuple[np.ndarray, np.ndarray, int]:
     """Cluster ``X`` around ``k`` centres with Lloyd's algorithm.
 
