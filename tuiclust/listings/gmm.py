@@ -53,7 +53,7 @@ def log_weighted_densities(
     result = np.empty((n, len(weights)))
     for j in range(len(weights)):
         diff = X - means[j]
-        # (x - mean)' inverse(cov) (x - mean), solving rather than inverting
+        # (x - mean)' inv(cov) (x - mean): solve, never invert
         solved = np.linalg.solve(covariances[j], diff.T).T
         squared = (diff * solved).sum(axis=1)
         log_det = np.linalg.slogdet(covariances[j])[1]
@@ -111,7 +111,7 @@ def gaussian_mixture(
     for iteration in range(1, max_iter + 1):
         # ── e_step
         log_p = log_weighted_densities(X, means, covariances, weights)
-        # log of each row's sum, shifted by its largest term: no overflow
+        # log-sum-exp per row, largest term taken out: no overflow
         largest = log_p.max(axis=1, keepdims=True)
         shifted = np.exp(log_p - largest)
         log_sum = largest + np.log(shifted.sum(axis=1, keepdims=True))
@@ -121,7 +121,7 @@ def gaussian_mixture(
         change = log_lik - previous  # ── change
 
         # ── m_step
-        # 10 machine epsilons keep every Nk above 0, as in scikit-learn
+        # 10 machine epsilons keep every Nk above 0 (scikit-learn)
         Nk = responsibilities.sum(axis=0) + 10 * np.finfo(float).eps  # ── Nk
         weights = Nk / Nk.sum()  # ── weights
         means = responsibilities.T @ X / Nk[:, np.newaxis]
