@@ -200,12 +200,12 @@ def parse_listing(algorithm: str, filename: str, source: str) -> Listing:
     expected = LISTING_PHASES.get(algorithm)
     if expected is None:
         raise ValueError(f"no phases are known for algorithm {algorithm!r}")
-    missing = [p.value for p in expected if p not in covered]
-    if missing:
-        raise ValueError(f"{filename}: no lines are tagged for phase(s) {', '.join(missing)}")
     extra = [p.value for p in covered if p not in expected]
     if extra:
         raise ValueError(f"{filename}: phase(s) {', '.join(extra)} are not phases of {algorithm}")
+    missing = [p.value for p in expected if p not in covered]
+    if missing:
+        raise ValueError(f"{filename}: no lines are tagged for phase(s) {', '.join(missing)}")
 
     phases = {p: tuple(covered[p]) for p in expected}
     annotation_lines = {p: (min(values[p].values()) if p in values else phases[p][-1]) for p in expected}
