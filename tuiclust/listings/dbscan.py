@@ -52,6 +52,7 @@ def dbscan(
         Indices of the core points, ascending.
     """
     # ── neighbourhoods
+    # broadcasting pairs every point with every point: (n, n, d)
     differences = X[:, np.newaxis, :] - X[np.newaxis, :, :]
     distances = np.sqrt((differences**2).sum(axis=2))
     # every point is in its own neighbourhood
@@ -62,6 +63,7 @@ def dbscan(
     # ── expand
     labels = np.full(len(X), -1)
     cluster = 0
+    # core points in index order: clusters get the core's numbers
     for start in np.flatnonzero(is_core):
         if labels[start] != -1:
             continue  # already reached by an earlier cluster
@@ -77,7 +79,8 @@ def dbscan(
         cluster += 1
 
     # ── border
-    # a non-core point joins the lowest-numbered cluster around it
+    # a non-core point joins the lowest-numbered cluster around it:
+    # the first to reach it, as clusters grow one after the other
     for point in np.flatnonzero(~is_core):
         around = neighbours[point]
         core_around = around[is_core[around]]

@@ -115,7 +115,7 @@ def gaussian_mixture(
         largest = log_p.max(axis=1, keepdims=True)
         shifted = np.exp(log_p - largest)
         log_sum = largest + np.log(shifted.sum(axis=1, keepdims=True))
-        responsibilities = np.exp(log_p - log_sum)
+        responsibilities = np.exp(log_p - log_sum)  # rows sum to 1
         previous = log_lik
         log_lik = log_sum.mean()  # ── log_lik
         change = log_lik - previous  # ── change
@@ -128,6 +128,7 @@ def gaussian_mixture(
         for j in range(len(Nk)):
             diff = X - means[j]
             spread = (responsibilities[:, j] * diff.T) @ diff
+            # reg_covar on the diagonal keeps it invertible
             covariances[j] = spread / Nk[j] + reg_covar * np.eye(d)
 
         # ── converged
@@ -135,6 +136,7 @@ def gaussian_mixture(
             break
 
     # ── converged
+    # one more E-step gives the labels for the final parameters
     final = log_weighted_densities(X, means, covariances, weights)
     labels = final.argmax(axis=1)  # ── final
     return labels, means, covariances, weights, log_lik, iteration

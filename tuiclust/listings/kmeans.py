@@ -38,6 +38,7 @@ def squared_distances(X: np.ndarray, centres: np.ndarray) -> np.ndarray:
     ndarray of shape (n_samples, k)
     """
     # ── assign
+    # broadcasting pairs every point with every centre: (n, k, d)
     differences = X[:, np.newaxis, :] - centres[np.newaxis, :, :]
     return (differences**2).sum(axis=2)
 
@@ -71,7 +72,7 @@ def kmeans(
     # ── initialize
     centres = np.array(centres, dtype=float)
     k = len(centres)  # ── k
-    labels = np.full(len(X), -1)
+    labels = np.full(len(X), -1)  # no point is assigned yet
     # tol is relative to the spread of the data, as in scikit-learn
     tolerance = tol * X.var(axis=0).mean()
 
@@ -81,6 +82,7 @@ def kmeans(
         new_labels = distances.argmin(axis=1)
         changed = np.count_nonzero(new_labels != labels)  # ── changed
         labels = new_labels
+        # the sum that every round can only lower
         inertia = distances.min(axis=1).sum()  # ── inertia
 
         # ── update
