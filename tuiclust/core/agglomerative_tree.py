@@ -38,7 +38,7 @@ import numpy as np
 from scipy.cluster import hierarchy
 from scipy.spatial.distance import pdist
 
-__all__ = ["LINKAGES", "Tree", "build_tree", "prim_order", "label_mst", "hc_cut", "cut_nodes", "leaf_layout", "partition"]
+__all__ = ["LINKAGES", "Tree", "build_tree", "prim_order", "label_mst", "hc_cut", "cut_nodes", "leaf_layout", "node_sizes", "partition"]
 
 LINKAGES = ("ward", "complete", "average", "single")
 
@@ -225,7 +225,7 @@ def hc_cut(n_clusters: int, children: np.ndarray, n_leaves: int) -> np.ndarray:
     ndarray of shape (n_leaves,), intp
     """
     order, start = leaf_layout(children, n_leaves)
-    return partition(order, start, _node_sizes(children, n_leaves), cut_nodes(n_clusters, children, n_leaves))
+    return partition(order, start, node_sizes(children, n_leaves), cut_nodes(n_clusters, children, n_leaves))
 
 
 def cut_nodes(n_clusters: int, children: np.ndarray, n_leaves: int) -> np.ndarray:
@@ -252,7 +252,7 @@ def cut_nodes(n_clusters: int, children: np.ndarray, n_leaves: int) -> np.ndarra
     return np.array([-v for v in nodes], dtype=np.intp)
 
 
-def _node_sizes(children: np.ndarray, n_leaves: int) -> np.ndarray:
+def node_sizes(children: np.ndarray, n_leaves: int) -> np.ndarray:
     """Points under every node (2 * n_leaves - 1,), from the children alone."""
     size = np.ones(2 * n_leaves - 1, dtype=np.intp)
     size_list = size.tolist()
@@ -281,7 +281,7 @@ def leaf_layout(children: np.ndarray, n_leaves: int) -> tuple[np.ndarray, np.nda
         Position in ``order`` of each node's leftmost leaf.
     """
     n_nodes = 2 * n_leaves - 1
-    size = _node_sizes(children, n_leaves).tolist()
+    size = node_sizes(children, n_leaves).tolist()
     start = [0] * n_nodes
     rows = children.tolist()
     # From the root down: a node's first child starts where it starts, the
