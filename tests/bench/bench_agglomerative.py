@@ -16,19 +16,22 @@ Each figure is the best of a few repeats, ours and scikit-learn's taken in
 turn so that both see the same machine load. Labels and merges are checked
 equal before any time is reported. ``--quick`` uses n = 2,000.
 
-Measured here (2 shared cores), fit time by n, ours (scikit-learn within a
-few per cent for ward/complete/average, which share scipy's routine):
+Measured here (2 shared cores; the spread is the machine's load), fit time
+by n on 2-D data, ours; scikit-learn's is within a few per cent for ward,
+complete and average, which share scipy's routine:
 
-=========  ======  =======  =======  ========================
-linkage     5,000   10,000   20,000   40,000
-=========  ======  =======  =======  ========================
-ward       1.5 s    6-13 s  28 s     not run (12.8 GB peak)
-complete   1.0 s    6-9 s   25 s     not run (12.8 GB peak)
-average    1.1 s    7-9 s   41 s     not run (12.8 GB peak)
-single     0.24 s   0.56 s  1.4 s    4.3 s
-=========  ======  =======  =======  ========================
+=========  ======  =======  =========  ==========================
+linkage     5,000   10,000   20,000     40,000
+=========  ======  =======  =========  ==========================
+ward       1.5 s   6-13 s   28-54 s    not run (12.8 GB at peak)
+complete   1.0 s   6-9 s    25 s       not run (12.8 GB at peak)
+average    1.1 s   7-9 s    41 s       not run (12.8 GB at peak)
+single     0.24 s  0.56 s   1.2-1.4 s  4.3 s (60,000: 31 s, busy)
+=========  ======  =======  =========  ==========================
 
-hence ``tuiclust.core.agglomerative.MAX_SAMPLES``.
+Single linkage costs about proportionally to the number of columns (20,000
+points with 13 columns: 13-16 s). Hence
+``tuiclust.core.agglomerative.MAX_SAMPLES``.
 """
 
 from __future__ import annotations

@@ -56,13 +56,15 @@ MAX_MERGE_STEPS = 56
 _EXTRA_SINGLE_MERGES = 4
 _MAX_SINGLE_MERGES = 20
 
-#: The most points each linkage is offered, about what ``fit`` does in 10 s
-#: on this project's 2-core reference machine (measured with
-#: ``python3 tests/bench/run.py agglomerative`` and the timings in the bench
-#: module's docstring). ward, complete and average need scipy's condensed
-#: distance matrix and its copy (8 * n**2 bytes: 0.8 GB at 10,000) and
-#: O(n**2) time; single linkage needs O(n) memory and O(n**2 * d) time.
-#: The pipeline refuses more and suggests a sample.
+#: The most points each linkage is offered: about what ``fit`` does in 10 s
+#: on this project's shared 2-core machine (timings in
+#: ``tests/bench/bench_agglomerative.py``; the same machine runs 1.5-2x
+#: slower when it is busy). ward, complete and average go through scipy's
+#: nearest-neighbour chain on the condensed distance matrix, which scipy
+#: copies: O(n**2) time and 8 * n**2 bytes at the peak (0.8 GB at 10,000,
+#: 3.2 GB at 20,000, where fit took 28-54 s). single linkage needs O(n)
+#: memory and O(n**2 * d) time: 4.3 s at 40,000 2-D points, about 3x that
+#: with 13 columns. The pipeline refuses more and suggests a sample.
 MAX_SAMPLES: dict[str, int] = {
     "ward": 10_000,
     "complete": 10_000,

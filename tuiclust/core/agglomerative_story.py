@@ -21,9 +21,9 @@ __all__ = [
 
 #: What each linkage calls the distance between two clusters (for the Start line and help texts).
 LINKAGE_RULE = {
-    "ward": "the pair whose union adds the least within-cluster variance",
+    "ward": "the pair whose union adds the least variance",
     "complete": "the pair whose farthest points are nearest",
-    "average": "the pair with the smallest mean distance between their points",
+    "average": "the pair with the smallest mean distance",
     "single": "the pair with the nearest two points",
 }
 
@@ -37,8 +37,8 @@ def format_distance(d: float) -> str:
 
 
 def start_message(n_samples: int, linkage: str) -> str:
-    """``"300 points, each its own cluster; ward linkage merges the pair whose union ..."``."""
-    return f"{_count(n_samples, 'point')}, each its own cluster; {linkage} linkage merges {LINKAGE_RULE[linkage]}"
+    """``"300 points, each its own cluster · ward linkage merges the pair whose union ..."``."""
+    return f"{_count(n_samples, 'point')}, each its own cluster · {linkage} linkage merges {LINKAGE_RULE[linkage]}"
 
 
 def chunk_message(n_merges: int, largest_distance: float, clusters_left: int) -> str:
@@ -55,7 +55,7 @@ def single_merge_message(
     """One merge on its own step: the two sizes, its distance, clusters remaining, and whether the cut undoes it."""
     big, small = max(size_first, size_second), min(size_first, size_second)
     message = (
-        f"joined clusters of {big:,} and {small:,} point{'s' if small != 1 else ''}"
+        f"Joined clusters of {big:,} and {small:,} point{'s' if small != 1 else ''}"
         f" at distance {format_distance(distance)} · {_count(clusters_left, 'cluster')} left"
     )
     if above_cut:
@@ -85,12 +85,12 @@ def cut_message(
     """
     clusters = _count(n_clusters, "cluster")
     if threshold is not None:
-        return f"cut the tree at distance {format_distance(threshold)}: {clusters} (merges at or above it undone)"
+        return f"Cut the tree at distance {format_distance(threshold)}: {clusters} (merges at or above it undone)"
     if above is None:
-        return f"cut the tree into {clusters}: no merge undone"
+        return f"Cut the tree into {clusters}: no merge undone"
     if below is None:
-        return f"cut the tree into {clusters}: every merge undone"
-    return f"cut the tree into {clusters}, between merge distances {format_distance(below)} and {format_distance(above)}"
+        return f"Cut the tree into {clusters}: every merge undone"
+    return f"Cut the tree into {clusters}, between merge distances {format_distance(below)} and {format_distance(above)}"
 
 
 def done_message(sizes: Sequence[int]) -> str:
