@@ -20,14 +20,14 @@ Measured here (2 shared cores; the spread is the machine's load), fit time
 by n on 2-D data, ours; scikit-learn's is within a few per cent for ward,
 complete and average, which share scipy's routine:
 
-=========  ======  =======  =========  ==========================
-linkage     5,000   10,000   20,000     40,000
-=========  ======  =======  =========  ==========================
-ward       1.5 s   6-13 s   28-54 s    not run (12.8 GB at peak)
-complete   1.0 s   6-9 s    25 s       not run (12.8 GB at peak)
-average    1.1 s   7-9 s    41 s       not run (12.8 GB at peak)
-single     0.24 s  0.56 s   1.2-1.4 s  4.3 s (60,000: 31 s, busy)
-=========  ======  =======  =========  ==========================
+=========  =========  =======  =========  ==========================
+linkage    5,000      10,000   20,000     40,000
+=========  =========  =======  =========  ==========================
+ward       1.5-2.9 s  6-13 s   28-54 s    not run (12.8 GB at peak)
+complete   1.0-3.0 s  6-9 s    25 s       not run (12.8 GB at peak)
+average    1.1-3.7 s  7-9 s    41 s       not run (12.8 GB at peak)
+single     0.24 s     0.56 s   1.2-1.4 s  4.3 s (60,000: 31 s, busy)
+=========  =========  =======  =========  ==========================
 
 Single linkage costs about proportionally to the number of columns (20,000
 points with 13 columns: 13-16 s). Hence
