@@ -90,7 +90,8 @@ def cut_message(
         return f"Cut the tree into {clusters}: no merge undone"
     if below is None:
         return f"Cut the tree into {clusters}: every merge undone"
-    return f"Cut the tree into {clusters}, between merge distances {format_distance(below)} and {format_distance(above)}"
+    between = f"between merge distances {format_distance(below)} and {format_distance(above)}"
+    return f"Cut the tree into {clusters}, {between}"
 
 
 def done_message(sizes: Sequence[int]) -> str:

@@ -38,7 +38,18 @@ import numpy as np
 from scipy.cluster import hierarchy
 from scipy.spatial.distance import pdist
 
-__all__ = ["LINKAGES", "Tree", "build_tree", "prim_order", "label_mst", "hc_cut", "cut_nodes", "leaf_layout", "node_sizes", "partition"]
+__all__ = [
+    "LINKAGES",
+    "Tree",
+    "build_tree",
+    "prim_order",
+    "label_mst",
+    "hc_cut",
+    "cut_nodes",
+    "leaf_layout",
+    "node_sizes",
+    "partition",
+]
 
 LINKAGES = ("ward", "complete", "average", "single")
 
