@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from tuiclust.core.options import COVARIANCE_TYPES, GMM_INITS, KMEANS_INITS, SCALINGS
+from tuiclust.core.options import COVARIANCE_TYPES, GMM_INITS, KMEANS_INITS, LINKAGES, SCALINGS
 from tuiclust.core.steps import Phase
 
 __all__ = [
@@ -166,6 +166,7 @@ _COMPONENTS = Parameter("n_components", "components", "--components", "K", "numb
 _COVARIANCE = Parameter(
     "covariance_type", "covariance", "--covariance", "TYPE", "shape of each Gaussian", "choice", COVARIANCE_TYPES
 )
+_LINKAGE = Parameter("linkage", "linkage", "--linkage", "HOW", "how the distance between two clusters is measured", "choice", LINKAGES)
 _GMM_INIT = Parameter("init_params", "start", "--gmm-init", "HOW", "how to place the first Gaussians", "choice", GMM_INITS)
 
 ALGORITHMS: Mapping[str, Algorithm] = MappingProxyType(
@@ -236,6 +237,26 @@ ALGORITHMS: Mapping[str, Algorithm] = MappingProxyType(
                     "Each component is an ellipse (1 and 2 sigma). The E-step computes how likely each "
                     "point belongs to each component; the M-step moves the means, shapes and weights. "
                     "The log-likelihood never falls; uncertain points are drawn apart."
+                ),
+            ),
+            Algorithm(
+                name="agglomerative",
+                title="Agglomerative",
+                short_title="Agglomerative",
+                key="4",
+                estimator="tuiclust.core.agglomerative:AgglomerativeClustering",
+                parameters=(_K, _LINKAGE),
+                defaults=MappingProxyType({"n_clusters": 3, "linkage": "ward"}),
+                phases=(Phase.START, Phase.MERGE, Phase.CUT, Phase.DONE),
+                seeded=False,
+                rounds=False,
+                cluster_count="n_clusters",
+                gallery=MappingProxyType({"linkage": "ward"}),
+                gallery_caption="ward linkage",
+                numbers=("clusters", "found_sizes"),
+                summary=(
+                    "Every point starts as its own cluster; each Merge step joins the closest pairs "
+                    "(ward: the merge that adds the least variance), until the tree is cut at k clusters."
                 ),
             ),
         )
