@@ -1,0 +1,243 @@
+"""The exact minimum spanning tree of the mutual-reachability graph, in scikit-learn's order.
+
+Two stages:
+
+1. :func:`boruvka_tree` finds *a* minimum spanning tree without ever
+   building the n x n graph: Borůvka rounds, where each component's lightest
+   outgoing edge comes from the neighbour lists when they prove it (every
+   edge not in a list weighs at least ``max(core, k-th distance / alpha)``),
+   and otherwise from an exact KD-tree search over the points outside the
+   component that could beat the best edge known.
+2. :func:`prim_order` replays scikit-learn's Prim's algorithm (start at
+   point 0, take the lightest edge to a new point, the smallest index among
+   equal ones, attached to the earliest tree point that reached that weight)
+   over a sparse graph that holds every edge Prim could pick: the tree from
+   stage 1 and every *core edge* (weight equal to an endpoint's core
+   distance, see :func:`~.reachability.core_edges`). Mutual reachability is
+   full of exact ties, and the order in which tied edges are merged decides
+   where a point falls out of the condensed tree; replaying Prim gives
+   scikit-learn's edge list exactly, so sorting it gives its hierarchy.
+"""
+
+from __future__ import annotations
+
+import heapq
+
+import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+from scipy.spatial import cKDTree
+
+from .reachability import Neighbourhoods, mutual_reachability, pair_distances
+
+__all__ = ["boruvka_tree", "prim_order", "MST_EDGE_DTYPE"]
+
+#: scikit-learn's record of one spanning-tree edge, in Prim's order.
+MST_EDGE_DTYPE = np.dtype([("current_node", np.int64), ("next_node", np.int64), ("distance", np.float64)])
+
+_SLACK = 1.0 + 1e-9
+_FIRST_K = 8
+
+
+def boruvka_tree(
+    X: np.ndarray, nb: Neighbourhoods, alpha: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A minimum spanning tree of the mutual-reachability graph of ``X``.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    nb : Neighbourhoods
+        From :func:`~.reachability.neighbourhoods` on ``X``.
+    alpha : float
+        Distance scaling, > 0.
+
+    Returns
+    -------
+    a, b : ndarray of shape (n_samples - 1,), intp
+    weight : ndarray of shape (n_samples - 1,), float64
+        Exact mutual reachability of each edge.
+    """
+    n = X.shape[0]
+    core = nb.core
+    list_mr = np.maximum(np.maximum(core[:, None], core[nb.index]), nb.distance / alpha)
+    # Any edge missing from a point's list weighs at least this.
+    outside_bound = np.full(n, np.inf) if nb.complete else np.maximum(core, nb.distance[:, -1] / alpha)
+    comp = np.arange(n)
+    n_comp = n
+    ea: list[np.ndarray] = []
+    eb: list[np.ndarray] = []
+    ew: list[np.ndarray] = []
+    rows = np.arange(n)
+    while n_comp > 1:
+        masked = np.where(comp[nb.index] == comp[:, None], np.inf, list_mr)
+        col = np.argmin(masked, axis=1)
+        cand = masked[rows, col]
+        target = nb.index[rows, col]
+        lower = np.minimum(cand, outside_bound)
+
+        # Per component: its best listed edge and the weakest lower bound.
+        order = np.lexsort((cand, comp))
+        starts = np.flatnonzero(np.r_[True, comp[order][1:] != comp[order][:-1]])
+        best_point = order[starts]
+        best_w = cand[best_point]
+        comp_lower = np.minimum.reduceat(lower[order], starts)
+        comp_ids = comp[best_point]
+        best_target = target[best_point]
+
+        unsure = np.flatnonzero(comp_lower < best_w)
+        if unsure.size:
+            members = np.split(order, starts[1:])
+            for i in unsure.tolist():
+                u, v, w = _exact_lightest(X, core, alpha, comp, comp_ids[i], members[i], lower, best_w[i])
+                if u >= 0:
+                    best_point[i], best_target[i], best_w[i] = u, v, w
+
+        a_new, b_new, w_new = _forest_edges(comp, best_point, best_target, best_w)
+        ea.append(a_new)
+        eb.append(b_new)
+        ew.append(w_new)
+        a_all, b_all = np.concatenate(ea), np.concatenate(eb)
+        graph = coo_matrix((np.ones(a_all.shape[0]), (a_all, b_all)), shape=(n, n))
+        n_comp, comp = connected_components(graph, directed=False)
+    if not ea:
+        empty = np.zeros(0, dtype=np.intp)
+        return empty, empty, np.zeros(0)
+    return np.concatenate(ea), np.concatenate(eb), np.concatenate(ew)
+
+
+def _exact_lightest(
+    X: np.ndarray,
+    core: np.ndarray,
+    alpha: float,
+    comp: np.ndarray,
+    label: int,
+    members: np.ndarray,
+    lower: np.ndarray,
+    best: float,
+) -> tuple[int, int, float]:
+    """The lightest edge out of one component, searched exactly among the points that could beat ``best``."""
+    outside = comp != label
+    if np.isfinite(best):
+        # Only points closer than alpha * best and with a core distance
+        # below best can give a lighter edge.
+        outside &= core < best
+        reach = alpha * best * _SLACK
+        low = X[members].min(axis=0) - reach
+        high = X[members].max(axis=0) + reach
+        outside &= np.all((X >= low) & (X <= high), axis=1)
+    candidates = np.flatnonzero(outside)
+    best_u, best_v = -1, -1
+    if candidates.size == 0:
+        return best_u, best_v, best
+    tree = cKDTree(X[candidates])
+    points = members[lower[members] < best] if np.isfinite(best) else members
+    k = min(_FIRST_K, candidates.size)
+    while points.size:
+        radius = alpha * best * _SLACK if np.isfinite(best) else np.inf
+        dist, idx = tree.query(X[points], k=k, distance_upper_bound=radius)
+        dist = dist.reshape(points.size, k)
+        idx = idx.reshape(points.size, k)
+        found = idx < candidates.size
+        rows = np.broadcast_to(points[:, None], idx.shape)[found]
+        other = candidates[idx[found]]
+        if rows.size:
+            w = mutual_reachability(X, core, alpha, rows, other)
+            j = int(np.argmin(w))
+            if w[j] < best:
+                best, best_u, best_v = float(w[j]), int(rows[j]), int(other[j])
+        if k >= candidates.size:
+            break
+        # A point needs more neighbours only if all k were within the radius
+        # and the k-th could still be beaten by a farther point.
+        more = found[:, -1] & (np.maximum(core[points], dist[:, -1] / _SLACK / alpha) < best)
+        points = points[more]
+        k = min(2 * k, candidates.size)
+    return best_u, best_v, best
+
+
+def _forest_edges(
+    comp: np.ndarray, a: np.ndarray, b: np.ndarray, w: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The round's chosen edges without repeats or cycles (equal weights can close one)."""
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    order = np.lexsort((hi, lo, w))
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        root = x
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while parent.get(x, x) != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    keep = []
+    seen: set[tuple[int, int]] = set()
+    for i in order.tolist():
+        pair = (int(lo[i]), int(hi[i]))
+        if pair in seen:
+            continue
+        seen.add(pair)
+        ra, rb = find(int(comp[pair[0]])), find(int(comp[pair[1]]))
+        if ra == rb:
+            continue
+        parent[ra] = rb
+        keep.append(i)
+    keep_arr = np.asarray(keep, dtype=np.intp)
+    return lo[keep_arr].astype(np.intp), hi[keep_arr].astype(np.intp), w[keep_arr]
+
+
+def prim_order(
+    n: int, a: np.ndarray, b: np.ndarray, weight: np.ndarray
+) -> np.ndarray:
+    """Replay scikit-learn's Prim's algorithm over the sparse graph ``(a, b, weight)``.
+
+    The graph must hold a minimum spanning tree and every edge that ties
+    with the lightest crossing edge at some moment (see the module notes).
+
+    Parameters
+    ----------
+    n : int
+    a, b : ndarray of shape (m,), intp
+    weight : ndarray of shape (m,), float64
+
+    Returns
+    -------
+    ndarray of shape (n - 1,), dtype MST_EDGE_DTYPE
+        (source, new point, weight) in the order Prim adds them.
+    """
+    # Adjacency in CSR form, built once.
+    src = np.concatenate([a, b])
+    dst = np.concatenate([b, a])
+    wts = np.concatenate([weight, weight])
+    order = np.argsort(src, kind="stable")
+    dst, wts = dst[order].tolist(), wts[order].tolist()
+    starts = np.searchsorted(src[order], np.arange(n + 1)).tolist()
+
+    in_tree = bytearray(n)
+    out_src = np.empty(n - 1, dtype=np.int64)
+    out_new = np.empty(n - 1, dtype=np.int64)
+    out_w = np.empty(n - 1, dtype=np.float64)
+    heap: list[tuple[float, int, int, int]] = []
+    push, pop = heapq.heappush, heapq.heappop
+    current = 0
+    for step in range(n - 1):
+        in_tree[current] = 1
+        # Entries sort by (weight, new point, when the source joined):
+        # Prim's choice and scikit-learn's tie-breaks, in one tuple.
+        for e in range(starts[current], starts[current + 1]):
+            j = dst[e]
+            if not in_tree[j]:
+                push(heap, (wts[e], j, step, current))
+        while True:
+            w, j, _, s = pop(heap)
+            if not in_tree[j]:
+                break
+        out_src[step], out_new[step], out_w[step] = s, j, w
+        current = j
+    mst = np.empty(n - 1, dtype=MST_EDGE_DTYPE)
+    mst["current_node"] = out_src
+    mst["next_node"] = out_new
+    mst["distance"] = out_w
+    return mst
