@@ -14,7 +14,7 @@ from .condense import condense_tree
 from .linkage import single_linkage
 from .reachability import Neighbourhoods, core_edges, neighbourhoods
 from .select import Selection, labels_and_probabilities, select_clusters
-from .spanning_tree import boruvka_tree, prim_order
+from .spanning_tree import boruvka_tree, prim_order, tied_distance_edges
 
 __all__ = ["Hierarchy", "build_hierarchy", "flat_clustering"]
 
@@ -52,7 +52,8 @@ def build_hierarchy(X: np.ndarray, min_samples: int, alpha: float) -> Hierarchy:
     nb: Neighbourhoods = neighbourhoods(X, min_samples)
     a, b, w = boruvka_tree(X, nb, alpha)
     ca, cb, cw = core_edges(X, nb, alpha)
-    mst = prim_order(n, np.concatenate([a, ca]), np.concatenate([b, cb]), np.concatenate([w, cw]))
+    ta, tb, tw = tied_distance_edges(X, nb, alpha, a, b, w)
+    mst = prim_order(n, np.concatenate([a, ca, ta]), np.concatenate([b, cb, tb]), np.concatenate([w, cw, tw]))
     return Hierarchy(core=nb.core, mst=mst, single_linkage=single_linkage(mst))
 
 

@@ -241,3 +241,139 @@ def prim_order(
     mst["next_node"] = out_new
     mst["distance"] = out_w
     return mst
+
+
+# A side of a tie with more points than this is searched through a tree of
+# the other sides rather than point by point through the global tree.
+_BIG_SIDE = 256
+
+
+def tied_distance_edges(
+    X: np.ndarray,
+    nb: Neighbourhoods,
+    alpha: float,
+    a: np.ndarray,
+    b: np.ndarray,
+    weight: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Edges that tie exactly with a *distance-dominated* tree edge and could replace it.
+
+    Prim may pick any edge of the lightest weight crossing its cut. Core
+    edges are listed separately; what remains are edges whose weight is the
+    distance itself (longer than both core distances) when two such
+    distances are exactly equal (rounded or duplicated data). They join two
+    components of the graph below that weight, so they are found by
+    replaying the tree's merges from the lightest up and, at each weight
+    that merges through a distance, looking across the components it joins.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    nb : Neighbourhoods
+    alpha : float
+    a, b, weight : ndarrays of shape (n_samples - 1,)
+        A minimum spanning tree.
+
+    Returns
+    -------
+    a, b : ndarray of shape (m,), intp
+    weight : ndarray of shape (m,), float64
+    """
+    n = X.shape[0]
+    core = nb.core
+    by_distance = weight > np.maximum(core[a], core[b])
+    out_a: list[np.ndarray] = []
+    out_b: list[np.ndarray] = []
+    order = np.argsort(weight, kind="stable")
+    ws = weight[order]
+    group_start = np.flatnonzero(np.r_[True, ws[1:] != ws[:-1]])
+    group_stop = np.r_[group_start[1:], ws.shape[0]]
+    group_w = ws[group_start]
+    has_distance = np.add.reduceat(by_distance[order].astype(np.int64), group_start) > 0
+    # Listed neighbours at a distance equal to some tree weight, longer
+    # than both core distances: a tie even when the tree's edge of that
+    # weight is a core edge (the same distance between other points).
+    rows = np.broadcast_to(np.arange(n)[:, None], nb.index.shape)
+    lw = nb.distance / alpha
+    listed = (rows < nb.index) & (lw > np.maximum(core[:, None], core[nb.index]))
+    la, lb, lw = rows[listed], nb.index[listed], lw[listed]
+    slot = np.searchsorted(group_w, lw)
+    slot_ok = slot < group_w.shape[0]
+    hit = np.zeros(la.shape[0], dtype=bool)
+    hit[slot_ok] = group_w[slot[slot_ok]] == lw[slot_ok]
+    la, lb, slot = la[hit], lb[hit], slot[hit]
+    by_slot = np.argsort(slot, kind="stable")
+    la, lb, slot = la[by_slot], lb[by_slot], slot[by_slot]
+    slot_start = np.searchsorted(slot, np.arange(group_w.shape[0] + 1))
+    label = np.arange(n)
+    members: dict[int, list[int]] = {}
+    a_sorted, b_sorted = a[order].tolist(), b[order].tolist()
+    for g in range(group_start.shape[0]):
+        lo, hi = int(group_start[g]), int(group_stop[g])
+        w = float(ws[lo])
+        s0, s1 = int(slot_start[g]), int(slot_start[g + 1])
+        if s1 > s0:
+            across = label[la[s0:s1]] != label[lb[s0:s1]]
+            out_a.append(la[s0:s1][across])
+            out_b.append(lb[s0:s1][across])
+        if has_distance[g]:
+            sides = sorted(
+                {int(label[x]) for x in a_sorted[lo:hi]} | {int(label[x]) for x in b_sorted[lo:hi]},
+                key=lambda c: len(members.get(c, (c,))),
+            )
+            for side in sides[:-1]:
+                pts = np.asarray(members.get(side, [side]), dtype=np.intp)
+                pa, pb = _ties_from(X, nb, alpha, label, pts, side, sides, w)
+                out_a.append(pa)
+                out_b.append(pb)
+        for x, y in zip(a_sorted[lo:hi], b_sorted[lo:hi]):
+            lx, ly = int(label[x]), int(label[y])
+            mx, my = members.setdefault(lx, [lx]), members.setdefault(ly, [ly])
+            if len(mx) < len(my):
+                lx, ly, mx, my = ly, lx, my, mx
+            label[np.asarray(my, dtype=np.intp)] = lx
+            mx.extend(my)
+            del members[ly]
+    if not out_a:
+        empty = np.zeros(0, dtype=np.intp)
+        return empty, empty, np.zeros(0)
+    ta, tb = np.concatenate(out_a), np.concatenate(out_b)
+    return ta, tb, mutual_reachability(X, core, alpha, ta, tb)
+
+
+def _ties_from(
+    X: np.ndarray,
+    nb: Neighbourhoods,
+    alpha: float,
+    label: np.ndarray,
+    pts: np.ndarray,
+    side: int,
+    sides: list[int],
+    w: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs from ``pts`` (one component) to another component at distance exactly ``alpha * w``, cores below ``w``."""
+    core = nb.core
+    pts = pts[core[pts] < w]
+    empty = np.zeros(0, dtype=np.intp)
+    if pts.size == 0:
+        return empty, empty
+    radius = alpha * w * _SLACK
+    if pts.size <= _BIG_SIDE:
+        balls = nb.tree.query_ball_point(X[pts], r=radius)
+        lengths = np.fromiter((len(x) for x in balls), dtype=np.intp, count=pts.size)
+        ra = np.repeat(pts, lengths)
+        rb = np.fromiter((j for x in balls for j in x), dtype=np.intp, count=int(lengths.sum()))
+    else:
+        others = np.flatnonzero(np.isin(label, [s for s in sides if s != side]) & (core < w))
+        if others.size == 0:
+            return empty, empty
+        k = min(4, others.size)
+        dist, idx = cKDTree(X[others]).query(X[pts], k=k, distance_upper_bound=radius)
+        idx = idx.reshape(pts.size, k)
+        found = idx < others.size
+        ra = np.broadcast_to(pts[:, None], idx.shape)[found]
+        rb = others[idx[found]]
+    keep = (label[rb] != side) & (core[rb] < w)
+    ra, rb = ra[keep], rb[keep]
+    keep = pair_distances(X, ra, rb) / alpha == w
+    return ra[keep], rb[keep]
