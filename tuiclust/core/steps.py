@@ -42,6 +42,12 @@ class Phase(StrEnum):
     # GMM
     E_STEP = "e_step"
     M_STEP = "m_step"
+    # HDBSCAN
+    CORE_DISTANCES = "core_distances"  # each point's distance to its min_samples-th neighbour
+    SPANNING_TREE = "spanning_tree"  # a chunk of the mutual-reachability spanning tree
+    HIERARCHY = "hierarchy"  # the tree cut below a distance: clusters splitting
+    CONDENSE = "condense"  # clusters below min_cluster_size fall out as noise
+    SELECT = "select"  # eom or leaf picks the flat clusters
 
     @property
     def label(self) -> str:
@@ -62,6 +68,12 @@ _PHASE_LABELS = {
     Phase.DONE: "Done",
     Phase.E_STEP: "E-step",
     Phase.M_STEP: "M-step",
+    # HDBSCAN
+    Phase.CORE_DISTANCES: "Core distances",
+    Phase.SPANNING_TREE: "Spanning tree",
+    Phase.HIERARCHY: "Hierarchy",
+    Phase.CONDENSE: "Condense",
+    Phase.SELECT: "Select",
 }
 
 
@@ -130,6 +142,12 @@ class Step:
     note : str or None
         Something unusual worth telling (an empty cluster relocated, a
         collapsing Gaussian repaired ...); already part of ``message``.
+    edges : ndarray of shape (m, 2), int32, or None
+        HDBSCAN: point indices of the edges to draw (the spanning tree so
+        far, or what is left of it); consecutive steps share one array.
+    point_values : ndarray of shape (n_samples,), float32 in [0, 1], or None
+        HDBSCAN: a shade per point (core-distance rank, later the
+        membership probability).
     """
 
     algorithm: str
@@ -156,6 +174,8 @@ class Step:
     cluster_sizes: tuple[int, ...] = field(default=())
     converged: bool = False
     note: str | None = None
+    edges: np.ndarray | None = None
+    point_values: np.ndarray | None = None
 
     @property
     def n_samples(self) -> int:
