@@ -116,7 +116,7 @@ def core_edges(X: np.ndarray, nb: Neighbourhoods, alpha: float) -> tuple[np.ndar
     Returns
     -------
     a, b : ndarray of shape (m,), intp
-        Each pair once, ``core[a] >= core[b]`` (ties in core: ``a < b``... any order, once).
+        Each pair once, ``a < b``.
     weight : ndarray of shape (m,), float64
         ``core[a]``.
     """

@@ -132,9 +132,12 @@ def select_clusters(
                 is_cluster[node] = False
                 stability[node] = subtree
             else:
-                for sub in _bfs_clusters(tree, node):
-                    if sub != node:
-                        is_cluster[sub] = False
+                # Everything below a kept cluster is not a cluster.
+                stack = list(kids.get(node, []))
+                while stack:
+                    sub = stack.pop()
+                    is_cluster[sub] = False
+                    stack.extend(kids.get(sub, []))
         if cluster_selection_epsilon != 0.0 and tree.shape[0] > 0:
             eom = [c for c in is_cluster if is_cluster[c]]
             chosen: set[int] | list[int] = []

@@ -25,7 +25,7 @@ import heapq
 
 import numpy as np
 from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
+from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
 from scipy.spatial import cKDTree
 
 from .reachability import Neighbourhoods, mutual_reachability, pair_distances
@@ -159,33 +159,29 @@ def _exact_lightest(
 def _forest_edges(
     comp: np.ndarray, a: np.ndarray, b: np.ndarray, w: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The round's chosen edges without repeats or cycles (equal weights can close one)."""
-    lo, hi = np.minimum(a, b), np.maximum(a, b)
-    order = np.lexsort((hi, lo, w))
-    parent: dict[int, int] = {}
+    """The round's chosen edges without repeats or cycles (equal weights can close one).
 
-    def find(x: int) -> int:
-        root = x
-        while parent.get(root, root) != root:
-            root = parent[root]
-        while parent.get(x, x) != root:
-            parent[x], x = root, parent[x]
-        return root
-
-    keep = []
-    seen: set[tuple[int, int]] = set()
-    for i in order.tolist():
-        pair = (int(lo[i]), int(hi[i]))
-        if pair in seen:
-            continue
-        seen.add(pair)
-        ra, rb = find(int(comp[pair[0]])), find(int(comp[pair[1]]))
-        if ra == rb:
-            continue
-        parent[ra] = rb
-        keep.append(i)
-    keep_arr = np.asarray(keep, dtype=np.intp)
-    return lo[keep_arr].astype(np.intp), hi[keep_arr].astype(np.intp), w[keep_arr]
+    A minimum spanning forest of the chosen edges over the components keeps
+    every edge except those that close a cycle of equal weights.
+    """
+    ca, cb = comp[a], comp[b]
+    lo, hi = np.minimum(ca, cb), np.maximum(ca, cb)
+    n_comp = int(comp.max()) + 1
+    key = lo.astype(np.int64) * n_comp + hi
+    # One edge per pair of components, the lightest.
+    order = np.lexsort((w, key))
+    first = np.r_[True, key[order][1:] != key[order][:-1]]
+    pick = order[first]
+    # scipy drops zero weights and sums duplicates: give it ranks from 1.
+    rank = np.unique(w[pick], return_inverse=True)[1].astype(np.float64) + 1.0
+    graph = coo_matrix((rank, (lo[pick], hi[pick])), shape=(n_comp, n_comp)).tocsr()
+    forest = minimum_spanning_tree(graph).tocoo()
+    r, c = np.minimum(forest.row, forest.col), np.maximum(forest.row, forest.col)
+    kept_key = r.astype(np.int64) * n_comp + c
+    sorted_keys = key[pick]
+    at = np.searchsorted(sorted_keys, kept_key)
+    keep = pick[at]
+    return np.minimum(a[keep], b[keep]).astype(np.intp), np.maximum(a[keep], b[keep]).astype(np.intp), w[keep]
 
 
 def prim_order(
