@@ -22,6 +22,7 @@ Two stages:
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable
 
 import numpy as np
 from scipy.sparse import coo_matrix
@@ -301,35 +302,48 @@ def tied_distance_edges(
     by_slot = np.argsort(slot, kind="stable")
     la, lb, slot = la[by_slot], lb[by_slot], slot[by_slot]
     slot_start = np.searchsorted(slot, np.arange(group_w.shape[0] + 1))
-    label = np.arange(n)
+    # Kruskal's replay with a union-find: roots name the components below
+    # the current weight; ``members`` lists each root's points.
+    parent = list(range(n))
     members: dict[int, list[int]] = {}
+
+    def find(x: int) -> int:
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
     a_sorted, b_sorted = a[order].tolist(), b[order].tolist()
     for g in range(group_start.shape[0]):
         lo, hi = int(group_start[g]), int(group_stop[g])
         w = float(ws[lo])
         s0, s1 = int(slot_start[g]), int(slot_start[g + 1])
         if s1 > s0:
-            across = label[la[s0:s1]] != label[lb[s0:s1]]
+            across = np.fromiter(
+                (find(x) != find(y) for x, y in zip(la[s0:s1].tolist(), lb[s0:s1].tolist())),
+                dtype=bool, count=s1 - s0,
+            )
             out_a.append(la[s0:s1][across])
             out_b.append(lb[s0:s1][across])
         if has_distance[g]:
             sides = sorted(
-                {int(label[x]) for x in a_sorted[lo:hi]} | {int(label[x]) for x in b_sorted[lo:hi]},
+                {find(x) for x in a_sorted[lo:hi]} | {find(x) for x in b_sorted[lo:hi]},
                 key=lambda c: len(members.get(c, (c,))),
             )
             for side in sides[:-1]:
-                pts = np.asarray(members.get(side, [side]), dtype=np.intp)
-                pa, pb = _ties_from(X, nb, alpha, label, pts, side, sides, w)
+                pa, pb = _ties_from(X, nb, alpha, find, members, side, sides, w)
                 out_a.append(pa)
                 out_b.append(pb)
         for x, y in zip(a_sorted[lo:hi], b_sorted[lo:hi]):
-            lx, ly = int(label[x]), int(label[y])
-            mx, my = members.setdefault(lx, [lx]), members.setdefault(ly, [ly])
+            rx, ry = find(x), find(y)
+            mx, my = members.setdefault(rx, [rx]), members.setdefault(ry, [ry])
             if len(mx) < len(my):
-                lx, ly, mx, my = ly, lx, my, mx
-            label[np.asarray(my, dtype=np.intp)] = lx
+                rx, ry, mx, my = ry, rx, my, mx
+            parent[ry] = rx
             mx.extend(my)
-            del members[ly]
+            del members[ry]
     if not out_a:
         empty = np.zeros(0, dtype=np.intp)
         return empty, empty, np.zeros(0)
@@ -341,14 +355,15 @@ def _ties_from(
     X: np.ndarray,
     nb: Neighbourhoods,
     alpha: float,
-    label: np.ndarray,
-    pts: np.ndarray,
+    find: Callable[[int], int],
+    members: dict[int, list[int]],
     side: int,
     sides: list[int],
     w: float,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs from ``pts`` (one component) to another component at distance exactly ``alpha * w``, cores below ``w``."""
+    """Pairs from component ``side`` to another at distance exactly ``alpha * w``, cores below ``w``."""
     core = nb.core
+    pts = np.asarray(members.get(side, [side]), dtype=np.intp)
     pts = pts[core[pts] < w]
     empty = np.zeros(0, dtype=np.intp)
     if pts.size == 0:
@@ -359,17 +374,21 @@ def _ties_from(
         lengths = np.fromiter((len(x) for x in balls), dtype=np.intp, count=pts.size)
         ra = np.repeat(pts, lengths)
         rb = np.fromiter((j for x in balls for j in x), dtype=np.intp, count=int(lengths.sum()))
-    else:
-        others = np.flatnonzero(np.isin(label, [s for s in sides if s != side]) & (core < w))
-        if others.size == 0:
-            return empty, empty
-        k = min(4, others.size)
-        dist, idx = cKDTree(X[others]).query(X[pts], k=k, distance_upper_bound=radius)
-        idx = idx.reshape(pts.size, k)
-        found = idx < others.size
-        ra = np.broadcast_to(pts[:, None], idx.shape)[found]
-        rb = others[idx[found]]
-    keep = (label[rb] != side) & (core[rb] < w)
-    ra, rb = ra[keep], rb[keep]
+        keep = core[rb] < w
+        ra, rb = ra[keep], rb[keep]
+        keep = pair_distances(X, ra, rb) / alpha == w
+        ra, rb = ra[keep], rb[keep]
+        other = np.fromiter((find(j) != side for j in rb.tolist()), dtype=bool, count=rb.size)
+        return ra[other], rb[other]
+    others = np.concatenate([np.asarray(members.get(c, [c]), dtype=np.intp) for c in sides if c != side])
+    others = others[core[others] < w]
+    if others.size == 0:
+        return empty, empty
+    k = min(4, others.size)
+    _, idx = cKDTree(X[others]).query(X[pts], k=k, distance_upper_bound=radius)
+    idx = idx.reshape(pts.size, k)
+    found = idx < others.size
+    ra = np.broadcast_to(pts[:, None], idx.shape)[found]
+    rb = others[idx[found]]
     keep = pair_distances(X, ra, rb) / alpha == w
     return ra[keep], rb[keep]
