@@ -332,10 +332,9 @@ def tied_distance_edges(
                 {find(x) for x in a_sorted[lo:hi]} | {find(x) for x in b_sorted[lo:hi]},
                 key=lambda c: len(members.get(c, (c,))),
             )
-            for side in sides[:-1]:
-                pa, pb = _ties_from(X, nb, alpha, find, members, side, sides, w)
-                out_a.append(pa)
-                out_b.append(pb)
+            pa, pb = _ties_from(X, nb, alpha, find, members, sides, w)
+            out_a.append(pa)
+            out_b.append(pb)
         for x, y in zip(a_sorted[lo:hi], b_sorted[lo:hi]):
             rx, ry = find(x), find(y)
             mx, my = members.setdefault(rx, [rx]), members.setdefault(ry, [ry])
@@ -357,15 +356,23 @@ def _ties_from(
     alpha: float,
     find: Callable[[int], int],
     members: dict[int, list[int]],
-    side: int,
     sides: list[int],
     w: float,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs from component ``side`` to another at distance exactly ``alpha * w``, cores below ``w``."""
+    """Pairs across the components ``sides`` (smallest first) at distance exactly ``alpha * w``, cores below ``w``.
+
+    Every such pair has an end outside the largest component, so only the
+    others' points are searched: through the global tree when they are few,
+    else through one tree over all the components' points.
+    """
     core = nb.core
-    pts = np.asarray(members.get(side, [side]), dtype=np.intp)
-    pts = pts[core[pts] < w]
     empty = np.zeros(0, dtype=np.intp)
+
+    def points(cs: list[int]) -> np.ndarray:
+        pts = np.concatenate([np.asarray(members.get(c, [c]), dtype=np.intp) for c in cs])
+        return pts[core[pts] < w]
+
+    pts = points(sides[:-1])
     if pts.size == 0:
         return empty, empty
     radius = alpha * w * _SLACK
@@ -376,19 +383,26 @@ def _ties_from(
         rb = np.fromiter((j for x in balls for j in x), dtype=np.intp, count=int(lengths.sum()))
         keep = core[rb] < w
         ra, rb = ra[keep], rb[keep]
-        keep = pair_distances(X, ra, rb) / alpha == w
-        ra, rb = ra[keep], rb[keep]
-        other = np.fromiter((find(j) != side for j in rb.tolist()), dtype=bool, count=rb.size)
-        return ra[other], rb[other]
-    others = np.concatenate([np.asarray(members.get(c, [c]), dtype=np.intp) for c in sides if c != side])
-    others = others[core[others] < w]
-    if others.size == 0:
-        return empty, empty
-    k = min(4, others.size)
-    _, idx = cKDTree(X[others]).query(X[pts], k=k, distance_upper_bound=radius)
-    idx = idx.reshape(pts.size, k)
-    found = idx < others.size
-    ra = np.broadcast_to(pts[:, None], idx.shape)[found]
-    rb = others[idx[found]]
+    else:
+        every = np.concatenate([pts, points(sides[-1:])])
+        tree = cKDTree(X[every])
+        got_a, got_b = [], []
+        k = min(8, every.size)
+        query = pts
+        # Neighbours of the same component can fill the k slots: a point
+        # whose k-th is still inside the radius asks for twice as many.
+        while query.size:
+            _, idx = tree.query(X[query], k=k, distance_upper_bound=radius)
+            idx = idx.reshape(query.size, k)
+            found = idx < every.size
+            got_a.append(np.broadcast_to(query[:, None], idx.shape)[found])
+            got_b.append(every[idx[found]])
+            if k >= every.size:
+                break
+            query = query[found[:, -1]]
+            k = min(2 * k, every.size)
+        ra, rb = np.concatenate(got_a), np.concatenate(got_b)
     keep = pair_distances(X, ra, rb) / alpha == w
-    return ra[keep], rb[keep]
+    ra, rb = ra[keep], rb[keep]
+    other = np.fromiter((find(i) != find(j) for i, j in zip(ra.tolist(), rb.tolist())), dtype=bool, count=ra.size)
+    return ra[other], rb[other]
