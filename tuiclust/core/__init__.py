@@ -11,7 +11,7 @@ from typing import Any
 
 from .steps import Phase, PointKind, Step
 
-__all__ = ["KMeans", "DBSCAN", "GaussianMixture", "AgglomerativeClustering", "Phase", "PointKind", "Step"]
+__all__ = ["KMeans", "DBSCAN", "GaussianMixture", "AgglomerativeClustering", "HDBSCAN", "Phase", "PointKind", "Step"]
 
 
 def __getattr__(name: str) -> Any:
@@ -33,4 +33,8 @@ def __getattr__(name: str) -> Any:
         from .agglomerative import AgglomerativeClustering
 
         return AgglomerativeClustering
+    if name == "HDBSCAN":
+        from .hdbscan import HDBSCAN
+
+        return HDBSCAN
     raise AttributeError(name)

@@ -46,6 +46,12 @@ class Phase(StrEnum):
     START = "start"  # every point its own cluster
     MERGE = "merge"  # a chunk of merges (the last few one by one)
     CUT = "cut"  # the tree cut at n_clusters or at the distance threshold
+    # HDBSCAN
+    CORE_DISTANCES = "core_distances"  # each point's distance to its min_samples-th neighbour
+    SPANNING_TREE = "spanning_tree"  # a chunk of the mutual-reachability spanning tree
+    HIERARCHY = "hierarchy"  # the tree cut below a distance: clusters splitting
+    CONDENSE = "condense"  # clusters below min_cluster_size fall out as noise
+    SELECT = "select"  # eom or leaf picks the flat clusters
 
     @property
     def label(self) -> str:
@@ -70,6 +76,12 @@ _PHASE_LABELS = {
     Phase.START: "Start",
     Phase.MERGE: "Merge",
     Phase.CUT: "Cut",
+    # HDBSCAN
+    Phase.CORE_DISTANCES: "Core distances",
+    Phase.SPANNING_TREE: "Spanning tree",
+    Phase.HIERARCHY: "Hierarchy",
+    Phase.CONDENSE: "Condense",
+    Phase.SELECT: "Select",
 }
 
 
@@ -140,6 +152,12 @@ class Step:
         collapsing Gaussian repaired ...); already part of ``message``.
     highlight_clusters : tuple of int
         Agglomerative Merge: the label(s) of the cluster formed by the last merge of this step.
+    edges : ndarray of shape (m, 2), int32, or None
+        HDBSCAN: point indices of the edges to draw (the spanning tree so
+        far, or what is left of it); consecutive steps share one array.
+    point_values : ndarray of shape (n_samples,), float32 in [0, 1], or None
+        HDBSCAN: a shade per point (core-distance rank, later the
+        membership probability).
     """
 
     algorithm: str
@@ -167,6 +185,8 @@ class Step:
     converged: bool = False
     note: str | None = None
     highlight_clusters: tuple[int, ...] = ()
+    edges: np.ndarray | None = None
+    point_values: np.ndarray | None = None
 
     @property
     def n_samples(self) -> int:

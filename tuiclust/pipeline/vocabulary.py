@@ -167,6 +167,9 @@ _COVARIANCE = Parameter(
     "covariance_type", "covariance", "--covariance", "TYPE", "shape of each Gaussian", "choice", COVARIANCE_TYPES
 )
 _LINKAGE = Parameter("linkage", "linkage", "--linkage", "HOW", "how the distance between two clusters is measured", "choice", LINKAGES)
+_MIN_CLUSTER_SIZE = Parameter(
+    "min_cluster_size", "min_cluster_size", "--min-cluster-size", "N", "smallest group that counts as a cluster", low=2
+)
 _GMM_INIT = Parameter("init_params", "start", "--gmm-init", "HOW", "how to place the first Gaussians", "choice", GMM_INITS)
 
 ALGORITHMS: Mapping[str, Algorithm] = MappingProxyType(
@@ -257,6 +260,29 @@ ALGORITHMS: Mapping[str, Algorithm] = MappingProxyType(
                 summary=(
                     "Every point starts as its own cluster; each Merge step joins the closest pairs "
                     "(ward: the merge that adds the least variance), until the tree is cut at k clusters."
+                ),
+            ),
+            Algorithm(
+                name="hdbscan",
+                title="HDBSCAN",
+                short_title="HDBSCAN",
+                key="5",
+                estimator="tuiclust.core.hdbscan:HDBSCAN",
+                parameters=(_MIN_CLUSTER_SIZE, _MIN_SAMPLES),
+                defaults=MappingProxyType({"min_cluster_size": 10, "min_samples": 5}),
+                phases=(
+                    Phase.CORE_DISTANCES, Phase.SPANNING_TREE, Phase.HIERARCHY, Phase.CONDENSE, Phase.SELECT, Phase.DONE,
+                ),
+                seeded=False,
+                rounds=False,
+                cluster_count=None,
+                gallery=MappingProxyType({"min_cluster_size": 15, "min_samples": 5}),
+                gallery_caption="min_cluster_size 15",
+                numbers=("clusters", "found_sizes"),
+                summary=(
+                    "Core distances say how dense each point's neighbourhood is; a spanning tree links the points "
+                    "through dense paths; cutting its longest edges splits clusters, and the ones that last longest "
+                    "are kept. No eps to choose; points in no lasting cluster are noise."
                 ),
             ),
         )
