@@ -351,6 +351,7 @@ _PIECES = list("0123456789,,,;;\t\n\n\n\r\"..--eE+ NAnaIfxy_é?#") + ["nan", "in
     drop_missing=st.booleans(),
     columns=st.sampled_from([None, ["0"], ["x"], ["1", "0"]]),
 )
+@pytest.mark.slow
 def test_any_text_gives_a_table_or_one_clear_line(tmp_path_factory, monkeypatch_module, text, drop_missing, columns):
     path = tmp_path_factory.getbasetemp() / "fuzz.csv"
     path.write_text(text, encoding="utf-8", newline="")

@@ -58,6 +58,7 @@ def recordings(tmp_path_factory) -> dict[str, Path]:
     return result
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", builtin_scene_names())
 def test_cast_is_valid_asciicast_v2_with_one_marker_per_step(recordings, name):
     header, events = read_cast(recordings[name])

@@ -171,6 +171,7 @@ def test_gmm_listing_equals_core_from_a_given_start(name: str) -> None:
     _assert_gmm_equal(X, model, result)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["aniso", "moons"])
 def test_gmm_listing_follows_the_core_round_by_round(name: str) -> None:
     # A "kmeans" start: its Initialize weights are the ones the first E-step

@@ -115,6 +115,7 @@ async def test_number_keys_switch_algorithm_and_remember_parameters():
         assert app.current_run.params["n_clusters"] == 4  # remembered
 
 
+@pytest.mark.slow
 async def test_plus_and_minus_change_the_main_parameter():
     async with explorer() as (app, pilot):
         await press_and_settle(app, pilot, "plus")
@@ -132,6 +133,7 @@ async def test_plus_and_minus_change_the_main_parameter():
         assert "components 2" in app.panel.plain_text
 
 
+@pytest.mark.slow
 async def test_brackets_change_the_second_parameter():
     async with explorer() as (app, pilot):
         await press_and_settle(app, pilot, "right_square_bracket")
@@ -233,6 +235,7 @@ async def test_q_quits():
         assert app._exit
 
 
+@pytest.mark.slow
 async def test_lesson_view_keys_open_a_view_and_escape_changes_nothing():
     # The views themselves are tested in test_views_*.py.
     from tuiclust.ui.views.base import LessonView
@@ -266,6 +269,7 @@ async def test_every_action_is_in_the_command_palette():
         assert app.current_run.timeline.index == 1
 
 
+@pytest.mark.slow
 async def test_playback_and_new_runs_go_on_behind_the_help_screen():
     async with explorer(make_spec("dbscan"), steps_per_second=16.0) as (app, pilot):
         await pilot.press("space", "question_mark")

@@ -15,6 +15,7 @@ def visible(app: ExplorerApp, selector: str) -> bool:
     return widget.display and widget.region.width > 0 and widget.region.height > 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", [(60, 20), (80, 24), (100, 30), (200, 60)])
 async def test_every_view_has_room_at(size):
     async with explorer(size=size) as (app, pilot):
@@ -48,6 +49,7 @@ async def test_too_small_terminal_shows_a_message_instead_of_the_layout():
         assert app.current_run.timeline.index == 1
 
 
+@pytest.mark.slow
 async def test_resizing_while_playing_never_crashes():
     async with explorer(make_spec("dbscan"), steps_per_second=16.0) as (app, pilot):
         await pilot.press("space")

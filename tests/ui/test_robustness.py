@@ -178,6 +178,7 @@ async def wait_for_a_run(app: ExplorerApp, pilot) -> None:
 _SIZES = [(60, 20), (200, 60), (40, 10), (100, 30)]
 
 
+@pytest.mark.slow
 async def test_resizes_while_computing(monkeypatch):
     gate = gated(monkeypatch)
     app = ExplorerApp(make_spec(n=200_000))
@@ -261,6 +262,7 @@ def one_row_csv(tmp_path) -> str:
 _ONE_CLUSTER = {"kmeans": {"n_clusters": 1}, "dbscan": {}, "gmm": {"n_components": 1}}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("algorithm", ["kmeans", "dbscan", "gmm"])
 @pytest.mark.parametrize("source", ["csv", "n=1"])
 async def test_a_single_point(algorithm, source, one_row_csv, tmp_path, monkeypatch):
@@ -346,6 +348,7 @@ _CASES = [(data, algorithm, params) for data in _DEGENERATE for algorithm, param
 @pytest.mark.parametrize(
     "data, algorithm, params", _CASES, ids=[f"{d}-{a}-{p.get('covariance_type', '')}".rstrip("-") for d, a, p in _CASES]
 )
+@pytest.mark.slow
 async def test_degenerate_data_runs_to_the_end(tmp_path, data, algorithm, params):
     path = write_csv(tmp_path / f"{data}.csv", _DEGENERATE[data]())
     async with explorer(file_spec(path, algorithm, **params)) as (app, pilot):
@@ -373,6 +376,7 @@ def ten_thousand_columns(tmp_path_factory) -> str:
                           ("gmm", {"covariance_type": "spherical"})],
     ids=["kmeans", "dbscan", "gmm-diag", "gmm-spherical"],
 )
+@pytest.mark.slow
 async def test_ten_thousand_columns_run_to_the_end(ten_thousand_columns, algorithm, params):
     async with explorer(file_spec(ten_thousand_columns, algorithm, **params)) as (app, pilot):
         await step_to_the_end(app, pilot)
@@ -384,6 +388,7 @@ async def test_ten_thousand_columns_run_to_the_end(ten_thousand_columns, algorit
             assert len(set(labels[:20].tolist())) == 1 and labels[0] != labels[20]
 
 
+@pytest.mark.slow
 async def test_ten_thousand_columns_refuse_a_full_covariance_gmm_and_keep_the_run(ten_thousand_columns):
     async with explorer(file_spec(ten_thousand_columns, "kmeans", n_clusters=2)) as (app, pilot):
         await pilot.press("right")
