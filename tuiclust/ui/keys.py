@@ -68,6 +68,7 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("x", "export", "x", "", "Export step to CSV", "write every point with its cluster at this step to a CSV file"),
     KeySpec("e", "choose_parameter", "e", "", "Choose k / eps / components", "help choosing k (elbow), eps (k-distance plot) or the components (BIC, AIC)"),
     KeySpec("c", "compare", "c", "", "Compare algorithms across shapes", "K-Means, DBSCAN and GMM on six shapes, judged against the true groups"),
+    KeySpec("escape", "back_to_grid", "esc", "", "Back to the comparison grid", "after Enter on a grid cell: back to the grid"),
     KeySpec("m", "toggle_metrics", "m", "", "Show / hide scores", "silhouette, Calinski-Harabasz and Davies-Bouldin of this step"),
     KeySpec("M", "silhouette_plot", "M", "", "Silhouette plot", "every point's silhouette at this step, grouped by cluster"),
     KeySpec("question_mark", "help", "?", "Help", "Help", "show the keys and what each algorithm shows"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from tuiclust.pipeline.vocabulary import title_of
@@ -120,9 +121,43 @@ class LessonViews:
         """The comparison grid: three algorithms on the gallery's six shapes."""
         if self._lesson_view_open():
             return
+        self._open_grid(seed=getattr(self, "_grid_seed", 0))
+
+    def _open_grid(self, *, seed: int) -> None:
         from .comparison import ComparisonView
 
-        self.push_screen(ComparisonView())  # type: ignore[attr-defined]
+        view = ComparisonView(seed=seed)
+        self.push_screen(view, callback=lambda cell: self._run_grid_cell(view, cell))  # type: ignore[attr-defined]
+
+    def _run_grid_cell(self, view: Any, cell: tuple[str, str] | None) -> None:
+        """Enter on a grid cell: the explorer runs that shape and algorithm with the cell's parameters.
+
+        The data is the cell's (the same generator, seed, size and standard
+        scaling), so the explorer's last step is the cell's clustering;
+        Escape on the explorer then returns to the grid.
+        """
+        self._grid_seed = view.seed
+        if cell is None:
+            self._grid_return = False
+            return
+        from tuiclust.analysis.comparison import gallery_params
+        from tuiclust.pipeline.spec import AlgorithmSpec, DataSpec, RunSpec
+
+        shape, algorithm = cell
+        params = gallery_params(shape, algorithm, seed=view.seed)
+        spec = RunSpec(
+            DataSpec(shape, n_samples=view.n_samples, seed=view.seed, scale="standard"),
+            AlgorithmSpec(algorithm, MappingProxyType(params)),
+        )
+        self._grid_return = True
+        self.load_spec(spec)  # type: ignore[attr-defined]
+        self.notify(f"{title_of(algorithm)} on {shape}, as in the grid; Escape goes back to the grid.", timeout=4)  # type: ignore[attr-defined]
+
+    def action_back_to_grid(self) -> None:
+        """Escape after opening a grid cell: the grid again, as it was."""
+        if getattr(self, "_grid_return", False) and not self._lesson_view_open():
+            self._grid_return = False
+            self._open_grid(seed=getattr(self, "_grid_seed", 0))
 
     def action_toggle_metrics(self) -> None:
         """Show or hide the scores strip."""
