@@ -91,9 +91,11 @@ def serve(command: str, host: str, port: int, *, title: str) -> None:
 
     class _Server(Server):  # type: ignore[misc, valid-type]
         def initialize_logging(self) -> None:
-            # textual-serve's banner and request log would bury the one line with the URL.
+            # textual-serve's banner and aiohttp's request log would bury the
+            # one line with the URL; warnings and errors still show.
             super().initialize_logging()
-            logging.getLogger("textual-serve").setLevel(logging.WARNING)
+            for name in ("textual-serve", "aiohttp.access", "aiohttp.server"):
+                logging.getLogger(name).setLevel(logging.WARNING)
 
         async def on_startup(self, app: Any) -> None:
             return None
