@@ -28,7 +28,8 @@ def write_cast(path: Path, *, title: str = "Three frames", markers: tuple[str, .
     lines = [json.dumps({"version": 2, "width": 20, "height": 5, "title": title})]
     for index, label in enumerate(markers):
         time = index * 0.5
-        screen = f"\u001b[H\u001b[2J\u001b[1;1H\u001b[38;2;230;159;0mframe {index + 1}\u001b[0m"
+        # The cursor hidden from the start, as in recorded casts.
+        screen = f"\u001b[?25l\u001b[H\u001b[2J\u001b[1;1H\u001b[38;2;230;159;0mframe {index + 1}\u001b[0m"
         lines.append(json.dumps([time, "o", screen]))
         lines.append(json.dumps([time, "m", label]))
     lines.append(json.dumps([len(markers) * 0.5, "o", "\u001b[?25l"]))

@@ -6,10 +6,15 @@ Only what publishing needs; the player and agg do the terminal emulation.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = ["CastInfo", "Marker", "read_cast_info"]
+
+# Escape sequences (CSI, OSC, two-byte ESC x): what is left after removing
+# them is text that shows on screen.
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-_]")
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,9 @@ class CastInfo:
         Time of the last event, in seconds.
     longest_gap : float
         The longest time between two events, in seconds.
+    last_drawn : float
+        Time of the last output event that puts text on screen (later ones
+        only move or hide the cursor), in seconds.
     markers : tuple of Marker
         The ``"m"`` events, in order.
     """
@@ -43,6 +51,7 @@ class CastInfo:
     title: str
     duration: float
     longest_gap: float
+    last_drawn: float
     markers: tuple[Marker, ...]
 
 
@@ -63,7 +72,7 @@ def read_cast_info(path: str | Path) -> CastInfo:
         if not isinstance(header, dict) or header.get("version") != 2:
             raise ValueError(f"{path}: not an asciicast v2 file (version {header.get('version')!r})")
         markers: list[Marker] = []
-        last = longest = 0.0
+        last = longest = drawn = 0.0
         for number, line in enumerate(stream, start=2):
             if not line.strip():
                 continue
@@ -76,11 +85,14 @@ def read_cast_info(path: str | Path) -> CastInfo:
             last = time
             if kind == "m":
                 markers.append(Marker(time, str(data)))
+            elif kind == "o" and _ESCAPES.sub("", str(data)).strip("\r\n"):
+                drawn = time
     return CastInfo(
         width=int(header["width"]),
         height=int(header["height"]),
         title=str(header.get("title") or ""),
         duration=last,
         longest_gap=longest,
+        last_drawn=drawn,
         markers=tuple(markers),
     )

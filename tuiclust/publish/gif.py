@@ -127,8 +127,10 @@ def render_gif(
             "--theme", EXPLORER_THEME,
             # The scene's pace, untouched: agg would shorten any pause over 5 s.
             "--idle-time-limit", f"{info.longest_gap + 1:.3f}",
-            # The cast already holds its last frame for the scene's end_seconds.
-            "--last-frame-duration", "0",
+            # agg drops trailing events that draw nothing (the cast's closing
+            # hide-cursor) and shows the last frame for this long instead: the
+            # time the cast holds it, the scene's end_seconds.
+            "--last-frame-duration", f"{max(info.duration - info.last_drawn, 0.1):.3f}",
             str(cast),
             str(temp),
         ]

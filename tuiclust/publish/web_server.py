@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import errno
 import logging
+import re
 import shlex
 import socket
 import sys
@@ -22,6 +23,8 @@ from typing import Any
 from ..errors import UsageError
 
 __all__ = ["SERVE_INSTALL_HINT", "app_command", "check_address", "open_url", "serve"]
+
+_WEB_FONT_LINK = re.compile(r"<link[^>]*fonts\.googleapis\.com[^>]*>", re.DOTALL)
 
 SERVE_INSTALL_HINT = "pip install 'tuiclust[publish]' (from a checkout: pip install '.[publish]')"
 
@@ -106,7 +109,12 @@ def serve(command: str, host: str, port: int, *, title: str) -> None:
             # http://teacher:8000 connects back to teacher:8000, not to 0.0.0.0.
             # No await happens between this and the template reading it.
             self.public_url = f"{request.scheme}://{request.host}"
-            return await super().handle_index(request)
+            response = await super().handle_index(request)
+            # The page links a web font stylesheet from the internet, and a
+            # stylesheet blocks the page until it loads or fails: seconds in a
+            # classroom without internet. The font falls back to monospace.
+            response.text = _WEB_FONT_LINK.sub("", response.text)
+            return response
 
     server = _Server(command, host=host, port=port, title=title)
     try:
