@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -91,3 +95,29 @@ def test_theme_is_the_explorers_dark_theme() -> None:
     assert colours[1] == theme.foreground.lstrip("#").lower()
     assert colours[0] == "121212"  # Textual's dark screen background, as in the recorded frames
     assert colours[3] == theme.error.lstrip("#").lower() and colours[6] == theme.primary.lstrip("#").lower()
+
+
+@needs_agg
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0 or shutil.which("unshare") is None,
+    reason="hiding the system fonts needs root and unshare (a private mount namespace)",
+)
+def test_gif_renders_on_a_machine_with_no_fonts(tiny_cast: Path, tmp_path: Path) -> None:
+    out = tmp_path / "nofonts.gif"
+    render = f"from tuiclust.publish.gif import render_gif; render_gif({str(tiny_cast)!r}, {str(out)!r})"
+    # An empty tmpfs over every system font folder, in a mount namespace of this command only.
+    hide = " && ".join(f"mount -t tmpfs none {d}" for d in SYSTEM_FONT_DIRS if Path(d).is_dir()) or "true"
+    env = dict(os.environ, PYTHONPATH=str(Path(gif.__file__).parents[2]))
+    result = subprocess.run(
+        ["unshare", "-m", "sh", "-c", f"{hide} && fc-list 2>/dev/null | wc -l && exec \"$0\" -c \"$1\"",
+         sys.executable, render],
+        capture_output=True, text=True, env=env, timeout=300, check=False,
+    )
+    if result.returncode != 0 and "unshare" in result.stderr and "ermission" in result.stderr:
+        pytest.skip(f"no private mount namespace here: {result.stderr.strip()}")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[0] == "0"  # fontconfig sees no font at all
+    assert read_gif(out.read_bytes()).n_frames >= 3
+
+
+SYSTEM_FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "/root/.fonts", "/root/.local/share/fonts")

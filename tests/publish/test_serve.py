@@ -50,14 +50,18 @@ def port_open(port: int) -> bool:
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[int, subprocess.Popen[str], Path]]:
-    """`python -m tuiclust serve` on a free loopback port, in its own process group (killed whole)."""
+def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[int, subprocess.Popen[str], Path]]:
+    """`python -m tuiclust serve [SCENE]` on a free loopback port, in its own process group (killed whole).
+
+    Parametrize indirectly with a scene name to serve a scene.
+    """
+    target = [request.param] if getattr(request, "param", None) else []
     port = free_port()
     env = dict(os.environ)
     # The app processes the server starts must import this tuiclust, not another installed one.
     env["PYTHONPATH"] = os.pathsep.join([str(Path(tuiclust.__file__).parents[1]), env.get("PYTHONPATH", "")])
     process = subprocess.Popen(
-        [sys.executable, "-m", "tuiclust", "serve", "--port", str(port)],
+        [sys.executable, "-m", "tuiclust", "serve", *target, "--port", str(port)],
         cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         start_new_session=True,
     )
@@ -116,6 +120,20 @@ def test_explorer_arrives_over_the_websocket_and_x_downloads_the_csv(served) -> 
     asyncio.run(scenario())
     # Delivered to the browser, not written into the server's folder.
     assert not list(folder.glob("*.csv"))
+
+
+@pytest.mark.parametrize("served", ["kmeans-basics"], indirect=True)
+def test_a_scene_is_served_in_lesson_mode(served) -> None:
+    port, process, _ = served
+
+    async def scenario() -> bytes:
+        async with aiohttp.ClientSession() as session:
+            async with session.ws_connect(f"http://127.0.0.1:{port}/ws?width=100&height=30") as ws:
+                await ws.send_json(["resize", {"width": 100, "height": 30}])
+                # The scene's title card comes first.
+                return await read_until(ws, b"step by step", START_TIMEOUT)
+
+    assert b"K-Means" in asyncio.run(scenario())
 
 
 @needs_chromium
