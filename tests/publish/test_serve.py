@@ -198,3 +198,38 @@ def test_without_textual_serve_the_message_names_the_install(monkeypatch: pytest
 
     with pytest.raises(tuiclust.errors.UsageError, match=r"pip install 'tuiclust\[publish\]'"):
         web_server.serve("true", "127.0.0.1", free_port(), title="t")
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                # The parent pid is the second field after the command name in parentheses.
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    found.append(int(entry.name))
+    return found
+
+
+def test_ctrl_c_stops_the_server_and_every_tabs_explorer(served) -> None:
+    port, process, _ = served
+
+    async def scenario() -> tuple[list[int], str]:
+        async with aiohttp.ClientSession() as session:
+            async with session.ws_connect(f"http://127.0.0.1:{port}/ws?width=80&height=24") as ws:
+                await ws.send_json(["resize", {"width": 80, "height": 24}])
+                await read_until(ws, b"K-Means", START_TIMEOUT)
+                explorers = children_of(process.pid)
+                process.send_signal(signal.SIGINT)
+                while True:  # the tab is told, instead of being left open
+                    message = await asyncio.wait_for(ws.receive(), 30)
+                    if message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED):
+                        return explorers, str(message.extra or "")
+
+    explorers, reason = asyncio.run(scenario())
+    assert len(explorers) == 1  # one process per tab: the shell exec'd the explorer
+    process.wait(timeout=30)  # well before aiohttp's one-minute wait for open connections
+    assert "stopped" in reason
+    wait_until(lambda: not any(Path(f"/proc/{pid}").exists() for pid in explorers), 30, "the tab's explorer to end")
+    output = process.stdout.read() if process.stdout else ""
+    assert "Traceback" not in output and output.count("\n") == 1, output

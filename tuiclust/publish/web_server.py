@@ -30,8 +30,12 @@ SERVE_INSTALL_HINT = "pip install 'tuiclust[publish]' (from a checkout: pip inst
 
 
 def app_command(target: Sequence[str] = ()) -> str:
-    """The shell command that starts one explorer: this interpreter running ``python -m tuiclust TARGET``."""
-    return shlex.join([sys.executable, "-m", "tuiclust", *target])
+    """The shell command that starts one explorer: this interpreter running ``python -m tuiclust TARGET``.
+
+    ``exec`` replaces the shell that textual-serve starts, so each tab costs
+    one process, and the server's signals reach the explorer itself.
+    """
+    return "exec " + shlex.join([sys.executable, "-m", "tuiclust", *target])
 
 
 def check_address(host: str, port: int) -> None:
@@ -101,7 +105,20 @@ def serve(command: str, host: str, port: int, *, title: str) -> None:
                 logging.getLogger(name).setLevel(logging.WARNING)
 
         async def on_startup(self, app: Any) -> None:
-            return None
+            self.open_sockets: set[Any] = set()
+
+        async def _process_messages(self, websocket: Any, app_service: Any) -> None:
+            self.open_sockets.add(websocket)
+            try:
+                await super()._process_messages(websocket, app_service)
+            finally:
+                self.open_sockets.discard(websocket)
+
+        async def on_shutdown(self, app: Any) -> None:
+            # Ctrl+C: close every tab's websocket now, which ends its explorer;
+            # otherwise aiohttp waits up to a minute for open tabs to leave.
+            for websocket in list(self.open_sockets):
+                await websocket.close(code=1001, message=b"tuiclust serve stopped")
 
         async def handle_index(self, request: Any) -> Any:
             # The page's websocket and static URLs are built from public_url;
