@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tuiclust.record import record_scene
-from tuiclust.scene import load_scene
+from tuiclust.lessons.recording import record_scene
+from tuiclust.lessons.scene import load_scene
+from tuiclust.ui.stage import HeadlessStage
 
 # The smallest size the explorer supports, and the quickest to record.
 SIZE = (80, 24)
@@ -19,7 +20,7 @@ SCENE = "kmeans-basics"
 def recorded_cast(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """``kmeans-basics`` recorded at 80x24 once for the whole session."""
     path = tmp_path_factory.mktemp("recorded") / f"{SCENE}.cast"
-    record_scene(load_scene(SCENE), path, size=SIZE)
+    record_scene(load_scene(SCENE), path, stage=HeadlessStage(), size=SIZE)
     return path
 
 

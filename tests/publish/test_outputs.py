@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tuiclust import record as record_module
+from tuiclust.lessons import recording as record_module
 from tuiclust.cli import main
 from tuiclust.publish import gif
 from tuiclust.publish.outputs import KNOWN_SUFFIXES, plan_outputs

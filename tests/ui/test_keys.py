@@ -10,7 +10,7 @@ from tuiclust.ui.app import ExplorerApp, RunEnded
 from tuiclust.ui.help import HelpScreen
 from tuiclust.ui.keys import KEYS
 
-from .conftest import explorer, make_spec, notifications, press_and_settle
+from .conftest import explorer, make_spec, notifications, press_and_settle, wait_until
 
 
 async def test_default_run_is_kmeans_k3_on_300_blobs():
@@ -69,10 +69,7 @@ async def test_space_plays_to_the_end_and_stops():
     async with app.run_test(size=(100, 30)) as pilot:
         await app.wait_until_computed()
         await pilot.press("space")
-        for _ in range(300):
-            if not app.playing:
-                break
-            await asyncio.sleep(0.02)
+        await wait_until(lambda: not app.playing, what="playback to stop at the last step")
         await pilot.pause()
         timeline = app.current_run.timeline
         assert not app.playing
@@ -222,11 +219,6 @@ async def test_x_exports_the_current_step(tmp_path, monkeypatch):
         await pilot.press("right", "x")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        try:
-            import tuiclust.export  # noqa: F401
-        except ImportError:
-            assert "export not available yet" in notifications(app)
-            return
         written = [n for n in app.phase_log.notes if n.startswith("exported this step to ")]
         assert written, notifications(app)
         path = written[0].removeprefix("exported this step to ")
@@ -281,7 +273,7 @@ async def test_playback_and_new_runs_go_on_behind_the_help_screen():
         assert isinstance(app.screen, HelpScreen)
         app.load_spec(make_spec("gmm"))  # a worker reports while help is open
         await app.wait_until_computed()
-        await asyncio.sleep(0.3)
+        await wait_until(lambda: app.current_run.spec.algorithm.name == "gmm", what="the new run behind help")
         await pilot.press("escape")
         assert app.current_run.spec.algorithm.name == "gmm"
         assert app.phase_log.current_line is not None
@@ -297,7 +289,7 @@ def test_lesson_mode_lists_its_part_keys_on_the_help_screen() -> None:
 
 
 async def test_greater_and_less_change_the_number_of_points() -> None:
-    from tuiclust.spec import RunSpec
+    from tuiclust.pipeline.spec import RunSpec
     from tuiclust.ui.panel import ParameterPanel
 
     app = ExplorerApp(RunSpec())

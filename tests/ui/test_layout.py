@@ -8,7 +8,7 @@ import pytest
 
 from tuiclust.ui.app import MIN_SIZE, ExplorerApp
 
-from .conftest import explorer, make_spec, press_and_settle
+from .conftest import explorer, make_spec, press_and_settle, wait_until
 
 
 def visible(app: ExplorerApp, selector: str) -> bool:
@@ -54,11 +54,8 @@ async def test_resizing_while_playing_never_crashes():
         await pilot.press("space")
         for size in [(200, 60), (60, 20), (40, 10), (80, 24), (61, 18), (100, 30), (200, 60)]:
             await pilot.resize_terminal(*size)
-            await asyncio.sleep(0.05)
-        for _ in range(300):
-            if not app.playing:
-                break
-            await asyncio.sleep(0.02)
+            await pilot.pause()
+        await wait_until(lambda: not app.playing, what="playback to reach the last step")
         await pilot.pause()
         assert app.current_run.timeline.at_last_step
         assert app.is_running

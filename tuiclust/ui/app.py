@@ -44,13 +44,14 @@ from textual.worker import get_current_worker
 
 from ..core.steps import Step
 from ..errors import UsageError
-from ..spec import RunSpec
-from . import spec_edits
+from tuiclust.pipeline.spec import RunSpec
+from tuiclust.pipeline import edits as spec_edits
+from tuiclust.pipeline.vocabulary import ALGORITHM_NAMES
 from .help import HelpScreen
 from .keys import KEYS, bindings
 from .panel import ParameterPanel, StepNumbers, parameter_rows
 from .phase_log import PhaseLog
-from .run import Run, build_run
+from tuiclust.pipeline.run import Run, build_run
 from .scatter import ScatterPane
 from .step_text import log_line
 from .views.hooks import LessonViews
@@ -173,7 +174,6 @@ class ExplorerApp(LessonViews, App[None]):
         self._wake = threading.Event()  # wakes a worker waiting for the cursor to move on
         self._pending_forward = False
         self._remembered: dict[str, dict[str, Any]] = {}
-        self._fallback_used = False
         self._end_told = False
         self._error_logged = False
         self._seeds = random.Random()
@@ -615,7 +615,7 @@ class ExplorerApp(LessonViews, App[None]):
         self._edit(lambda s: spec_edits.with_seed(s, seed))
 
     def action_algorithm(self, name: str) -> None:
-        """Switch to ``kmeans``, ``dbscan`` or ``gmm`` on the same data."""
+        """Switch to another algorithm of the vocabulary on the same data."""
         if name == self.spec.algorithm.name:
             return
         if self.current_run is not None:
@@ -623,7 +623,7 @@ class ExplorerApp(LessonViews, App[None]):
         self._edit(lambda s: spec_edits.with_algorithm(s, name, self._remembered.get(name)))
 
     def action_cycle_algorithm(self, direction: int) -> None:
-        names = ("kmeans", "dbscan", "gmm")
+        names = ALGORITHM_NAMES
         current = names.index(self.spec.algorithm.name)
         self.action_algorithm(names[(current + direction) % len(names)])
 
@@ -666,15 +666,12 @@ class ExplorerApp(LessonViews, App[None]):
         if run is None or step is None:
             self.notify("Nothing to export yet.", timeout=2)
             return
-        try:
-            from ..export import default_export_path, write_result_csv
-        except ImportError:
-            self.notify("export not available yet", severity="warning", timeout=3)
-            return
-        self._export(run, step, default_export_path, write_result_csv)
+        self._export(run, step)
 
     @work(thread=True, group="export", exit_on_error=False)
-    def _export(self, run: Run, step: Step, default_export_path: Any, write_result_csv: Any) -> None:
+    def _export(self, run: Run, step: Step) -> None:
+        from tuiclust.io.csv_writer import default_export_path, write_result_csv
+
         try:
             if self.is_web:  # `tuiclust serve`: the file belongs to the viewer, not to the server's folder
                 path = self._deliver_to_browser(run, step, default_export_path, write_result_csv)

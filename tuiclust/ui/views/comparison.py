@@ -25,7 +25,6 @@ from textual.widgets import Static
 from ...analysis.comparison import (
     ALGORITHM_TITLES,
     ALGORITHMS,
-    DBSCAN_MIN_SAMPLES,
     GRID_CACHE,
     GOOD_ARI,
     N_SAMPLES,
@@ -41,6 +40,8 @@ from ...analysis.comparison import (
     gallery_params,
     grid_key,
 )
+from tuiclust.pipeline.vocabulary import ALGORITHMS as ALGORITHM_ENTRIES
+
 from ..palette import ColourMode, detect_colour_mode, palette_for
 from ..raster import Viewport
 from .base import LessonView
@@ -56,11 +57,8 @@ _VERDICT_STYLES = {
     Verdict.PARTIAL: Style(color="yellow", bold=True),
     Verdict.POOR: Style(color="red", bold=True),
 }
-_COLUMN_HEADS = {
-    "kmeans": "K-Means \u00b7 k-means++",
-    "dbscan": f"DBSCAN \u00b7 min_samples {DBSCAN_MIN_SAMPLES}",
-    "gmm": "GMM \u00b7 full covariance",
-}
+# Each column's algorithm with what sets it apart in the gallery.
+_COLUMN_HEADS = {name: f"{entry.short_title} \u00b7 {entry.gallery_caption}" for name, entry in ALGORITHM_ENTRIES.items()}
 
 
 def _stats_lines(result: CellResult, best: bool, height: int, colour: bool = True) -> list[Text]:
@@ -224,10 +222,6 @@ class ComparisonView(LessonView[None]):
     @property
     def pages(self) -> int:
         return -(-len(SHAPES) // self.rows_per_page)
-
-    def visible_shapes(self) -> list[str]:
-        first = self.page * self.rows_per_page
-        return list(SHAPES[first : first + self.rows_per_page])
 
     def _update_legend(self) -> None:
         """Two lines: the verdict rules, then the paging and what the numbers mean."""

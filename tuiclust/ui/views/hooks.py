@@ -18,7 +18,7 @@ from .base import LessonView
 from .metrics_strip import MetricsStrip
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..run import Run
+    from tuiclust.pipeline.run import Run
 
 __all__ = ["LessonViews"]
 
@@ -127,6 +127,6 @@ class LessonViews:
 
 
 def _title(name: str) -> str:
-    from ..spec_edits import algorithm_title
+    from tuiclust.pipeline.edits import algorithm_title
 
     return algorithm_title(name)
