@@ -11,7 +11,7 @@ import pytest
 
 from tuiclust.cli.main import main
 from tuiclust.core.steps import Phase, Step
-from tuiclust.lessons.pacing import part_steps, reading_seconds, step_seconds, unfired_narration
+from tuiclust.lessons.pacing import reading_seconds, step_seconds, unfired_narration
 from tuiclust.lessons.scene import (
     PHASES,
     Narration,

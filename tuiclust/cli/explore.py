@@ -13,11 +13,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from tuiclust.errors import UsageError
 from tuiclust.cli.flags import (
     ALGORITHMS,
-    add_algorithm_arguments,
     SCALINGS,
+    add_algorithm_arguments,
     algorithm_params,
     name_the_flag,
     parse_choice,
@@ -25,6 +24,7 @@ from tuiclust.cli.flags import (
     parse_int,
     parse_positive_float,
 )
+from tuiclust.errors import UsageError
 
 __all__ = ["add_arguments", "run", "spec_from_args"]
 
@@ -129,7 +129,8 @@ def check_spec(spec: Any) -> Any:
 
     Returns the spec as it will run. Errors become :class:`UsageError` naming the flag.
     """
-    from tuiclust.pipeline.limits import FLAG_WORDS, DataLimitError
+    from tuiclust.cli.flags import FLAG_WORDS
+    from tuiclust.pipeline.limits import DataLimitError
     from tuiclust.pipeline.run import build_run
 
     try:

@@ -12,14 +12,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from types import MappingProxyType
-from collections.abc import Iterator
 from typing import Any, TextIO
 
 import numpy as np
 
-from tuiclust.errors import UsageError
 from tuiclust.cli.flags import (
     ALGORITHMS,
     SCALINGS,
@@ -30,6 +29,7 @@ from tuiclust.cli.flags import (
     parse_columns,
     parse_int,
 )
+from tuiclust.errors import UsageError, first_line
 
 __all__ = ["add_arguments", "run"]
 
@@ -54,8 +54,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """Cluster DATA to the end, write the CSV, print the summary. Returns 0."""
-    from tuiclust.io.csv_writer import check_export_path, default_export_path, write_result_csv
-    from tuiclust.pipeline.limits import FLAG_WORDS, DataLimitError
+    from tuiclust.io.csv_writer import (
+        check_export_path,
+        default_export_path,
+        write_result_csv,
+    )
+    from tuiclust.cli.flags import FLAG_WORDS
+    from tuiclust.pipeline.limits import DataLimitError
     from tuiclust.pipeline.run import prepare_run
     from tuiclust.pipeline.spec import AlgorithmSpec, RunSpec
 
@@ -215,7 +220,11 @@ def _describe_params(algo: str, params: dict[str, Any], eps_suggested: bool) -> 
 
 def _score_lines(X: np.ndarray, labels: np.ndarray, algo: str, seed: int) -> list[str]:
     """The three internal scores, each with which way is better, or n/a and why."""
-    from tuiclust.core.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
+    from tuiclust.core.metrics import (
+        calinski_harabasz_score,
+        davies_bouldin_score,
+        silhouette_score,
+    )
 
     keep = labels >= 0
     note = ""
@@ -243,7 +252,7 @@ def _score_lines(X: np.ndarray, labels: np.ndarray, algo: str, seed: int) -> lis
         try:
             value = float(compute())
         except ValueError as exc:  # e.g. a sample that drew a single cluster
-            lines.append(f"{name:<18} n/a ({str(exc).splitlines()[0]})")
+            lines.append(f"{name:<18} n/a ({first_line(exc)})")
             continue
         shown = f"{value:.4g}" if np.isfinite(value) else "n/a (undefined for this data)"
         lines.append(f"{name:<18} {shown}  ({meaning}{note})")

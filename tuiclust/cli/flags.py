@@ -11,11 +11,13 @@ import argparse
 from typing import Any
 
 from tuiclust.errors import UsageError
+from tuiclust.pipeline.limits import Wording
 from tuiclust.pipeline.vocabulary import ALGORITHM_NAMES, SCALINGS, Parameter, flag_of
 from tuiclust.pipeline.vocabulary import ALGORITHMS as _ENTRIES
 
 __all__ = [
     "ALGORITHMS",
+    "FLAG_WORDS",
     "SCALINGS",
     "add_algorithm_arguments",
     "parse_int",
@@ -25,6 +27,14 @@ __all__ = [
     "algorithm_params",
     "name_the_flag",
 ]
+
+# Limits worded with the flags that change them.
+FLAG_WORDS = Wording(
+    n_clusters="--k",
+    n_components="--components",
+    covariance="--covariance diag or spherical",
+    columns="fewer columns with --columns",
+)
 
 # The names --algo takes (the vocabulary's, in key order).
 ALGORITHMS: tuple[str, ...] = ALGORITHM_NAMES

@@ -11,7 +11,7 @@ from typing import Any
 
 from .steps import Phase, PointKind, Step
 
-__all__ = ["KMeans", "DBSCAN", "GaussianMixture", "Phase", "PointKind", "Step"]
+__all__ = ["KMeans", "DBSCAN", "GaussianMixture", "AgglomerativeClustering", "Phase", "PointKind", "Step"]
 
 
 def __getattr__(name: str) -> Any:
@@ -29,4 +29,8 @@ def __getattr__(name: str) -> Any:
         from .gmm import GaussianMixture
 
         return GaussianMixture
+    if name == "AgglomerativeClustering":
+        from .agglomerative import AgglomerativeClustering
+
+        return AgglomerativeClustering
     raise AttributeError(name)

@@ -42,6 +42,10 @@ class Phase(StrEnum):
     # GMM
     E_STEP = "e_step"
     M_STEP = "m_step"
+    # Agglomerative
+    START = "start"  # every point its own cluster
+    MERGE = "merge"  # a chunk of merges (the last few one by one)
+    CUT = "cut"  # the tree cut at n_clusters or at the distance threshold
 
     @property
     def label(self) -> str:
@@ -62,6 +66,10 @@ _PHASE_LABELS = {
     Phase.DONE: "Done",
     Phase.E_STEP: "E-step",
     Phase.M_STEP: "M-step",
+    # Agglomerative
+    Phase.START: "Start",
+    Phase.MERGE: "Merge",
+    Phase.CUT: "Cut",
 }
 
 
@@ -130,6 +138,8 @@ class Step:
     note : str or None
         Something unusual worth telling (an empty cluster relocated, a
         collapsing Gaussian repaired ...); already part of ``message``.
+    highlight_clusters : tuple of int
+        Agglomerative Merge: the label(s) of the cluster formed by the last merge of this step.
     """
 
     algorithm: str
@@ -156,6 +166,7 @@ class Step:
     cluster_sizes: tuple[int, ...] = field(default=())
     converged: bool = False
     note: str | None = None
+    highlight_clusters: tuple[int, ...] = ()
 
     @property
     def n_samples(self) -> int:

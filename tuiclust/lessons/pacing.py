@@ -107,7 +107,7 @@ def check_parts_load(scene: Scene) -> Run:
         Naming the scene file and the part, for data that cannot be read or
         an algorithm that refuses it (k larger than the number of points ...).
     """
-    from tuiclust.errors import UsageError
+    from tuiclust.errors import UsageError, first_line
     from tuiclust.pipeline.run import build_run
 
     first: Run | None = None
@@ -116,8 +116,7 @@ def check_parts_load(scene: Scene) -> Run:
         try:
             run = build_run(part.spec)
         except (UsageError, ValueError) as exc:
-            lines = str(exc).strip().splitlines()
-            raise UsageError(f"{scene.path.name}: {where}{lines[0] if lines else type(exc).__name__}") from None
+            raise UsageError(f"{scene.path.name}: {where}{first_line(exc)}") from None
         if first is None:
             first = run
     assert first is not None  # a scene has at least one part

@@ -36,7 +36,7 @@ from types import MappingProxyType
 from typing import Any
 
 from tuiclust.core.steps import Phase, Step
-from tuiclust.errors import UsageError
+from tuiclust.errors import UsageError, first_line
 from tuiclust.pipeline.spec import AlgorithmSpec, DataSpec, RunSpec
 from tuiclust.pipeline.vocabulary import ALGORITHM_NAMES, ALGORITHMS
 
@@ -640,7 +640,7 @@ class _SceneReader:
             raise self._value_error(table, exc, dict(spec.params)) from None
 
     def _value_error(self, table: "_MergedTable", exc: Exception, values: dict[str, Any]) -> SceneError:
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        message = first_line(exc)
         for key, value in values.items():
             if message.startswith(f"{key} ") or message.startswith(f"{key}="):
                 rest = message[len(key):]

@@ -92,7 +92,7 @@ def load_dataset(spec: DataSpec) -> Dataset:
         if ratio > RANGE_WARNING_RATIO:
             notes.append(
                 f"column ranges differ {ratio:,.0f}x: distances are dominated by the widest column; "
-                "scale them (key s, or --scale standard)"
+                "scale them (standard or minmax scaling)"
             )
     x_idx = _column_index(spec.x, names, "--x") if spec.x is not None else None
     y_idx = _column_index(spec.y, names, "--y") if spec.y is not None else None

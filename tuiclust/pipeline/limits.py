@@ -17,8 +17,7 @@ __all__ = [
     "MAX_COVARIANCE_BYTES",
     "MAX_KEPT_COVARIANCE_BYTES",
     "Wording",
-    "APP_WORDS",
-    "FLAG_WORDS",
+    "PARAMETER_WORDS",
     "DataLimitError",
     "covariance_bytes",
     "check_fits_the_data",
@@ -54,31 +53,25 @@ class Wording:
     columns: str
 
 
-# In the app: the names on the parameter panel, and the keys that change them.
-APP_WORDS = Wording(
-    n_clusters="k",
-    n_components="components",
-    covariance="diag or spherical covariance ([ and ] in a GMM run, --covariance when starting)",
-    columns="fewer columns with --columns",
-)
-# On the command line: the flags.
-FLAG_WORDS = Wording(
-    n_clusters="--k",
-    n_components="--components",
-    covariance="--covariance diag or spherical",
-    columns="fewer columns with --columns",
+# Below the UI, messages speak of parameters (as scenes name them); the app
+# and the command line word them with keys and flags (ui/app.py, cli/flags.py).
+PARAMETER_WORDS = Wording(
+    n_clusters="n_clusters",
+    n_components="n_components",
+    covariance='covariance_type "diag" or "spherical"',
+    columns="fewer columns",
 )
 
 
 class DataLimitError(UsageError):
     """A parameter the data cannot take (k above the rows, covariances beyond memory).
 
-    ``str()`` words it for the app (:data:`APP_WORDS`); :meth:`worded`
-    words it for another place, such as the command line.
+    ``str()`` words it with parameter names (:data:`PARAMETER_WORDS`);
+    :meth:`worded` words it for another place (the app's keys, the flags).
     """
 
     def __init__(self, describe: Callable[[Wording], str]) -> None:
-        super().__init__(describe(APP_WORDS))
+        super().__init__(describe(PARAMETER_WORDS))
         self._describe = describe
 
     def worded(self, words: Wording) -> str:

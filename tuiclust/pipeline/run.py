@@ -13,12 +13,12 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from tuiclust.core.steps import Step
+from tuiclust.pipeline.data import Dataset, load_dataset
+from tuiclust.pipeline.edits import effective_params
 from tuiclust.pipeline.estimators import build_estimator, eps_from_data, eps_needs_data
 from tuiclust.pipeline.limits import check_fits_the_data
-from tuiclust.pipeline.data import Dataset, load_dataset
 from tuiclust.pipeline.spec import RunSpec
 from tuiclust.pipeline.timeline import Timeline
-from tuiclust.pipeline.edits import effective_params
 
 __all__ = ["PreparedRun", "Run", "prepare_run", "build_run"]
 

@@ -15,6 +15,7 @@ import threading
 from collections.abc import Iterator
 
 from tuiclust.core.steps import Step
+from tuiclust.errors import first_line
 
 __all__ = ["Timeline"]
 
@@ -156,8 +157,7 @@ def _describe(exc: BaseException) -> str:
     """One line for a person: the message of a ValueError, plain words for the rest."""
     if isinstance(exc, MemoryError):
         return "not enough memory to compute more steps; try fewer points or columns"
-    lines = str(exc).strip().splitlines()
-    text = lines[0] if lines else ""
-    if isinstance(exc, ValueError):
-        return text or type(exc).__name__
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    text = first_line(exc)
+    if isinstance(exc, ValueError) or text == type(exc).__name__:
+        return text
+    return f"{type(exc).__name__}: {text}"

@@ -43,9 +43,10 @@ from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
 
 from ..core.steps import Step
-from ..errors import UsageError
+from ..errors import UsageError, first_line
 from tuiclust.pipeline.spec import RunSpec
 from tuiclust.pipeline import edits as spec_edits
+from tuiclust.pipeline.limits import DataLimitError, Wording
 from tuiclust.pipeline.vocabulary import ALGORITHM_NAMES
 from .help import HelpScreen
 from .keys import KEYS, bindings
@@ -720,8 +721,18 @@ class ExplorerApp(LessonViews, App[None]):
         yield from super().get_system_commands(screen)
 
 
+# Limits worded with the names on the panel and the keys that change them.
+APP_WORDS = Wording(
+    n_clusters="k",
+    n_components="components",
+    covariance="diag or spherical covariance ([ and ] in a GMM run, --covariance when starting)",
+    columns="fewer columns with --columns",
+)
+
+
 def _one_line(exc: BaseException) -> str:
+    if isinstance(exc, DataLimitError):
+        return exc.worded(APP_WORDS)
     if isinstance(exc, MemoryError):  # its own text is empty or a numpy allocation size
         return "not enough memory for this run; try fewer points or columns, or a smaller parameter"
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
+    return first_line(exc)

@@ -13,6 +13,8 @@ from textual.color import Color
 from textual_plotext import PlotextPlot
 from textual_plotext.plot import Plot
 
+from tuiclust.errors import first_line
+
 __all__ = ["CurvePlot", "CURVE", "SECOND_CURVE", "SELECTION", "SUGGESTION"]
 
 # Okabe & Ito colours (colour-blind safe), as the scatter pane uses.
@@ -60,7 +62,7 @@ class CurvePlot(PlotextPlot):
             except Exception as exc:  # noqa: BLE001 - a figure that cannot be drawn must not end the lesson
                 plt.clear_data()
                 plt.clear_figure()
-                plt.title(f"this figure cannot be drawn: {str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}")
+                plt.title(f"this figure cannot be drawn: {first_line(exc)}")
         self.refresh()
 
     def on_resize(self) -> None:
