@@ -71,7 +71,7 @@ class DevToolsPage:
         self._ws: Any = None
         self._next_id = 0
 
-    async def __aenter__(self) -> "DevToolsPage":
+    async def __aenter__(self) -> DevToolsPage:
         import aiohttp
 
         width, height = self.size

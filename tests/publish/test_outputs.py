@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tuiclust.lessons import recording as record_module
 from tuiclust.cli import main
+from tuiclust.lessons import recording as record_module
 from tuiclust.publish import gif
 from tuiclust.publish.outputs import KNOWN_SUFFIXES, plan_outputs
 

@@ -96,7 +96,7 @@ async def read_until(ws: object, needle: bytes, timeout: float) -> bytes:
 
 
 def test_explorer_arrives_over_the_websocket_and_x_downloads_the_csv(served) -> None:
-    port, process, folder = served
+    port, _, folder = served
 
     async def scenario() -> None:
         async with aiohttp.ClientSession() as session:
@@ -124,7 +124,7 @@ def test_explorer_arrives_over_the_websocket_and_x_downloads_the_csv(served) -> 
 
 @pytest.mark.parametrize("served", ["kmeans-basics"], indirect=True)
 def test_a_scene_is_served_in_lesson_mode(served) -> None:
-    port, process, _ = served
+    port, _, _ = served
 
     async def scenario() -> bytes:
         async with aiohttp.ClientSession() as session:
@@ -160,7 +160,7 @@ def test_explorer_page_renders_in_chromium(served) -> None:
             return first_frame, base64.b64decode(result["data"])
 
     first_frame, png = asyncio.run(scenario())
-    width, height, pixels = read_png_pixels(png)
+    _, _, pixels = read_png_pixels(png)
     colours = set(pixels)
     assert len(colours) > 20, "the screenshot is (nearly) one flat colour"
     assert (18, 18, 18) in colours, "the explorer's dark background is not on the page"
