@@ -233,3 +233,10 @@ def test_ctrl_c_stops_the_server_and_every_tabs_explorer(served) -> None:
     wait_until(lambda: not any(Path(f"/proc/{pid}").exists() for pid in explorers), 30, "the tab's explorer to end")
     output = process.stdout.read() if process.stdout else ""
     assert "Traceback" not in output and output.count("\n") == 1, output
+
+
+def test_serve_listens_on_this_machine_only_by_default() -> None:
+    from tuiclust.cli.main import build_parser
+
+    args = build_parser("serve").parse_args([])
+    assert (args.host, args.port, args.scene) == ("127.0.0.1", "8000", None)

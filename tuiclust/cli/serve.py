@@ -9,6 +9,7 @@ from tuiclust.errors import UsageError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Flags of `tuiclust serve`."""
     parser.add_argument(
         "scene", metavar="SCENE", nargs="?",
         help="a lesson scene (name or .toml path) to serve in lesson mode; the explorer without it",
@@ -23,6 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Check the scene and the address, say where to point a browser, then serve until Ctrl+C."""
     from tuiclust.publish.web_server import app_command, check_address, open_url, serve
 
     try:
