@@ -23,10 +23,8 @@ from tuiclust.analysis.comparison import (
     run_cell,
     verdict_rules,
 )
-from tuiclust.core.dbscan import DBSCAN
-from tuiclust.core.gmm import GaussianMixture
-from tuiclust.core.kmeans import KMeans
 from tuiclust.core.metrics import adjusted_rand_score, silhouette_score
+from tuiclust.pipeline.vocabulary import ALGORITHMS as VOCABULARY
 
 
 def test_gallery_settings():
@@ -44,7 +42,7 @@ def test_gallery_settings():
 
 
 def _estimator(algorithm, params):
-    return {"kmeans": KMeans, "dbscan": DBSCAN, "gmm": GaussianMixture}[algorithm](**params)
+    return VOCABULARY[algorithm].estimator_class()(**params)
 
 
 @pytest.mark.parametrize("shape", SHAPES)

@@ -141,8 +141,10 @@ def algorithm_params(args: argparse.Namespace, algo: str) -> dict[str, Any]:
         if text is None:
             continue
         if flag not in mine:
-            hint = " (for gmm, use --components)" if flag == "--k" and algo == "gmm" else ""
-            raise UsageError(f"{flag} belongs to --algo {' or '.join(owners)}, not {algo}{hint}")
+            notes = [f"also --algo {', '.join(owners[1:])}"] if len(owners) > 1 else []
+            notes += ["for gmm, use --components"] if flag == "--k" and algo == "gmm" else []
+            hint = f" ({'; '.join(notes)})" if notes else ""
+            raise UsageError(f"{flag} belongs to --algo {owners[0]}, not {algo}{hint}")
         given[p.name] = _parse(p, text)
     return given
 

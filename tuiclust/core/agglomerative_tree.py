@@ -38,6 +38,8 @@ import numpy as np
 from scipy.cluster import hierarchy
 from scipy.spatial.distance import pdist
 
+from .options import LINKAGES
+
 __all__ = [
     "LINKAGES",
     "Tree",
@@ -51,7 +53,6 @@ __all__ = [
     "partition",
 ]
 
-LINKAGES = ("ward", "complete", "average", "single")
 
 # Prim's loop drops the points already in the tree from its working arrays
 # every this many additions: often enough that little work is wasted on

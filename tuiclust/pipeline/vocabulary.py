@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from tuiclust.core.options import COVARIANCE_TYPES, GMM_INITS, KMEANS_INITS, SCALINGS
+from tuiclust.core.options import COVARIANCE_TYPES, GMM_INITS, KMEANS_INITS, LINKAGES, SCALINGS
 from tuiclust.core.steps import Phase
 
 __all__ = [
@@ -95,12 +95,18 @@ class Algorithm:
         The phases its steps go through, as scenes name them.
     seeded : bool
         True when it takes ``random_state`` (defaulting to the data's seed).
+    rounds : bool
+        True when its steps' ``iteration`` counts rounds of one loop (K-Means,
+        EM: the log says "iter N"); False when it counts steps.
     cluster_count : str or None
         The parameter that a data set's suggested number of clusters fills.
     suggested : tuple of str
         Other parameters a built-in data set suggests values for.
     summary : str
         What a student sees on screen, for the help screen.
+    numbers : tuple of str
+        The groups of numbers the panel shows for its steps, in order (see
+        ``tuiclust.ui.step_text.NUMBER_ROWS``).
     extra_parameters : tuple of Parameter
         Flagged parameters that no key steps through.
     gallery : mapping
@@ -121,9 +127,11 @@ class Algorithm:
     defaults: Mapping[str, Any]
     phases: tuple[Phase, ...]
     seeded: bool
+    rounds: bool
     cluster_count: str | None
     suggested: tuple[str, ...] = ()
     summary: str = ""
+    numbers: tuple[str, ...] = ("clusters", "found_sizes")
     extra_parameters: tuple[Parameter, ...] = field(default=())
     gallery: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     gallery_by_shape: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: MappingProxyType({}))
@@ -158,6 +166,7 @@ _COMPONENTS = Parameter("n_components", "components", "--components", "K", "numb
 _COVARIANCE = Parameter(
     "covariance_type", "covariance", "--covariance", "TYPE", "shape of each Gaussian", "choice", COVARIANCE_TYPES
 )
+_LINKAGE = Parameter("linkage", "linkage", "--linkage", "HOW", "how the distance between two clusters is measured", "choice", LINKAGES)
 _GMM_INIT = Parameter("init_params", "start", "--gmm-init", "HOW", "how to place the first Gaussians", "choice", GMM_INITS)
 
 ALGORITHMS: Mapping[str, Algorithm] = MappingProxyType(
@@ -174,9 +183,11 @@ ALGORITHMS: Mapping[str, Algorithm] = MappingProxyType(
                 defaults=MappingProxyType({"n_clusters": 3, "init": "k-means++"}),
                 phases=(Phase.INITIALIZE, Phase.ASSIGN, Phase.UPDATE, Phase.CONVERGED, Phase.STOPPED),
                 seeded=True,
+                rounds=True,
                 cluster_count="n_clusters",
                 gallery=MappingProxyType({"init": "k-means++"}),
                 gallery_caption="k-means++",
+                numbers=("inertia", "sizes"),
                 summary=(
                     "Initialize picks k centres; Assign gives every point to its nearest centre; "
                     "Update moves each centre to the mean of its points (a trail shows the move). "
@@ -193,10 +204,12 @@ ALGORITHMS: Mapping[str, Algorithm] = MappingProxyType(
                 defaults=MappingProxyType({"eps": 0.5, "min_samples": 5}),
                 phases=(Phase.NEIGHBOURHOODS, Phase.EXPAND, Phase.BORDER, Phase.NOISE, Phase.DONE),
                 seeded=False,
+                rounds=False,
                 cluster_count=None,
                 suggested=("eps", "min_samples"),
                 gallery=MappingProxyType({"eps": 0.3, "min_samples": 7}),
                 gallery_caption="min_samples 7",
+                numbers=("clusters", "kinds", "found_sizes"),
                 gallery_by_shape=MappingProxyType({"varied": {"eps": 0.18}, "aniso": {"eps": 0.15}}),
                 summary=(
                     "Core points have at least min_samples neighbours within eps. Clusters grow from "
@@ -215,13 +228,35 @@ ALGORITHMS: Mapping[str, Algorithm] = MappingProxyType(
                 defaults=MappingProxyType({"n_components": 3, "covariance_type": "full"}),
                 phases=(Phase.INITIALIZE, Phase.E_STEP, Phase.M_STEP, Phase.CONVERGED, Phase.STOPPED),
                 seeded=True,
+                rounds=True,
                 cluster_count="n_components",
                 gallery=MappingProxyType({"covariance_type": "full"}),
                 gallery_caption="full covariance",
+                numbers=("log_likelihood", "weights", "found_sizes"),
                 summary=(
                     "Each component is an ellipse (1 and 2 sigma). The E-step computes how likely each "
                     "point belongs to each component; the M-step moves the means, shapes and weights. "
                     "The log-likelihood never falls; uncertain points are drawn apart."
+                ),
+            ),
+            Algorithm(
+                name="agglomerative",
+                title="Agglomerative",
+                short_title="Agglomerative",
+                key="4",
+                estimator="tuiclust.core.agglomerative:AgglomerativeClustering",
+                parameters=(_K, _LINKAGE),
+                defaults=MappingProxyType({"n_clusters": 3, "linkage": "ward"}),
+                phases=(Phase.START, Phase.MERGE, Phase.CUT, Phase.DONE),
+                seeded=False,
+                rounds=False,
+                cluster_count="n_clusters",
+                gallery=MappingProxyType({"linkage": "ward"}),
+                gallery_caption="ward linkage",
+                numbers=("clusters", "found_sizes"),
+                summary=(
+                    "Every point starts as its own cluster; each Merge step joins the closest pairs "
+                    "(ward: the merge that adds the least variance), until the tree is cut at k clusters."
                 ),
             ),
         )

@@ -69,3 +69,18 @@ class CurvePlot(PlotextPlot):
         # Painters may place things by the plot's size (thinned curves): draw again.
         if self._painter is not None:
             self.draw(self._painter)
+
+
+def label_over(
+    plt: Plot, text: str, x: float, ceiling: float, xs: tuple[int, ...], background: tuple[int, int, int]
+) -> None:
+    """Write ``text`` in the label band at the top of the plot, above ``x``.
+
+    The caller keeps the band (the y range just under ``ceiling``) free of
+    curves, so the label covers nothing. It starts at ``x`` and runs right
+    in the left half of the x range, and ends at ``x`` in the right half, so
+    it stays inside the plot.
+    """
+    left_half = x <= (xs[0] + xs[-1]) / 2
+    plt.text(text, x, ceiling, color=SUGGESTION, background=background, style="bold",
+             alignment="left" if left_half else "right")

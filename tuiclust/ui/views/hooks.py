@@ -10,8 +10,11 @@ the app's public :meth:`load_spec`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
+
+from tuiclust.pipeline.vocabulary import title_of
 
 from ...core.steps import Step
 from .base import LessonView
@@ -23,6 +26,42 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["LessonViews"]
 
 _PARAMETER_WORDS = {"n_clusters": "k", "eps": "eps", "n_components": "components"}
+
+
+def _elbow(run: Run) -> tuple[LessonView[Any], str]:
+    from .elbow import ElbowView
+
+    params, data = run.params, run.dataset
+    view = ElbowView(data.X, current_k=int(params["n_clusters"]), init=params.get("init", "k-means++"),
+                     seed=run.spec.data.seed, data_name=data.name)
+    return view, "n_clusters"
+
+
+def _k_distance(run: Run) -> tuple[LessonView[Any], str]:
+    from .kdistance import KDistanceView
+
+    params, data = run.params, run.dataset
+    view = KDistanceView(data.X, min_samples=int(params["min_samples"]), current_eps=float(params["eps"]),
+                         data_name=data.name)
+    return view, "eps"
+
+
+def _information_criteria(run: Run) -> tuple[LessonView[Any], str]:
+    from .model_selection import ModelSelectionView
+
+    params, data = run.params, run.dataset
+    view = ModelSelectionView(data.X, current_components=int(params["n_components"]),
+                              covariance_type=str(params.get("covariance_type", "full")),
+                              seed=run.spec.data.seed, data_name=data.name)
+    return view, "n_components"
+
+
+#: Key ``e`` per algorithm: the view that helps choose its main parameter, and the parameter it sets.
+PARAMETER_VIEWS: dict[str, Callable[[Run], tuple[LessonView[Any], str]]] = {
+    "kmeans": _elbow,
+    "dbscan": _k_distance,
+    "gmm": _information_criteria,
+}
 
 
 class LessonViews:
@@ -53,30 +92,16 @@ class LessonViews:
 
     # ------------------------------------------------------------- actions
     def action_choose_parameter(self) -> None:
-        """The view that helps choose the main parameter: elbow, k-distance or BIC/AIC."""
+        """The view that helps choose the main parameter of the algorithm on screen (elbow, k-distance, BIC/AIC ...)."""
         run = self._run_for_view()
         if run is None or self._lesson_view_open():
             return
-        from .elbow import ElbowView
-        from .kdistance import KDistanceView
-        from .model_selection import ModelSelectionView
-
-        name, params, data = run.spec.algorithm.name, run.params, run.dataset
-        seed = run.spec.data.seed
-        view: LessonView[Any]
-        if name == "kmeans":
-            view = ElbowView(data.X, current_k=int(params["n_clusters"]), init=params.get("init", "k-means++"),
-                             seed=seed, data_name=data.name)
-            key = "n_clusters"
-        elif name == "dbscan":
-            view = KDistanceView(data.X, min_samples=int(params["min_samples"]), current_eps=float(params["eps"]),
-                                 data_name=data.name)
-            key = "eps"
-        else:
-            view = ModelSelectionView(data.X, current_components=int(params["n_components"]),
-                                      covariance_type=str(params.get("covariance_type", "full")),
-                                      seed=seed, data_name=data.name)
-            key = "n_components"
+        name = run.spec.algorithm.name
+        opener = PARAMETER_VIEWS.get(name)
+        if opener is None:
+            self.notify(f"{title_of(name)} has no view for choosing its parameters yet.", timeout=3)  # type: ignore[attr-defined]
+            return
+        view, key = opener(run)
         self.push_screen(view, callback=lambda value: self._apply_choice(run, key, value))  # type: ignore[attr-defined]
 
     def _apply_choice(self, run: Run, key: str, value: Any) -> None:
