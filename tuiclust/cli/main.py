@@ -21,8 +21,9 @@ SUBCOMMANDS: dict[str, str] = {
     "explore": "open the explorer (the default: `tuiclust`, `tuiclust DATA.csv`, `tuiclust SCENE`)",
     "scenes": "list the built-in lesson scenes",
     "play": "play a scene by itself in the terminal",
-    "record": "render a scene headless to an asciicast v2 file",
+    "record": "render a scene headless to an asciicast file, a GIF or a web page",
     "fit": "cluster a CSV headless and write the labels to a CSV",
+    "serve": "serve the explorer (or a scene) to web browsers, one per tab",
 }
 
 EPILOG = "sub-commands:\n" + "\n".join(f"  {name:<9} {text}" for name, text in SUBCOMMANDS.items()) + (

@@ -1,4 +1,4 @@
-"""`tuiclust record SCENE -o FILE.cast [--size COLSxROWS] [--svg DIR]`: a screencast without a screen."""
+"""`tuiclust record SCENE -o FILE.cast|.gif|.html ... [--size COLSxROWS] [--svg DIR]`: a screencast without a screen."""
 
 from __future__ import annotations
 
@@ -10,12 +10,16 @@ from tuiclust.errors import UsageError
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("scene", metavar="SCENE", help="a built-in scene name (see `tuiclust scenes`) or a .toml path")
-    parser.add_argument("-o", "--output", metavar="FILE.cast", required=True, help="the asciicast v2 file to write")
+    # -o by suffix, several at once: tuiclust.publish.outputs
+    parser.add_argument("-o", "--output", metavar="FILE", required=True, action="append",
+                        help="write FILE.cast (asciicast v2), FILE.gif or FILE.html (a web page); repeat for several")
+    parser.add_argument("--font-size", metavar="PX", type=int, help="GIF font size in pixels (default 20)")
+    parser.add_argument("--pause-on-markers", action="store_true", help="the web page's player pauses at each chapter")
     parser.add_argument(
         "--size", metavar="COLSxROWS", help="terminal size of the recording (default: the scene's, usually 100x30)"
     )
     parser.add_argument("--svg", metavar="DIR", help="also write one SVG screenshot per step into DIR")
-    parser.epilog = "Play the cast with `asciinema play FILE.cast`; make a GIF with `agg FILE.cast FILE.gif`."
+    parser.epilog = "Play a cast with `asciinema play FILE.cast`; GIFs need `pip install 'tuiclust[publish]'`."
 
 
 def run(args: argparse.Namespace) -> int:
@@ -30,17 +34,24 @@ def run(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise UsageError(str(exc)) from None
     from tuiclust.lessons.recording import record_scene
+    from tuiclust.publish.outputs import plan_outputs, write_outputs
     from tuiclust.ui.stage import HeadlessStage
 
-    recording = record_scene(scene, args.output, stage=HeadlessStage(), size=size, svg_dir=args.svg)
+    plan = plan_outputs(args.output, font_size=args.font_size, pause_on_markers=args.pause_on_markers)
+    with plan.cast_file() as cast_path:
+        recording = record_scene(scene, cast_path, stage=HeadlessStage(), size=size, svg_dir=args.svg)
+        written = write_outputs(cast_path, plan, title=scene.title, description=scene.description)
     for index, entry in unfired_narration(scene):
         where = entry.key or "steps"
         print(f"tuiclust: note: {scene.path.name}: {where} never fires (no {entry.on.value} step"
               f"{'' if entry.iteration is None else f' at iteration {entry.iteration}'} in that run)", file=sys.stderr)
     cols, rows = recording.size
     extra = f", {len(recording.svg_files)} SVG files in {args.svg}" if recording.svg_files else ""
+    what = f"wrote {recording.path}" if plan.recorded_to is not None else f"recorded {scene.path.name}"
     print(
-        f"wrote {recording.path}: {cols}x{rows}, {recording.n_steps} steps, "
+        f"{what}: {cols}x{rows}, {recording.n_steps} steps, "
         f"{recording.duration:.1f} s, {recording.n_bytes:,} bytes{extra}"
     )
+    for output in written:
+        print(f"wrote {output.path}: {output.n_bytes:,} bytes")
     return 0

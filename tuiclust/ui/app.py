@@ -674,11 +674,24 @@ class ExplorerApp(LessonViews, App[None]):
         from tuiclust.io.csv_writer import default_export_path, write_result_csv
 
         try:
-            path = write_result_csv(default_export_path(run.dataset, run.spec.algorithm.name), run.dataset, step)
+            if self.is_web:  # `tuiclust serve`: the file belongs to the viewer, not to the server's folder
+                path = self._deliver_to_browser(run, step, default_export_path, write_result_csv)
+            else:
+                path = write_result_csv(default_export_path(run.dataset, run.spec.algorithm.name), run.dataset, step)
         except Exception as exc:  # noqa: BLE001 - a full disk must not end the lesson
             self.call_from_thread(self.notify, f"export failed: {_one_line(exc)}", severity="error")
             return
         self.call_from_thread(self._exported, str(path))
+
+    def _deliver_to_browser(self, run: Run, step: Step, default_export_path: Any, write_result_csv: Any) -> str:
+        """Write the CSV to a private folder and hand it to the browser as a download (web driver only)."""
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="tuiclust-export-") as folder:
+            path = write_result_csv(default_export_path(run.dataset, run.spec.algorithm.name, folder), run.dataset, step)
+            # deliver_text opens the file before it returns: the folder can go right after.
+            self.call_from_thread(self.deliver_text, path, mime_type="text/csv")
+        return f"a download in the browser ({path.name})"
 
     def _exported(self, path: str) -> None:
         self.phase_log.add_note(f"exported this step to {path}")
