@@ -14,7 +14,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import GaussianMixture as SkGaussianMixture
 from threadpoolctl import threadpool_limits
 
-from tuiclust.core import gmm as gmm_module
+from tuiclust.core.gmm import kernels as gmm_module  # the block sizes live with the arithmetic
 from tuiclust.core.gmm import COVARIANCE_TYPES, INIT_PARAMS, GaussianMixture
 from tuiclust.core.steps import Phase
 
