@@ -37,6 +37,7 @@ from .kernels import (
     _refine_covariances,
     _Repair,
     _statistics_from_resp,
+    _variances_as_sklearn,
 )
 from .story import GMMStory, _collapse_note
 
@@ -152,7 +153,14 @@ class _EMRun:
         )
         eigenvalues = _eigenvalues(covariances, ctype)
         tiny = np.flatnonzero(~(eigenvalues.min(axis=1) >= self.features.radius2 * _REFINE_BELOW))
-        if tiny.size:
+        if partial_rows and ctype in ("diag", "spherical"):
+            # One-point seeds: scikit-learn's own arithmetic on the uncentred
+            # data, which is what decides them (refining would not be it).
+            covariances = _variances_as_sklearn(self.X, resp, counts, reg_covar, ctype)
+            eigenvalues = _eigenvalues(covariances, ctype)
+        elif tiny.size and not (partial_rows and ctype == "tied"):
+            # (A tied covariance after a one-hot start is scikit-learn's X'X
+            # formula over all points, not the weighted sum refining computes.)
             _refine_covariances(covariances, tiny, self.Xc, resp, means, counts, ctype, reg_covar)
             eigenvalues = _eigenvalues(covariances, ctype)
         # Described before any repair, which would hide the flatness.

@@ -362,6 +362,9 @@ def _estimate_parameters(
     - the tied covariance is ``(X'X - sum_k N_k mu_k mu_k') / sum_k N_k``
       over *all* points, whatever their responsibilities.
 
+    (A third, the diagonal variances of one-point seeds, is rounding on the
+    uncentred data: :func:`_variances_as_sklearn` recomputes those.)
+
     Both are computed here as scikit-learn computes them, the centring's
     dropped terms added back from ``offset``. For the tied covariance that
     is done only when ``partial_rows`` says some rows do not sum to 1:
@@ -435,6 +438,35 @@ def _estimate_parameters(
         if covariance_type == "spherical":
             covariances = covariances.mean(axis=1)
     return raw_counts, counts, means, covariances
+
+
+def _variances_as_sklearn(
+    X: np.ndarray, resp: np.ndarray, counts: np.ndarray, reg_covar: float, covariance_type: str
+) -> np.ndarray:
+    """Diagonal (or spherical) variances computed as scikit-learn computes them, on the uncentred data.
+
+    ``mean(r x^2) - mean(r x)^2`` of a one-point seed is ``x^2 (N - 1) / N^2``
+    with ``N = 1 + 10 eps``: a few ``eps x^2``, that is rounding of the
+    uncentred ``x``, which no centred formula reproduces. One-hot starts
+    only (a single pass over the data, once).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, d)
+        The data as given.
+    resp : ndarray of shape (k, n_samples)
+    counts : ndarray of shape (k,)
+        Sums of responsibilities plus 10 machine epsilons.
+    reg_covar : float
+    covariance_type : {"diag", "spherical"}
+
+    Returns
+    -------
+    ndarray of shape (k, d) for "diag", (k,) for "spherical"
+    """
+    means = resp @ X / counts[:, None]
+    variances = resp @ (X * X) / counts[:, None] - means**2 + reg_covar
+    return variances if covariance_type == "diag" else variances.mean(axis=1)
 
 
 @dataclass
