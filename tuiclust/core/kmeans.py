@@ -19,7 +19,6 @@ Initialize step and a final Converged (or Stopped) step.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Generator, Mapping
 from numbers import Integral, Real
 from typing import Any

@@ -25,22 +25,10 @@ says so in the step's message and ``note``, and carries on. A component that
 is flat or empty but still invertible thanks to ``reg_covar`` is described
 once, in the step where it happens, and left as scikit-learn leaves it.
 
-The package splits one concern per module: :mod:`.estimator` (this
-class, its parameters and their checks), :mod:`.kernels` (the arithmetic
-of EM), :mod:`.init` (initial responsibilities), :mod:`.em` (one run as
-steps) and :mod:`.story` (the words of every step).
-
-How the arithmetic is organised (why it is fast): every point is expanded
-once into its features ``[1, x, second-order products of x]``. For every
-covariance type, the weighted log-density of all components is then one
-matrix product of a small coefficient matrix with those features, and the
-M-step's sufficient statistics (counts, first and second moments) are one
-more matrix product with the responsibilities. Both run over blocks of rows
-that stay in the CPU cache, in a single pass per iteration, and the data is
-mean-centred first so that the expanded quadratic forms stay accurate. A
-component so sharp that the expansion would lose digits (tiny compared with
-the spread of the data) is computed from ``x - mean`` instead, as
-scikit-learn computes every full covariance.
+The arithmetic lives in :mod:`.kernels` (why it is fast is told there),
+the initial responsibilities in :mod:`.init`, one run as steps in
+:mod:`.em`, and every step's words in :mod:`.story`; this module holds the
+estimator, its parameters and their checks.
 """
 
 from __future__ import annotations
