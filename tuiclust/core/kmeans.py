@@ -304,10 +304,11 @@ class KMeans(StepwiseEstimator):
                 "increase max_iter or tol"
             )
         found = int(np.unique(self.labels_).shape[0])
-        if found < self.n_clusters:
+        asked = int(self.cluster_centers_.shape[0])  # the fitted k, whatever set_params did since
+        if found < asked:
             messages.append(
                 f"KMeans found {found} distinct cluster{'s' if found != 1 else ''}, fewer than "
-                f"n_clusters={self.n_clusters}: X has duplicate points (fewer distinct points than clusters)"
+                f"n_clusters={asked}: X has duplicate points (fewer distinct points than clusters)"
             )
         return messages
 
