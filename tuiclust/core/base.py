@@ -88,12 +88,17 @@ class StepwiseEstimator:
         -------
         tuple of str
         """
-        signature = inspect.signature(cls.__init__)
-        return tuple(
-            p.name
-            for p in signature.parameters.values()
-            if p.name != "self" and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
-        )
+        # Cached per class: constructors call this, and inspect is slow.
+        names = cls.__dict__.get("_parameter_names_cache")
+        if names is None:
+            signature = inspect.signature(cls.__init__)
+            names = tuple(
+                p.name
+                for p in signature.parameters.values()
+                if p.name != "self" and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+            )
+            cls._parameter_names_cache = names
+        return names
 
     @classmethod
     def default_params(cls) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from .validation import _range, check_choice, check_int, check_random_state
+from .validation import _LARGEST_SEED, _range, check_choice, check_int, check_random_state
 
 __all__ = ["Constraint", "Interval", "Options", "RandomState", "Array", "Optional", "Rule"]
 
@@ -136,8 +136,10 @@ class RandomState(Constraint):
     """
 
     def check(self, name: str, value: Any, checked: Mapping[str, Any]) -> Any:
+        if isinstance(value, Integral) and not isinstance(value, bool) and 0 <= int(value) <= _LARGEST_SEED:
+            return value  # seeding a RandomState only to check the seed costs a fraction of a millisecond
         if value is not None:
-            check_random_state(value)
+            check_random_state(value)  # a generator passes; anything else raises its message
         return value
 
     def describe(self) -> str:
