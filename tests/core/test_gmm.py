@@ -558,7 +558,8 @@ def test_single_sample_single_component() -> None:
 )
 def test_bad_parameters_raise_naming_the_parameter(params: dict, name: str) -> None:
     with pytest.raises(ValueError, match=name):
-        GaussianMixture(**params)
+        # Checked when the run starts (or at construction while that is kept).
+        GaussianMixture(**params).fit(np.arange(20.0).reshape(10, 2))
 
 
 def test_bad_data_raises_naming_the_problem() -> None:
