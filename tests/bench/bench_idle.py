@@ -177,7 +177,7 @@ class _Terminal:
 
 # ---------------------------------------------------------------- headless
 def _spec(n: int, data: str = "blobs", k: int = 8):
-    from tuiclust.spec import AlgorithmSpec, DataSpec, RunSpec
+    from tuiclust.pipeline.spec import AlgorithmSpec, DataSpec, RunSpec
 
     return RunSpec(DataSpec(data, n_samples=n), AlgorithmSpec("kmeans", MappingProxyType({"n_clusters": k, "init": "random"})))
 

@@ -10,7 +10,7 @@ rounds of Assign and Update, Stopped or Converged): left free, the two sizes
 converge after a different number of rounds and the ratio would compare
 different films. The step counts are printed with the figures.
 
-What the figure includes: :func:`tuiclust.record.record_scene` from start
+What the figure includes: :func:`tuiclust.lessons.recording.record_scene` from start
 to finished file, at the scene's 100x30, headless, as ``tuiclust record``
 runs it. That is checking that the scene's data loads, starting the
 explorer, generating the data and running K-Means on it in the app's
@@ -83,17 +83,18 @@ class _Case:
         self.best_load = self.best_record = float("inf")
 
     def load(self) -> None:
-        from tuiclust.scene import load_scene
+        from tuiclust.lessons.scene import load_scene
 
         start = time.perf_counter()
         self.scene = load_scene(str(self.path))
         self.best_load = min(self.best_load, time.perf_counter() - start)
 
     def record(self) -> None:
-        from tuiclust.record import record_scene
+        from tuiclust.lessons.recording import record_scene
+        from tuiclust.ui.stage import HeadlessStage
 
         start = time.perf_counter()
-        recording = record_scene(self.scene, self.out, size=SIZE)
+        recording = record_scene(self.scene, self.out, stage=HeadlessStage(), size=SIZE)
         self.best_record = min(self.best_record, time.perf_counter() - start)
         self.steps = recording.n_steps
 

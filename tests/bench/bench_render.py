@@ -68,7 +68,7 @@ class _Scene:
     def __init__(self, n: int) -> None:
         from tuiclust.core.kmeans import KMeans
         from tuiclust.core.preprocess import fit_projection
-        from tuiclust.data import Dataset
+        from tuiclust.pipeline.data import Dataset
 
         rng = np.random.default_rng(0)
         centres = rng.uniform(-10, 10, size=(N_CLUSTERS, 2))

@@ -119,7 +119,7 @@ class _FrameClock:
 
 async def _step_costs(sizes: list[int], presses: int) -> list[float]:
     """Mean milliseconds per step (key to screen) for each size, in one process."""
-    from tuiclust.spec import AlgorithmSpec, DataSpec, RunSpec
+    from tuiclust.pipeline.spec import AlgorithmSpec, DataSpec, RunSpec
     from tuiclust.ui.app import ExplorerApp
 
     results = []

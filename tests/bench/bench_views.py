@@ -56,7 +56,7 @@ async def _strip_seconds(app, pilot) -> float:
 
 
 async def _times(n: int) -> dict[str, float]:
-    from tuiclust.spec import AlgorithmSpec, DataSpec, RunSpec
+    from tuiclust.pipeline.spec import AlgorithmSpec, DataSpec, RunSpec
     from tuiclust.ui.app import ExplorerApp
 
     out: dict[str, float] = {}

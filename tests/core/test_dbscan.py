@@ -281,6 +281,7 @@ def small_problems(draw: st.DrawFn) -> tuple[np.ndarray, float, int]:
     return X, float(eps), min_samples
 
 
+@pytest.mark.slow
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(small_problems())
 def test_matches_textbook_dbscan_on_small_random_data(problem: tuple[np.ndarray, float, int]) -> None:

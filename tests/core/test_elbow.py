@@ -73,6 +73,7 @@ def falling_convex_curves(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, floa
     return x, y, S
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(falling_convex_curves())
 def test_find_elbow_matches_kneed(curve: tuple[np.ndarray, np.ndarray, float]) -> None:
@@ -80,6 +81,7 @@ def test_find_elbow_matches_kneed(curve: tuple[np.ndarray, np.ndarray, float]) -
     same_as_kneed(x, y, S, "decreasing")
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(falling_convex_curves())
 def test_find_knee_increasing_matches_kneed(curve: tuple[np.ndarray, np.ndarray, float]) -> None:

@@ -305,6 +305,7 @@ def test_internal_scores_match_sklearn_on_any_data(data: tuple[np.ndarray, np.nd
 # ------------------------------------------------------------------ memory
 
 
+@pytest.mark.slow
 def test_silhouette_on_50000_points_stays_small() -> None:
     # In a fresh process, so that the peak RSS is this computation's alone.
     code = textwrap.dedent(

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections.abc import Callable
 from contextlib import asynccontextmanager
 from types import MappingProxyType
 from typing import Any
 
 import pytest
 
-from tuiclust.spec import AlgorithmSpec, DataSpec, RunSpec
+from tuiclust.pipeline.spec import AlgorithmSpec, DataSpec, RunSpec
 from tuiclust.ui.app import ExplorerApp
 
 
@@ -33,6 +36,19 @@ async def press_and_settle(app: ExplorerApp, pilot: Any, *keys: str) -> None:
     await pilot.press(*keys)
     await app.wait_until_computed()
     await pilot.pause()
+
+
+# Long enough for a loaded, shared machine; a condition that holds returns at once.
+GENEROUS_TIMEOUT = 120.0
+
+
+async def wait_until(condition: Callable[[], bool], *, timeout: float = GENEROUS_TIMEOUT, what: str = "") -> None:
+    """Poll ``condition`` until it holds; fail after ``timeout`` seconds (never decides by time alone)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still waiting after {timeout:.0f} s{': ' + what if what else ''}")
+        await asyncio.sleep(0.01)
 
 
 def notifications(app: ExplorerApp) -> list[str]:

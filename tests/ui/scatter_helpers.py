@@ -6,7 +6,7 @@ import numpy as np
 
 from tuiclust.core.preprocess import fit_projection
 from tuiclust.core.steps import Phase, PointKind, Step, frozen_array
-from tuiclust.data import Dataset
+from tuiclust.pipeline.data import Dataset
 
 BLOB_CENTRES = np.array([[0.0, 0.0], [6.0, 6.0], [0.0, 8.0]])
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tuiclust.cli import build_parser, main
-from tuiclust.commands.explore import check_spec, spec_from_args
+from tuiclust.cli.main import build_parser, main
+from tuiclust.cli.explore import check_spec, spec_from_args
 
 
 @pytest.mark.parametrize(
@@ -134,9 +134,9 @@ def test_a_file_without_an_extension_is_data(tmp_path, monkeypatch):
 
 
 def test_a_full_covariance_gmm_too_big_for_memory_is_refused_with_the_flags(tmp_path, monkeypatch, capsys):
-    from tuiclust import algorithms
+    from tuiclust.pipeline import limits
 
-    monkeypatch.setattr(algorithms, "MAX_COVARIANCE_BYTES", 3 * 40 * 40 * 8 - 1)  # 40 columns are "too many"
+    monkeypatch.setattr(limits, "MAX_COVARIANCE_BYTES", 3 * 40 * 40 * 8 - 1)  # 40 columns are "too many"
     path = tmp_path / "wide.csv"
     rows = np.random.default_rng(0).normal(size=(50, 40))
     path.write_text(",".join(f"c{j}" for j in range(40)) + "\n" + "\n".join(",".join(map(str, r)) for r in rows))
@@ -158,7 +158,7 @@ def test_the_real_command_prints_one_line_and_exits_2(tmp_path):
 
 
 def test_running_out_of_memory_is_one_line(monkeypatch, capsys):
-    from tuiclust.ui import run as run_module
+    from tuiclust.pipeline import run as run_module
 
     def no_memory(spec):
         raise MemoryError

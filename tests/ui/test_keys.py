@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 
 import pytest
 
@@ -10,7 +9,7 @@ from tuiclust.ui.app import ExplorerApp, RunEnded
 from tuiclust.ui.help import HelpScreen
 from tuiclust.ui.keys import KEYS
 
-from .conftest import explorer, make_spec, notifications, press_and_settle
+from .conftest import explorer, make_spec, notifications, press_and_settle, wait_until
 
 
 async def test_default_run_is_kmeans_k3_on_300_blobs():
@@ -69,10 +68,7 @@ async def test_space_plays_to_the_end_and_stops():
     async with app.run_test(size=(100, 30)) as pilot:
         await app.wait_until_computed()
         await pilot.press("space")
-        for _ in range(300):
-            if not app.playing:
-                break
-            await asyncio.sleep(0.02)
+        await wait_until(lambda: not app.playing, what="playback to stop at the last step")
         await pilot.pause()
         timeline = app.current_run.timeline
         assert not app.playing
@@ -119,6 +115,7 @@ async def test_number_keys_switch_algorithm_and_remember_parameters():
         assert app.current_run.params["n_clusters"] == 4  # remembered
 
 
+@pytest.mark.slow
 async def test_plus_and_minus_change_the_main_parameter():
     async with explorer() as (app, pilot):
         await press_and_settle(app, pilot, "plus")
@@ -136,6 +133,7 @@ async def test_plus_and_minus_change_the_main_parameter():
         assert "components 2" in app.panel.plain_text
 
 
+@pytest.mark.slow
 async def test_brackets_change_the_second_parameter():
     async with explorer() as (app, pilot):
         await press_and_settle(app, pilot, "right_square_bracket")
@@ -222,11 +220,6 @@ async def test_x_exports_the_current_step(tmp_path, monkeypatch):
         await pilot.press("right", "x")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        try:
-            import tuiclust.export  # noqa: F401
-        except ImportError:
-            assert "export not available yet" in notifications(app)
-            return
         written = [n for n in app.phase_log.notes if n.startswith("exported this step to ")]
         assert written, notifications(app)
         path = written[0].removeprefix("exported this step to ")
@@ -242,6 +235,7 @@ async def test_q_quits():
         assert app._exit
 
 
+@pytest.mark.slow
 async def test_lesson_view_keys_open_a_view_and_escape_changes_nothing():
     # The views themselves are tested in test_views_*.py.
     from tuiclust.ui.views.base import LessonView
@@ -275,13 +269,14 @@ async def test_every_action_is_in_the_command_palette():
         assert app.current_run.timeline.index == 1
 
 
+@pytest.mark.slow
 async def test_playback_and_new_runs_go_on_behind_the_help_screen():
     async with explorer(make_spec("dbscan"), steps_per_second=16.0) as (app, pilot):
         await pilot.press("space", "question_mark")
         assert isinstance(app.screen, HelpScreen)
         app.load_spec(make_spec("gmm"))  # a worker reports while help is open
         await app.wait_until_computed()
-        await asyncio.sleep(0.3)
+        await wait_until(lambda: app.current_run.spec.algorithm.name == "gmm", what="the new run behind help")
         await pilot.press("escape")
         assert app.current_run.spec.algorithm.name == "gmm"
         assert app.phase_log.current_line is not None
@@ -297,7 +292,7 @@ def test_lesson_mode_lists_its_part_keys_on_the_help_screen() -> None:
 
 
 async def test_greater_and_less_change_the_number_of_points() -> None:
-    from tuiclust.spec import RunSpec
+    from tuiclust.pipeline.spec import RunSpec
     from tuiclust.ui.panel import ParameterPanel
 
     app = ExplorerApp(RunSpec())

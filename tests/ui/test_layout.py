@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 
 import pytest
 
 from tuiclust.ui.app import MIN_SIZE, ExplorerApp
 
-from .conftest import explorer, make_spec, press_and_settle
+from .conftest import explorer, make_spec, press_and_settle, wait_until
 
 
 def visible(app: ExplorerApp, selector: str) -> bool:
@@ -16,6 +15,7 @@ def visible(app: ExplorerApp, selector: str) -> bool:
     return widget.display and widget.region.width > 0 and widget.region.height > 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", [(60, 20), (80, 24), (100, 30), (200, 60)])
 async def test_every_view_has_room_at(size):
     async with explorer(size=size) as (app, pilot):
@@ -49,16 +49,14 @@ async def test_too_small_terminal_shows_a_message_instead_of_the_layout():
         assert app.current_run.timeline.index == 1
 
 
+@pytest.mark.slow
 async def test_resizing_while_playing_never_crashes():
     async with explorer(make_spec("dbscan"), steps_per_second=16.0) as (app, pilot):
         await pilot.press("space")
         for size in [(200, 60), (60, 20), (40, 10), (80, 24), (61, 18), (100, 30), (200, 60)]:
             await pilot.resize_terminal(*size)
-            await asyncio.sleep(0.05)
-        for _ in range(300):
-            if not app.playing:
-                break
-            await asyncio.sleep(0.02)
+            await pilot.pause()
+        await wait_until(lambda: not app.playing, what="playback to reach the last step")
         await pilot.pause()
         assert app.current_run.timeline.at_last_step
         assert app.is_running

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 import numpy as np
 
 from tuiclust.core.steps import Phase, Step, frozen_array
-from tuiclust.timeline import Timeline
+from tuiclust.pipeline.timeline import Timeline
 from tuiclust.ui import app as app_module
 from tuiclust.ui.app import ExplorerApp, RunLoaded
-from tuiclust.ui.run import build_run
+from tuiclust.pipeline.run import build_run
 
 from .conftest import explorer, make_spec, notifications, press_and_settle
 

@@ -233,7 +233,7 @@ async def test_a_new_data_set_resets_the_step_and_the_axes(run):
     dataset, steps = run
     other, _ = blobs(50, seed=5)
     other_X = other.X * 100  # a very different range
-    from tuiclust.data import Dataset
+    from tuiclust.pipeline.data import Dataset
 
     wide = Dataset(other_X, other_X, None, other.column_names, other.projection, "wide")
     app = Host()

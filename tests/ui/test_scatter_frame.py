@@ -256,7 +256,7 @@ def test_a_frame_does_not_depend_on_the_frames_before_it(data_and_steps):
 
 def _dataset(X: np.ndarray):
     from tuiclust.core.preprocess import fit_projection
-    from tuiclust.data import Dataset
+    from tuiclust.pipeline.data import Dataset
 
     names = [f"x{i + 1}" for i in range(X.shape[1])]
     return Dataset(X, X, None, tuple(names), fit_projection(X, column_names=names), "edge")
@@ -303,7 +303,7 @@ def test_a_broken_gaussian_is_skipped_not_fatal(data_and_steps):
 def test_plot_points_are_the_projection_of_the_data(shape, picked):
     # Column picks are copied without a matrix product; the values must not change.
     from tuiclust.core.preprocess import fit_projection
-    from tuiclust.data import Dataset
+    from tuiclust.pipeline.data import Dataset
 
     X = np.random.default_rng(3).normal(size=shape)
     x, y = picked if picked else (None, None)

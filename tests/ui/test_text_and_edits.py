@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from tuiclust.core.steps import Phase, PointKind, Step, frozen_array
-from tuiclust.ui import spec_edits
+from tuiclust.pipeline import edits as spec_edits
 from tuiclust.ui.step_text import format_number, log_line, step_numbers
 
 from .conftest import make_spec
@@ -103,8 +103,8 @@ def test_speeds_stay_on_the_ladder():
 def test_samples_step_along_the_ladder_and_refuse_files_and_ends() -> None:
     import pytest
 
-    from tuiclust.spec import DataSpec, RunSpec
-    from tuiclust.ui import spec_edits
+    from tuiclust.pipeline.spec import DataSpec, RunSpec
+    from tuiclust.pipeline import edits as spec_edits
 
     spec = RunSpec()
     assert spec_edits.step_samples(spec, 1, 300).data.n_samples == 500

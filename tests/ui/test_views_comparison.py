@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from tuiclust.analysis.comparison import ALGORITHMS, SHAPES, gallery_data, gallery_params
-from tuiclust.core.dbscan import DBSCAN
-from tuiclust.core.gmm import GaussianMixture
-from tuiclust.core.kmeans import KMeans
 from tuiclust.core.metrics import adjusted_rand_score
+from tuiclust.pipeline.vocabulary import ALGORITHMS as VOCABULARY
 from tuiclust.ui.views.comparison import ComparisonView
 
 from .conftest import explorer
 from .views_helpers import close_view, open_view
 
-_ESTIMATORS = {"kmeans": KMeans, "dbscan": DBSCAN, "gmm": GaussianMixture}
+_ESTIMATORS = {name: entry.estimator_class() for name, entry in VOCABULARY.items()}
 
 
 async def test_every_cell_fills_with_the_cores_scores():

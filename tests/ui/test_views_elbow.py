@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import numpy as np
 
 from tuiclust.analysis.elbow_curve import ELBOW_CACHE, elbow_curve
@@ -56,6 +58,7 @@ async def test_left_right_move_the_selection_and_escape_changes_nothing():
         assert app.current_run is run and run.params["n_clusters"] == 3 and run.timeline.index == 0
 
 
+@pytest.mark.slow
 async def test_reopening_on_the_same_data_comes_from_the_cache():
     ELBOW_CACHE.clear()
     async with explorer(make_spec("kmeans", "moons")) as (app, pilot):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 
 import numpy as np
 
@@ -10,17 +9,12 @@ from tuiclust.analysis.scores import score_clustering, silhouette_profile
 from tuiclust.ui.help import HelpScreen
 from tuiclust.ui.views.silhouette import SilhouetteView
 
-from .conftest import explorer, make_spec
+from .conftest import explorer, make_spec, wait_until
 from .views_helpers import close_view, open_view
 
 
-async def wait_for_scores(app, timeout: float = 10.0) -> None:
-    strip = app.metrics_strip
-    for _ in range(int(timeout / 0.01)):
-        if strip.current:
-            return
-        await asyncio.sleep(0.01)
-    raise TimeoutError("the scores strip did not catch up")
+async def wait_for_scores(app) -> None:
+    await wait_until(lambda: bool(app.metrics_strip.current), what="the scores strip to catch up")
 
 
 async def test_m_toggles_the_strip_and_it_follows_the_step():

@@ -30,12 +30,12 @@ from typing import Any
 
 import numpy as np
 
-from ..core.datasets import make_dataset
-from ..core.dbscan import DBSCAN
-from ..core.gmm import GaussianMixture
-from ..core.kmeans import KMeans
-from ..core.metrics import adjusted_rand_score, silhouette_score
-from ..core.preprocess import scale
+from tuiclust.core.datasets import make_dataset
+from tuiclust.core.metrics import adjusted_rand_score, silhouette_score
+from tuiclust.core.preprocess import scale
+from tuiclust.pipeline.vocabulary import ALGORITHM_NAMES
+from tuiclust.pipeline.vocabulary import ALGORITHMS as _VOCABULARY
+
 from .cache import ResultCache
 
 __all__ = [
@@ -76,13 +76,10 @@ SHAPE_NOTES: dict[str, str] = {
     "blobs": "3 blobs",
     "no_structure": "no groups",
 }
-ALGORITHMS: tuple[str, ...] = ("kmeans", "dbscan", "gmm")
-ALGORITHM_TITLES: dict[str, str] = {"kmeans": "K-Means", "dbscan": "DBSCAN", "gmm": "GMM"}
+ALGORITHMS: tuple[str, ...] = ALGORITHM_NAMES
+ALGORITHM_TITLES: dict[str, str] = {name: entry.short_title for name, entry in _VOCABULARY.items()}
 
 N_SAMPLES = 500
-DBSCAN_EPS_DEFAULT = 0.3
-DBSCAN_EPS: dict[str, float] = {"varied": 0.18, "aniso": 0.15}
-DBSCAN_MIN_SAMPLES = 7
 TWO_CLUSTER_SHAPES = ("circles", "moons")
 WITHOUT_STRUCTURE = "no_structure"
 
@@ -169,22 +166,21 @@ def gallery_data(shape: str, *, seed: int = 0, n_samples: int = N_SAMPLES) -> tu
 
 def gallery_params(shape: str, algorithm: str, *, seed: int = 0) -> dict[str, Any]:
     """The gallery's parameters for one cell (constructor keywords)."""
-    k = 2 if shape in TWO_CLUSTER_SHAPES else 3
-    if algorithm == "kmeans":
-        return {"n_clusters": k, "init": "k-means++", "random_state": seed}
-    if algorithm == "dbscan":
-        return {"eps": DBSCAN_EPS.get(shape, DBSCAN_EPS_DEFAULT), "min_samples": DBSCAN_MIN_SAMPLES}
-    if algorithm == "gmm":
-        return {"n_components": k, "covariance_type": "full", "random_state": seed}
-    raise ValueError(f"algorithm must be one of {', '.join(ALGORITHMS)}; got {algorithm!r}")
+    if algorithm not in _VOCABULARY:
+        raise ValueError(f"algorithm must be one of {', '.join(ALGORITHMS)}; got {algorithm!r}")
+    entry = _VOCABULARY[algorithm]
+    params: dict[str, Any] = {}
+    if entry.cluster_count is not None:
+        params[entry.cluster_count] = 2 if shape in TWO_CLUSTER_SHAPES else 3
+    params.update(entry.gallery)
+    params.update(entry.gallery_by_shape.get(shape, {}))
+    if entry.seeded:
+        params["random_state"] = seed
+    return params
 
 
 def _estimator(algorithm: str, params: dict[str, Any]) -> Any:
-    if algorithm == "kmeans":
-        return KMeans(**params)
-    if algorithm == "dbscan":
-        return DBSCAN(**params)
-    return GaussianMixture(**params)
+    return _VOCABULARY[algorithm].estimator_class()(**params)
 
 
 def judge(shape: str, ari: float, n_clusters: int) -> tuple[Verdict, str]:

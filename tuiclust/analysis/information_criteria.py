@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tuiclust.errors import first_line
+
 from ..core.gmm import GaussianMixture
 from .cache import ResultCache, array_fingerprint
 
@@ -124,8 +126,7 @@ def criteria_points(
             gmm = GaussianMixture(n, covariance_type=covariance_type, random_state=seed).fit(X)
             yield CriteriaPoint(n, float(gmm.bic(X)), float(gmm.aic(X)), bool(gmm.converged_))
         except (ValueError, np.linalg.LinAlgError, FloatingPointError) as exc:
-            text = str(exc).strip().splitlines()
-            yield CriteriaPoint(n, None, None, False, text[0] if text else type(exc).__name__)
+            yield CriteriaPoint(n, None, None, False, first_line(exc))
 
 
 def _lowest(points: Sequence[CriteriaPoint], attribute: str) -> int | None:

@@ -21,6 +21,8 @@ __all__ = [
     "KMeans",
     "DBSCAN",
     "GaussianMixture",
+    "AgglomerativeClustering",
+    "HDBSCAN",
     "StepwiseEstimator",
     "NotFittedError",
     "ConvergenceWarning",
@@ -45,6 +47,14 @@ def __getattr__(name: str) -> Any:
         from .gmm import GaussianMixture
 
         return GaussianMixture
+    if name == "AgglomerativeClustering":
+        from .agglomerative import AgglomerativeClustering
+
+        return AgglomerativeClustering
+    if name == "HDBSCAN":
+        from .hdbscan import HDBSCAN
+
+        return HDBSCAN
     if name in ("StepwiseEstimator", "NotFittedError", "ConvergenceWarning"):
         from . import base
 

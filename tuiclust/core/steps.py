@@ -42,6 +42,16 @@ class Phase(StrEnum):
     # GMM
     E_STEP = "e_step"
     M_STEP = "m_step"
+    # Agglomerative
+    START = "start"  # every point its own cluster
+    MERGE = "merge"  # a chunk of merges (the last few one by one)
+    CUT = "cut"  # the tree cut at n_clusters or at the distance threshold
+    # HDBSCAN
+    CORE_DISTANCES = "core_distances"  # each point's distance to its min_samples-th neighbour
+    SPANNING_TREE = "spanning_tree"  # a chunk of the mutual-reachability spanning tree
+    HIERARCHY = "hierarchy"  # the tree cut below a distance: clusters splitting
+    CONDENSE = "condense"  # clusters below min_cluster_size fall out as noise
+    SELECT = "select"  # eom or leaf picks the flat clusters
 
     @property
     def label(self) -> str:
@@ -62,6 +72,16 @@ _PHASE_LABELS = {
     Phase.DONE: "Done",
     Phase.E_STEP: "E-step",
     Phase.M_STEP: "M-step",
+    # Agglomerative
+    Phase.START: "Start",
+    Phase.MERGE: "Merge",
+    Phase.CUT: "Cut",
+    # HDBSCAN
+    Phase.CORE_DISTANCES: "Core distances",
+    Phase.SPANNING_TREE: "Spanning tree",
+    Phase.HIERARCHY: "Hierarchy",
+    Phase.CONDENSE: "Condense",
+    Phase.SELECT: "Select",
 }
 
 
@@ -130,6 +150,14 @@ class Step:
     note : str or None
         Something unusual worth telling (an empty cluster relocated, a
         collapsing Gaussian repaired ...); already part of ``message``.
+    highlight_clusters : tuple of int
+        Agglomerative Merge: the label(s) of the cluster formed by the last merge of this step.
+    edges : ndarray of shape (m, 2), int32, or None
+        HDBSCAN: point indices of the edges to draw (the spanning tree so
+        far, or what is left of it); consecutive steps share one array.
+    point_values : ndarray of shape (n_samples,), float32 in [0, 1], or None
+        HDBSCAN: a shade per point (core-distance rank, later the
+        membership probability).
     """
 
     algorithm: str
@@ -156,6 +184,9 @@ class Step:
     cluster_sizes: tuple[int, ...] = field(default=())
     converged: bool = False
     note: str | None = None
+    highlight_clusters: tuple[int, ...] = ()
+    edges: np.ndarray | None = None
+    point_values: np.ndarray | None = None
 
     @property
     def n_samples(self) -> int:

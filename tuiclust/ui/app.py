@@ -43,14 +43,16 @@ from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
 
 from ..core.steps import Step
-from ..errors import UsageError
-from ..spec import RunSpec
-from . import spec_edits
+from ..errors import UsageError, first_line
+from tuiclust.pipeline.spec import RunSpec
+from tuiclust.pipeline import edits as spec_edits
+from tuiclust.pipeline.limits import DataLimitError, Wording
+from tuiclust.pipeline.vocabulary import ALGORITHM_NAMES
 from .help import HelpScreen
 from .keys import KEYS, bindings
 from .panel import ParameterPanel, StepNumbers, parameter_rows
 from .phase_log import PhaseLog
-from .run import Run, build_run
+from tuiclust.pipeline.run import Run, build_run
 from .scatter import ScatterPane
 from .step_text import log_line
 from .views.hooks import LessonViews
@@ -173,7 +175,6 @@ class ExplorerApp(LessonViews, App[None]):
         self._wake = threading.Event()  # wakes a worker waiting for the cursor to move on
         self._pending_forward = False
         self._remembered: dict[str, dict[str, Any]] = {}
-        self._fallback_used = False
         self._end_told = False
         self._error_logged = False
         self._seeds = random.Random()
@@ -615,7 +616,7 @@ class ExplorerApp(LessonViews, App[None]):
         self._edit(lambda s: spec_edits.with_seed(s, seed))
 
     def action_algorithm(self, name: str) -> None:
-        """Switch to ``kmeans``, ``dbscan`` or ``gmm`` on the same data."""
+        """Switch to another algorithm of the vocabulary on the same data."""
         if name == self.spec.algorithm.name:
             return
         if self.current_run is not None:
@@ -623,7 +624,7 @@ class ExplorerApp(LessonViews, App[None]):
         self._edit(lambda s: spec_edits.with_algorithm(s, name, self._remembered.get(name)))
 
     def action_cycle_algorithm(self, direction: int) -> None:
-        names = ("kmeans", "dbscan", "gmm")
+        names = ALGORITHM_NAMES
         current = names.index(self.spec.algorithm.name)
         self.action_algorithm(names[(current + direction) % len(names)])
 
@@ -666,21 +667,31 @@ class ExplorerApp(LessonViews, App[None]):
         if run is None or step is None:
             self.notify("Nothing to export yet.", timeout=2)
             return
-        try:
-            from ..export import default_export_path, write_result_csv
-        except ImportError:
-            self.notify("export not available yet", severity="warning", timeout=3)
-            return
-        self._export(run, step, default_export_path, write_result_csv)
+        self._export(run, step)
 
     @work(thread=True, group="export", exit_on_error=False)
-    def _export(self, run: Run, step: Step, default_export_path: Any, write_result_csv: Any) -> None:
+    def _export(self, run: Run, step: Step) -> None:
+        from tuiclust.io.csv_writer import default_export_path, write_result_csv
+
         try:
-            path = write_result_csv(default_export_path(run.dataset, run.spec.algorithm.name), run.dataset, step)
+            if self.is_web:  # `tuiclust serve`: the file belongs to the viewer, not to the server's folder
+                path = self._deliver_to_browser(run, step, default_export_path, write_result_csv)
+            else:
+                path = write_result_csv(default_export_path(run.dataset, run.spec.algorithm.name), run.dataset, step)
         except Exception as exc:  # noqa: BLE001 - a full disk must not end the lesson
             self.call_from_thread(self.notify, f"export failed: {_one_line(exc)}", severity="error")
             return
         self.call_from_thread(self._exported, str(path))
+
+    def _deliver_to_browser(self, run: Run, step: Step, default_export_path: Any, write_result_csv: Any) -> str:
+        """Write the CSV to a private folder and hand it to the browser as a download (web driver only)."""
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="tuiclust-export-") as folder:
+            path = write_result_csv(default_export_path(run.dataset, run.spec.algorithm.name, folder), run.dataset, step)
+            # deliver_text opens the file before it returns: the folder can go right after.
+            self.call_from_thread(self.deliver_text, path, mime_type="text/csv")
+        return f"a download in the browser ({path.name})"
 
     def _exported(self, path: str) -> None:
         self.phase_log.add_note(f"exported this step to {path}")
@@ -710,8 +721,18 @@ class ExplorerApp(LessonViews, App[None]):
         yield from super().get_system_commands(screen)
 
 
+# Limits worded with the names on the panel and the keys that change them.
+APP_WORDS = Wording(
+    n_clusters="k",
+    n_components="components",
+    covariance="diag or spherical covariance ([ and ] in a GMM run, --covariance when starting)",
+    columns="fewer columns with --columns",
+)
+
+
 def _one_line(exc: BaseException) -> str:
+    if isinstance(exc, DataLimitError):
+        return exc.worded(APP_WORDS)
     if isinstance(exc, MemoryError):  # its own text is empty or a numpy allocation size
         return "not enough memory for this run; try fewer points or columns, or a smaller parameter"
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
+    return first_line(exc)

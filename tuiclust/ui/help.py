@@ -11,32 +11,15 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tuiclust.pipeline.vocabulary import ALGORITHMS
+
 from .keys import KEYS
 from .views.guide import guide_text
 
 __all__ = ["HelpScreen", "help_text", "ALGORITHM_GUIDE"]
 
 # What a student sees on screen for each algorithm, in the explorer's words.
-ALGORITHM_GUIDE: tuple[tuple[str, str], ...] = (
-    (
-        "K-Means",
-        "Initialize picks k centres; Assign gives every point to its nearest centre; "
-        "Update moves each centre to the mean of its points (a trail shows the move). "
-        "Inertia, the sum of squared distances to the centres, never rises.",
-    ),
-    (
-        "DBSCAN",
-        "Core points have at least min_samples neighbours within eps. Clusters grow from "
-        "core points in visible chunks; border points join the first cluster that reaches "
-        "them; what is left is noise (grey). Not-yet-visited points are dim.",
-    ),
-    (
-        "Gaussian mixture",
-        "Each component is an ellipse (1 and 2 sigma). The E-step computes how likely each "
-        "point belongs to each component; the M-step moves the means, shapes and weights. "
-        "The log-likelihood never falls; uncertain points are drawn apart.",
-    ),
-)
+ALGORITHM_GUIDE: tuple[tuple[str, str], ...] = tuple((entry.title, entry.summary) for entry in ALGORITHMS.values())
 
 
 def help_text(extra_keys: Sequence[tuple[str, str]] = ()) -> Text:

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from textual.binding import Binding
 
+from tuiclust.pipeline.vocabulary import ALGORITHMS
+
 __all__ = ["KeySpec", "KEYS", "bindings"]
 
 
@@ -48,9 +50,10 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("home", "first_step", "home", "", "First step", "go to the first step of the run"),
     KeySpec("end", "last_step", "end", "", "Last step", "go to the last step computed so far"),
     KeySpec("r", "restart", "r", "", "Restart with a new seed", "run again with a new random seed (new sample, new start)"),
-    KeySpec("1", "algorithm('kmeans')", "1", "", "K-Means", "switch to K-Means"),
-    KeySpec("2", "algorithm('dbscan')", "2", "", "DBSCAN", "switch to DBSCAN"),
-    KeySpec("3", "algorithm('gmm')", "3", "", "Gaussian mixture", "switch to a Gaussian mixture (EM)"),
+    *(
+        KeySpec(entry.key, f"algorithm('{entry.name}')", entry.key, "", entry.title, f"switch to {entry.title}")
+        for entry in ALGORITHMS.values()
+    ),
     KeySpec("plus,equals_sign", "main_param(1)", "+", "More", "Increase main parameter", "more clusters (k), larger eps, more components"),
     KeySpec("minus", "main_param(-1)", "-", "Less", "Decrease main parameter", "fewer clusters (k), smaller eps, fewer components"),
     KeySpec("right_square_bracket", "second_param(1)", "]", "", "Next second parameter", "next init method, min_samples + 1, next covariance type"),
@@ -65,6 +68,7 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("x", "export", "x", "", "Export step to CSV", "write every point with its cluster at this step to a CSV file"),
     KeySpec("e", "choose_parameter", "e", "", "Choose k / eps / components", "help choosing k (elbow), eps (k-distance plot) or the components (BIC, AIC)"),
     KeySpec("c", "compare", "c", "", "Compare algorithms across shapes", "K-Means, DBSCAN and GMM on six shapes, judged against the true groups"),
+    KeySpec("escape", "back_to_grid", "esc", "", "Back to the comparison grid", "after Enter on a grid cell: back to the grid"),
     KeySpec("m", "toggle_metrics", "m", "", "Show / hide scores", "silhouette, Calinski-Harabasz and Davies-Bouldin of this step"),
     KeySpec("M", "silhouette_plot", "M", "", "Silhouette plot", "every point's silhouette at this step, grouped by cluster"),
     KeySpec("question_mark", "help", "?", "Help", "Help", "show the keys and what each algorithm shows"),

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
 
 from textual.app import SystemCommand
 from textual.binding import Binding
@@ -23,10 +22,10 @@ from textual.markup import escape
 from textual.screen import Screen
 
 from ..core.steps import Step
-from ..lesson import step_seconds
-from ..scene import Scene, ScenePart
+from tuiclust.lessons.pacing import Shot, step_seconds
+from tuiclust.lessons.scene import Scene, ScenePart
 from .app import ExplorerApp, RunEnded
-from .run import Run
+from tuiclust.pipeline.run import Run
 from .title_card import TitleCard
 
 __all__ = ["LessonApp", "PlayerApp", "Director", "Shot", "open_in_explorer", "lesson_narrator"]
@@ -171,30 +170,6 @@ def open_in_explorer(scene: Scene, *, steps_per_second: float | None = None) -> 
 # ---------------------------------------------------------------------------
 # Playing a scene
 # ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Shot:
-    """One moment of a scene on screen.
-
-    Attributes
-    ----------
-    part_index : int
-    step : Step or None
-        The step shown; None while the part's title card is up.
-    seconds : float
-        How long it stays, at the scene's pace.
-    label : str or None
-        For a step: its narration, or its phase-log line when it has none.
-    narrated : bool
-        True when ``label`` is the step's narration.
-    """
-
-    part_index: int
-    step: Step | None
-    seconds: float
-    label: str | None = None
-    narrated: bool = False
 
 
 Settle = Callable[[], Awaitable[None]]

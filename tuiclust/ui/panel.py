@@ -13,14 +13,13 @@ from textual.markup import escape
 from textual.widgets import Static
 
 from ..core.steps import Step
-from .spec_edits import MAIN_PARAMETER, SECOND_PARAMETER, algorithm_title, parameter_label
+from tuiclust.pipeline.edits import MAIN_PARAMETER, SECOND_PARAMETER, parameter_label
+from tuiclust.pipeline.vocabulary import ALGORITHMS
 from .step_text import format_number, step_numbers
 
 __all__ = ["ParameterPanel", "StepNumbers", "parameter_rows"]
 
 _LABEL_WIDTH = 12
-# Names that fit a narrow panel.
-_SHORT_TITLES = {"kmeans": "K-Means", "dbscan": "DBSCAN", "gmm": "GMM (EM)"}
 
 
 def _button(glyph: str, action: str) -> str:
@@ -50,7 +49,7 @@ def parameter_rows(
     """
     main, second = MAIN_PARAMETER[algorithm], SECOND_PARAMETER[algorithm]
     return [
-        ("algorithm", _SHORT_TITLES.get(algorithm, algorithm_title(algorithm)), "cycle_algorithm(-1)", "cycle_algorithm(1)"),
+        ("algorithm", ALGORITHMS[algorithm].short_title, "cycle_algorithm(-1)", "cycle_algorithm(1)"),
         ("data set", dataset_name, "dataset(-1)", "dataset(1)"),
         ("points", f"{n_samples:,}", "" if is_file else "samples(-1)", "" if is_file else "samples(1)"),
         ("seed", str(seed), "", "restart"),

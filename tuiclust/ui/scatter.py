@@ -30,7 +30,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from ..core.steps import Step
-from ..data import Dataset
+from tuiclust.pipeline.data import Dataset
 from .palette import ColourMode, detect_colour_mode
 from .scatter_data import PlotData
 from .scatter_frame import Frame, build_frame

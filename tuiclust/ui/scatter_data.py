@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from rich.cells import cell_len
 
-from ..data import Dataset
+from tuiclust.pipeline.data import Dataset
 from .raster import DENSE_BINS_LIMIT, CellCounter, Viewport, cell_index, dominant_group, winners_from_counts
 
 __all__ = ["PlotData", "MARGIN"]

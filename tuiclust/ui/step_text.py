@@ -7,6 +7,10 @@ import here, so these are cheap to test.
 
 from __future__ import annotations
 
+import re
+
+from tuiclust.pipeline.vocabulary import ALGORITHMS
+
 from ..core.steps import Phase, PointKind, Step
 
 __all__ = ["format_number", "log_line", "step_numbers", "MINUS"]
@@ -50,17 +54,24 @@ def log_line(step: Step) -> str:
         Plain text (no markup).
     """
     parts: list[str] = []
-    if step.algorithm != "dbscan" and step.phase not in _NO_ITERATION_PREFIX:
+    if _counts_rounds(step) and step.phase not in _NO_ITERATION_PREFIX:
         parts.append(f"iter {step.iteration}")
     label = step.phase.label
-    # Messages like "Expand cluster 2 · +41 points" already name their phase.
-    if not step.message.lower().startswith(label.lower()):
+    # Messages like "Expand cluster 2 · +41 points" already name their phase; "Assigned ..."
+    # does not name "Assign" (a whole word must match), so every line reads "iter N · Assign · ...".
+    if not re.match(rf"{re.escape(label)}\b", step.message, re.IGNORECASE):
         if step.phase is Phase.EXPAND and step.active_cluster is not None and "cluster" not in step.message:
             label = f"{label} cluster {step.active_cluster}"
         parts.append(label)
     if step.message:
         parts.append(step.message.replace("\n", " "))
     return " \u00b7 ".join(parts)
+
+
+def _counts_rounds(step: Step) -> bool:
+    """True when the step's iteration is a round (K-Means, EM), not a step count (DBSCAN ...)."""
+    entry = ALGORITHMS.get(step.algorithm)
+    return entry.rounds if entry is not None else False
 
 
 def _sizes(sizes: tuple[int, ...], limit: int = 8) -> str:
@@ -70,52 +81,87 @@ def _sizes(sizes: tuple[int, ...], limit: int = 8) -> str:
     return shown or "\u2013"
 
 
+def _inertia(step: Step) -> list[tuple[str, str]]:
+    rows = [("inertia", format_number(step.inertia))]
+    if step.points_moved is not None:
+        rows.append(("moved", f"{step.points_moved:,} points"))
+    if step.center_shift is not None:
+        rows.append(("shift\u00b2", format_number(step.center_shift)))
+    return rows
+
+
+def _clusters(step: Step) -> list[tuple[str, str]]:
+    found = step.n_clusters_found
+    rows = [("clusters", "\u2013" if found is None else str(found))]
+    if step.active_cluster is not None:
+        rows.append(("growing", f"cluster {step.active_cluster}"))
+    return rows
+
+
+def _kinds(step: Step) -> list[tuple[str, str]]:
+    if step.kind_counts is None:
+        return []
+    counts = step.kind_counts
+    rows = [(kind.name.lower(), f"{counts[kind]:,}") for kind in (PointKind.CORE, PointKind.BORDER, PointKind.NOISE)]
+    if counts[PointKind.UNVISITED]:
+        rows.append(("unvisited", f"{counts[PointKind.UNVISITED]:,}"))
+    return rows
+
+
+def _log_likelihood(step: Step) -> list[tuple[str, str]]:
+    ll = step.log_likelihood
+    rows = [("log-lik.", "\u2013" if ll is None else f"{ll:,.4f}".replace("-", MINUS))]
+    change = step.log_likelihood_change
+    if change is not None and change not in (float("inf"), float("-inf")):
+        rows.append(("change", format_number(change, signed=True)))
+    return rows
+
+
+def _weights(step: Step) -> list[tuple[str, str]]:
+    if step.weights is None:
+        return []
+    weights = " \u00b7 ".join(f"{w:.2f}" for w in step.weights[:8])
+    if len(step.weights) > 8:
+        weights += f" \u00b7 +{len(step.weights) - 8} more"
+    return [("weights", weights)]
+
+
+def _cluster_sizes(step: Step) -> list[tuple[str, str]]:
+    return [("sizes", _sizes(step.cluster_sizes))]
+
+
+def _found_sizes(step: Step) -> list[tuple[str, str]]:
+    return _cluster_sizes(step) if step.cluster_sizes else []
+
+
+#: The panel's number groups by name: an algorithm's vocabulary entry lists the ones it shows.
+NUMBER_ROWS = {
+    "inertia": _inertia,
+    "clusters": _clusters,
+    "kinds": _kinds,
+    "log_likelihood": _log_likelihood,
+    "weights": _weights,
+    "sizes": _cluster_sizes,  # always a row ("–" before any cluster exists)
+    "found_sizes": _found_sizes,  # a row once clusters exist
+}
+
+
 def step_numbers(step: Step) -> list[tuple[str, str]]:
     """The numbers of one step as (label, value) rows for the panel.
 
-    K-Means: inertia, points moved or centre shift, cluster sizes. DBSCAN:
-    clusters found, core / border / noise / unvisited counts. GMM:
-    log-likelihood and its change, mixture weights. Every algorithm starts
-    with the iteration and the phase.
+    Every algorithm starts with the iteration (where it counts rounds) and
+    the phase, then the groups its vocabulary entry names (``numbers``):
+    K-Means inertia, points moved or centre shift, cluster sizes; DBSCAN
+    clusters found and core / border / noise / unvisited counts; GMM the
+    log-likelihood and its change, and the mixture weights.
     """
     rows: list[tuple[str, str]] = []
-    if step.algorithm != "dbscan":  # DBSCAN has no rounds: the step number says where it is
+    if _counts_rounds(step):  # otherwise the step number says where it is
         rows.append(("iteration", str(step.iteration)))
     rows.append(("phase", step.phase.label))
-    if step.algorithm == "kmeans":
-        rows.append(("inertia", format_number(step.inertia)))
-        if step.points_moved is not None:
-            rows.append(("moved", f"{step.points_moved:,} points"))
-        if step.center_shift is not None:
-            rows.append(("shift\u00b2", format_number(step.center_shift)))
-        rows.append(("sizes", _sizes(step.cluster_sizes)))
-    elif step.algorithm == "dbscan":
-        found = step.n_clusters_found
-        rows.append(("clusters", "\u2013" if found is None else str(found)))
-        if step.active_cluster is not None:
-            rows.append(("growing", f"cluster {step.active_cluster}"))
-        if step.kind_counts is not None:
-            counts = step.kind_counts
-            rows.append(("core", f"{counts[PointKind.CORE]:,}"))
-            rows.append(("border", f"{counts[PointKind.BORDER]:,}"))
-            rows.append(("noise", f"{counts[PointKind.NOISE]:,}"))
-            if counts[PointKind.UNVISITED]:
-                rows.append(("unvisited", f"{counts[PointKind.UNVISITED]:,}"))
-        if step.cluster_sizes:
-            rows.append(("sizes", _sizes(step.cluster_sizes)))
-    elif step.algorithm == "gmm":
-        ll = step.log_likelihood
-        rows.append(("log-lik.", "\u2013" if ll is None else f"{ll:,.4f}".replace("-", MINUS)))
-        change = step.log_likelihood_change
-        if change is not None and change not in (float("inf"), float("-inf")):
-            rows.append(("change", format_number(change, signed=True)))
-        if step.weights is not None:
-            weights = " \u00b7 ".join(f"{w:.2f}" for w in step.weights[:8])
-            if len(step.weights) > 8:
-                weights += f" \u00b7 +{len(step.weights) - 8} more"
-            rows.append(("weights", weights))
-        if step.cluster_sizes:
-            rows.append(("sizes", _sizes(step.cluster_sizes)))
+    entry = ALGORITHMS.get(step.algorithm)
+    for name in entry.numbers if entry is not None else ("sizes",):
+        rows.extend(NUMBER_ROWS[name](step))
     if step.note:
         rows.append(("note", step.note))
     return rows

@@ -25,16 +25,14 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Footer, ProgressBar, Static
 from textual.worker import get_current_worker
+from tuiclust.errors import first_line
 
 __all__ = ["LessonView", "one_line"]
 
 R = TypeVar("R")  # what the view dismisses with
 
 
-def one_line(exc: BaseException) -> str:
-    """The first line of an exception's message (its type name if empty)."""
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
+one_line = first_line  # the views' name for it
 
 
 class _Cancelled(Exception):

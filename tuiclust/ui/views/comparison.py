@@ -25,7 +25,6 @@ from textual.widgets import Static
 from ...analysis.comparison import (
     ALGORITHM_TITLES,
     ALGORITHMS,
-    DBSCAN_MIN_SAMPLES,
     GRID_CACHE,
     GOOD_ARI,
     N_SAMPLES,
@@ -41,6 +40,8 @@ from ...analysis.comparison import (
     gallery_params,
     grid_key,
 )
+from tuiclust.pipeline.vocabulary import ALGORITHMS as ALGORITHM_ENTRIES
+
 from ..palette import ColourMode, detect_colour_mode, palette_for
 from ..raster import Viewport
 from .base import LessonView
@@ -56,11 +57,8 @@ _VERDICT_STYLES = {
     Verdict.PARTIAL: Style(color="yellow", bold=True),
     Verdict.POOR: Style(color="red", bold=True),
 }
-_COLUMN_HEADS = {
-    "kmeans": "K-Means \u00b7 k-means++",
-    "dbscan": f"DBSCAN \u00b7 min_samples {DBSCAN_MIN_SAMPLES}",
-    "gmm": "GMM \u00b7 full covariance",
-}
+# Each column's algorithm with what sets it apart in the gallery.
+_COLUMN_HEADS = {name: f"{entry.short_title} \u00b7 {entry.gallery_caption}" for name, entry in ALGORITHM_ENTRIES.items()}
 
 
 def _stats_lines(result: CellResult, best: bool, height: int, colour: bool = True) -> list[Text]:
@@ -90,6 +88,7 @@ class GridCell(Widget):
     DEFAULT_CSS = """
     GridCell { width: 1fr; height: 1fr; padding: 0 1 0 0; }
     GridCell.-best { background: $success 12%; }
+    GridCell.-cursor { background: $accent 30%; }
     """
 
     def __init__(self, shape: str, algorithm: str) -> None:
@@ -98,7 +97,19 @@ class GridCell(Widget):
         self.algorithm = algorithm
         self.result: CellResult | None = None
         self.best = False
+        self.cursor = False
         self.viewport: Viewport | None = None
+
+    def set_cursor(self, on: bool) -> None:
+        """Mark this cell as the one Enter opens (a tint, and ▸ before its numbers for no colour)."""
+        self.cursor = on
+        self.set_class(on, "-cursor")
+        self.refresh()
+
+    def on_click(self) -> None:
+        view = self.screen
+        if isinstance(view, ComparisonView):
+            view.open_cell(self.shape, self.algorithm)
 
     def show(self, result: CellResult | None, best: bool, viewport: Viewport | None) -> None:
         self.result, self.best, self.viewport = result, best, viewport
@@ -114,6 +125,8 @@ class GridCell(Widget):
         palette = palette_for(detect_colour_mode(self.app))
         plot = mini_scatter(self.result.points, self.result.labels, plot_width, height, palette, self.viewport)
         stats = _stats_lines(self.result, self.best, height, colour=palette.mode is not ColourMode.NONE)
+        if self.cursor and stats:
+            stats[0] = Text("\u25b8") + stats[0]
         out = Text(no_wrap=True, overflow="crop")
         for row in range(height):
             out.append_text(plot[row])
@@ -125,8 +138,13 @@ class GridCell(Widget):
         return out
 
 
-class ComparisonView(LessonView[None]):
-    """The comparison grid. Opened with ``c``; Escape closes it.
+class ComparisonView(LessonView["tuple[str, str] | None"]):
+    """The comparison grid. Opened with ``c``; Escape closes it; Enter opens the cell under the cursor.
+
+    The arrows move the cursor from cell to cell (paging when it leaves the
+    rows on screen); Enter, or a click, closes the grid with that cell's
+    (shape, algorithm), which the explorer then runs with the cell's data
+    and parameters.
 
     Parameters
     ----------
@@ -149,8 +167,13 @@ class ComparisonView(LessonView[None]):
     """
 
     BINDINGS = [
-        Binding("pagedown,down,j,space", "page(1)", "Next rows", key_display="PgDn"),
-        Binding("pageup,up,k", "page(-1)", "Previous rows", key_display="PgUp"),
+        Binding("left,h", "move(0, -1)", "Cell", key_display="\u2190\u2192\u2191\u2193", show=True),
+        Binding("right,l", "move(0, 1)", "Cell", show=False),
+        Binding("up,k", "move(-1, 0)", "Cell", show=False),
+        Binding("down,j", "move(1, 0)", "Cell", show=False),
+        Binding("enter", "open", "Open in explorer"),
+        Binding("pagedown,space", "page(1)", "Next rows", key_display="PgDn"),
+        Binding("pageup", "page(-1)", "Previous rows", key_display="PgUp"),
         Binding("r", "new_sample", "New sample"),
     ]
 
@@ -164,6 +187,7 @@ class ComparisonView(LessonView[None]):
         self.results: dict[tuple[str, str], CellResult] = {}
         self.page = 0
         self.rows_per_page = len(SHAPES)
+        self.cursor = (0, 0)  # (shape row, algorithm column)
 
     @staticmethod
     def _title_for(seed: int, n_samples: int) -> str:
@@ -196,6 +220,7 @@ class ComparisonView(LessonView[None]):
 
     def on_mount(self) -> None:
         super().on_mount()
+        self._place_cursor(self.cursor)
         self._layout_rows()
 
     def _layout_rows(self) -> None:
@@ -225,10 +250,6 @@ class ComparisonView(LessonView[None]):
     def pages(self) -> int:
         return -(-len(SHAPES) // self.rows_per_page)
 
-    def visible_shapes(self) -> list[str]:
-        first = self.page * self.rows_per_page
-        return list(SHAPES[first : first + self.rows_per_page])
-
     def _update_legend(self) -> None:
         """Two lines: the verdict rules, then the paging and what the numbers mean."""
         wide = self.size.width >= 100
@@ -239,7 +260,7 @@ class ComparisonView(LessonView[None]):
             )
         else:
             first = (
-                f"[green]\u2713[/] ARI\u2265{GOOD_ARI:g} [yellow]~[/] \u2265{PARTIAL_ARI:g} [red]\u2717[/] below "
+                f"[green]\u2713 good[/] ARI \u2265 {GOOD_ARI:.2f}  [yellow]~[/] \u2265 {PARTIAL_ARI:.2f}  [red]\u2717[/] below  "
                 "\u2605 best \u00b7 uniform: \u2713 if \u2264 1 cluster"
             )
         parts = []
@@ -306,7 +327,35 @@ class ComparisonView(LessonView[None]):
         new = min(max(self.page + direction, 0), self.pages - 1)
         if new != self.page:
             self.page = new
+            self._place_cursor((new * self.rows_per_page, self.cursor[1]))  # the cursor stays on screen
             self._layout_rows()
+
+    def action_move(self, rows: int, columns: int) -> None:
+        """Move the cell cursor; the rows on screen follow it."""
+        row = min(max(self.cursor[0] + rows, 0), len(SHAPES) - 1)
+        column = min(max(self.cursor[1] + columns, 0), len(ALGORITHMS) - 1)
+        self._place_cursor((row, column))
+        page = row // self.rows_per_page
+        if page != self.page:
+            self.page = page
+            self._layout_rows()
+
+    def _place_cursor(self, cursor: tuple[int, int]) -> None:
+        old = self.cell(SHAPES[self.cursor[0]], ALGORITHMS[self.cursor[1]])
+        old.set_cursor(False)
+        self.cursor = cursor
+        self.cell(SHAPES[cursor[0]], ALGORITHMS[cursor[1]]).set_cursor(True)
+
+    def action_open(self) -> None:
+        """Close the grid with the cell under the cursor, for the explorer to run."""
+        self.open_cell(SHAPES[self.cursor[0]], ALGORITHMS[self.cursor[1]])
+
+    def open_cell(self, shape: str, algorithm: str) -> None:
+        """Close the grid with (shape, algorithm), once that cell has its result."""
+        if (shape, algorithm) not in self.results:
+            self.notify("That cell is still being computed.", timeout=2)
+            return
+        self.dismiss((shape, algorithm))
 
     def action_new_sample(self) -> None:
         """Draw the six data sets again with the next seed."""

@@ -13,6 +13,8 @@ from textual.color import Color
 from textual_plotext import PlotextPlot
 from textual_plotext.plot import Plot
 
+from tuiclust.errors import first_line
+
 __all__ = ["CurvePlot", "CURVE", "SECOND_CURVE", "SELECTION", "SUGGESTION"]
 
 # Okabe & Ito colours (colour-blind safe), as the scatter pane uses.
@@ -60,10 +62,25 @@ class CurvePlot(PlotextPlot):
             except Exception as exc:  # noqa: BLE001 - a figure that cannot be drawn must not end the lesson
                 plt.clear_data()
                 plt.clear_figure()
-                plt.title(f"this figure cannot be drawn: {str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}")
+                plt.title(f"this figure cannot be drawn: {first_line(exc)}")
         self.refresh()
 
     def on_resize(self) -> None:
         # Painters may place things by the plot's size (thinned curves): draw again.
         if self._painter is not None:
             self.draw(self._painter)
+
+
+def label_over(
+    plt: Plot, text: str, x: float, ceiling: float, xs: tuple[int, ...], background: tuple[int, int, int]
+) -> None:
+    """Write ``text`` in the label band at the top of the plot, above ``x``.
+
+    The caller keeps the band (the y range just under ``ceiling``) free of
+    curves, so the label covers nothing. It starts at ``x`` and runs right
+    in the left half of the x range, and ends at ``x`` in the right half, so
+    it stays inside the plot.
+    """
+    left_half = x <= (xs[0] + xs[-1]) / 2
+    plt.text(text, x, ceiling, color=SUGGESTION, background=background, style="bold",
+             alignment="left" if left_half else "right")

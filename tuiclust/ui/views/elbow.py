@@ -14,7 +14,6 @@ from typing import Any
 import numpy as np
 from rich.style import Style
 from rich.text import Text
-from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import Static
 from textual_plotext.plot import Plot
@@ -32,7 +31,7 @@ from ...analysis.elbow_curve import (
     k_values,
 )
 from .curve_with_table import CurveTable, CurveWithTableView
-from .curve_plot import CURVE, SELECTION, SUGGESTION, CurvePlot
+from .curve_plot import CURVE, SELECTION, SUGGESTION, CurvePlot, label_over
 from .formatting import nice_ticks, short_number
 
 __all__ = ["ElbowView", "ElbowTable", "silhouette_bar"]
@@ -47,6 +46,8 @@ _EXPLANATION = (
 _BAR_WIDTH = 8  # cells for a silhouette of 1.0
 _BAR_STYLE = Style(color="#{:02x}{:02x}{:02x}".format(*CURVE))
 _SUGGESTION_STYLE = Style(color="#{:02x}{:02x}{:02x}".format(*SUGGESTION), bold=True)
+# Share of the plot's height above the curve kept for labels.
+_LABEL_BAND = 0.22
 _EIGHTHS = " \u258f\u258e\u258d\u258c\u258b\u258a\u2589"
 
 
@@ -96,7 +97,7 @@ class ElbowTable(CurveTable):
         self.update(text)
 
 
-class ElbowView(CurveWithTableView[int]):
+class ElbowView(CurveWithTableView):
     """Inertia and silhouette for k = 1..10 on the explorer's data; dismisses with the chosen k.
 
     Parameters
@@ -112,37 +113,25 @@ class ElbowView(CurveWithTableView[int]):
         For the title.
     """
 
-    DEFAULT_CSS = """
-    ElbowView #elbow-body { height: 1fr; }
-    ElbowView #elbow-side { width: 32; height: 1fr; }
-    ElbowView #elbow-explain { padding: 1 1 0 1; color: $text-muted; height: 1fr; }
-    ElbowView #elbow-info { height: auto; padding: 0 1; }
-    """
-
-    BINDINGS = [
-        Binding("left,h", "select(-1)", "k \u2212 1", key_display="\u2190"),
-        Binding("right,l", "select(1)", "k + 1", key_display="\u2192"),
-        Binding("enter", "apply", "Run with this k"),
-    ]
+    PREFIX = "elbow"
+    EXPLANATION = _EXPLANATION
+    SIDE_WIDTH = 32
+    WORDS = ("k \u2212 1", "k + 1", "Run with this k")
 
     def __init__(self, X: np.ndarray, *, current_k: int, init: str = "k-means++", seed: int = 0,
                  data_name: str = "data") -> None:
-        super().__init__(f"The elbow method \u00b7 choosing k for K-Means on {data_name} ({X.shape[0]:,} points)")
+        ks = k_values(X.shape[0])
+        super().__init__(f"The elbow method \u00b7 choosing k for K-Means on {data_name} ({X.shape[0]:,} points)",
+                         tuple(ks), current_k)
         self.X = X
         self.init = init if isinstance(init, str) else "k-means++"
         self.seed = seed
-        self.ks = k_values(X.shape[0])
+        self.ks = self.values
         self.total = len(self.ks)
-        self.selected = min(max(int(current_k), self.ks[0]), self.ks[-1])
-        self.moved = False
-        self.points: list[ElbowPoint] = []
         self.curve: ElbowCurve | None = None
         self._key = elbow_key(X, init=self.init, seed=seed)
 
     # ----------------------------------------------------------- layout
-    PREFIX = "elbow"
-    EXPLANATION = _EXPLANATION
-
     def make_table(self) -> Widget:
         return ElbowTable(id="elbow-table")
 
@@ -161,15 +150,10 @@ class ElbowView(CurveWithTableView[int]):
         ELBOW_CACHE.put(self._key, curve)
         return curve
 
-    def show_partial(self, item: ElbowPoint) -> None:
-        self.points.append(item)
-        self._refresh()
-
     def show_result(self, result: ElbowCurve) -> None:
         self.curve = result
         self.points = list(result.points)
-        if not self.moved and result.suggested_k is not None:
-            self.selected = result.suggested_k
+        self.select_suggestion(result.suggested_k)
         if result.suggested_k is None:
             self.show_message(
                 "No elbow found: the inertia falls without a clear bend, so it suggests no k. "
@@ -177,10 +161,10 @@ class ElbowView(CurveWithTableView[int]):
             )
         else:
             self.show_message("")
-        self._refresh()
+        self.refresh_view()
 
     # ------------------------------------------------------------ drawing
-    def _refresh(self) -> None:
+    def refresh_view(self) -> None:
         suggested = self.curve.suggested_k if self.curve else None
         best = self.curve.best_silhouette_k if self.curve else None
         self.query_one(ElbowTable).show(self.points, self.ks, self.selected, suggested, best)
@@ -197,9 +181,12 @@ class ElbowView(CurveWithTableView[int]):
         ks = [p.k for p in self.points]
         inertia = [p.inertia for p in self.points]
         top = max(max(inertia), 1e-12)
-        # Inertia is never negative: from 0 up, so the fall reads at its true size.
-        plt.ylim(0, top * 1.08)
-        plt.yticks(*nice_ticks(0, top * 1.08, max(2, min(6, self.query_one("#elbow-plot").size.height // 4))))
+        # Inertia is never negative: from 0 up, so the fall reads at its true size. The band
+        # above the highest point is kept free for the suggestion's label, so it never covers
+        # the curve, wherever the elbow is.
+        ceiling = top * (1 + _LABEL_BAND)
+        plt.ylim(0, ceiling)
+        plt.yticks(*nice_ticks(0, top, max(2, min(6, self.query_one("#elbow-plot").size.height // 4))))
         plt.vline(self.selected, SELECTION)
         plt.plot(ks, inertia, marker="braille", color=CURVE)
         plt.scatter(ks, inertia, marker="\u25cf", color=CURVE)
@@ -207,11 +194,7 @@ class ElbowView(CurveWithTableView[int]):
         if suggested is not None and suggested in ks:
             y = inertia[ks.index(suggested)]
             plt.scatter([suggested], [y], marker="\u25c6", color=SUGGESTION)
-            # Above and right of the elbow the plot is empty: the curve is convex and falling.
-            plt.text(
-                f"\u2199 suggested k = {suggested}", suggested + 0.15, y + 0.12 * top,
-                color=SUGGESTION, background=background, style="bold",
-            )
+            label_over(plt, f"\u25c6 suggested k = {suggested}", suggested, ceiling, self.ks, background)
 
     def info_text(self) -> str:
         """The lines under the plot: the selected k's numbers, the suggestion, what Enter does."""
@@ -232,7 +215,8 @@ class ElbowView(CurveWithTableView[int]):
                 lines.append("[b]suggested k = none[/b]: no elbow in the inertia curve")
             best = self.curve.best_silhouette_k
             if best is not None:
-                lines[-1] += f"; highest silhouette at k = {best}"
+                # No-break spaces: "k = 3" never splits across lines.
+                lines[-1] += f"; highest silhouette at k\u00a0=\u00a0{best}"
             notes = []
             if self.curve.sampled:
                 notes.append(f"computed on a random sample of {self.curve.n_used:,} of {self.curve.n_total:,} points")
@@ -241,16 +225,3 @@ class ElbowView(CurveWithTableView[int]):
             if notes:
                 lines.append(f"[dim]{'; '.join(notes)}[/]")
         return "\n".join(lines)
-
-    # ------------------------------------------------------------ actions
-    def action_select(self, direction: int) -> None:
-        """Move the selected k left or right."""
-        new = min(max(self.selected + direction, self.ks[0]), self.ks[-1])
-        if new != self.selected:
-            self.selected = new
-            self.moved = True
-            self._refresh()
-
-    def action_apply(self) -> None:
-        """Back to the explorer with the selected k."""
-        self.dismiss(self.selected)

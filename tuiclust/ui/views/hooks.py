@@ -10,19 +10,59 @@ the app's public :meth:`load_spec`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
+
+from tuiclust.pipeline.vocabulary import title_of
 
 from ...core.steps import Step
 from .base import LessonView
 from .metrics_strip import MetricsStrip
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..run import Run
+    from tuiclust.pipeline.run import Run
 
 __all__ = ["LessonViews"]
 
 _PARAMETER_WORDS = {"n_clusters": "k", "eps": "eps", "n_components": "components"}
+
+
+def _elbow(run: Run) -> tuple[LessonView[Any], str]:
+    from .elbow import ElbowView
+
+    params, data = run.params, run.dataset
+    view = ElbowView(data.X, current_k=int(params["n_clusters"]), init=params.get("init", "k-means++"),
+                     seed=run.spec.data.seed, data_name=data.name)
+    return view, "n_clusters"
+
+
+def _k_distance(run: Run) -> tuple[LessonView[Any], str]:
+    from .kdistance import KDistanceView
+
+    params, data = run.params, run.dataset
+    view = KDistanceView(data.X, min_samples=int(params["min_samples"]), current_eps=float(params["eps"]),
+                         data_name=data.name)
+    return view, "eps"
+
+
+def _information_criteria(run: Run) -> tuple[LessonView[Any], str]:
+    from .model_selection import ModelSelectionView
+
+    params, data = run.params, run.dataset
+    view = ModelSelectionView(data.X, current_components=int(params["n_components"]),
+                              covariance_type=str(params.get("covariance_type", "full")),
+                              seed=run.spec.data.seed, data_name=data.name)
+    return view, "n_components"
+
+
+#: Key ``e`` per algorithm: the view that helps choose its main parameter, and the parameter it sets.
+PARAMETER_VIEWS: dict[str, Callable[[Run], tuple[LessonView[Any], str]]] = {
+    "kmeans": _elbow,
+    "dbscan": _k_distance,
+    "gmm": _information_criteria,
+}
 
 
 class LessonViews:
@@ -53,30 +93,16 @@ class LessonViews:
 
     # ------------------------------------------------------------- actions
     def action_choose_parameter(self) -> None:
-        """The view that helps choose the main parameter: elbow, k-distance or BIC/AIC."""
+        """The view that helps choose the main parameter of the algorithm on screen (elbow, k-distance, BIC/AIC ...)."""
         run = self._run_for_view()
         if run is None or self._lesson_view_open():
             return
-        from .elbow import ElbowView
-        from .kdistance import KDistanceView
-        from .model_selection import ModelSelectionView
-
-        name, params, data = run.spec.algorithm.name, run.params, run.dataset
-        seed = run.spec.data.seed
-        view: LessonView[Any]
-        if name == "kmeans":
-            view = ElbowView(data.X, current_k=int(params["n_clusters"]), init=params.get("init", "k-means++"),
-                             seed=seed, data_name=data.name)
-            key = "n_clusters"
-        elif name == "dbscan":
-            view = KDistanceView(data.X, min_samples=int(params["min_samples"]), current_eps=float(params["eps"]),
-                                 data_name=data.name)
-            key = "eps"
-        else:
-            view = ModelSelectionView(data.X, current_components=int(params["n_components"]),
-                                      covariance_type=str(params.get("covariance_type", "full")),
-                                      seed=seed, data_name=data.name)
-            key = "n_components"
+        name = run.spec.algorithm.name
+        opener = PARAMETER_VIEWS.get(name)
+        if opener is None:
+            self.notify(f"{title_of(name)} has no view for choosing its parameters yet.", timeout=3)  # type: ignore[attr-defined]
+            return
+        view, key = opener(run)
         self.push_screen(view, callback=lambda value: self._apply_choice(run, key, value))  # type: ignore[attr-defined]
 
     def _apply_choice(self, run: Run, key: str, value: Any) -> None:
@@ -95,9 +121,43 @@ class LessonViews:
         """The comparison grid: three algorithms on the gallery's six shapes."""
         if self._lesson_view_open():
             return
+        self._open_grid(seed=getattr(self, "_grid_seed", 0))
+
+    def _open_grid(self, *, seed: int) -> None:
         from .comparison import ComparisonView
 
-        self.push_screen(ComparisonView())  # type: ignore[attr-defined]
+        view = ComparisonView(seed=seed)
+        self.push_screen(view, callback=lambda cell: self._run_grid_cell(view, cell))  # type: ignore[attr-defined]
+
+    def _run_grid_cell(self, view: Any, cell: tuple[str, str] | None) -> None:
+        """Enter on a grid cell: the explorer runs that shape and algorithm with the cell's parameters.
+
+        The data is the cell's (the same generator, seed, size and standard
+        scaling), so the explorer's last step is the cell's clustering;
+        Escape on the explorer then returns to the grid.
+        """
+        self._grid_seed = view.seed
+        if cell is None:
+            self._grid_return = False
+            return
+        from tuiclust.analysis.comparison import gallery_params
+        from tuiclust.pipeline.spec import AlgorithmSpec, DataSpec, RunSpec
+
+        shape, algorithm = cell
+        params = gallery_params(shape, algorithm, seed=view.seed)
+        spec = RunSpec(
+            DataSpec(shape, n_samples=view.n_samples, seed=view.seed, scale="standard"),
+            AlgorithmSpec(algorithm, MappingProxyType(params)),
+        )
+        self._grid_return = True
+        self.load_spec(spec)  # type: ignore[attr-defined]
+        self.notify(f"{title_of(algorithm)} on {shape}, as in the grid; Escape goes back to the grid.", timeout=4)  # type: ignore[attr-defined]
+
+    def action_back_to_grid(self) -> None:
+        """Escape after opening a grid cell: the grid again, as it was."""
+        if getattr(self, "_grid_return", False) and not self._lesson_view_open():
+            self._grid_return = False
+            self._open_grid(seed=getattr(self, "_grid_seed", 0))
 
     def action_toggle_metrics(self) -> None:
         """Show or hide the scores strip."""
@@ -127,6 +187,6 @@ class LessonViews:
 
 
 def _title(name: str) -> str:
-    from ..spec_edits import algorithm_title
+    from tuiclust.pipeline.edits import algorithm_title
 
     return algorithm_title(name)

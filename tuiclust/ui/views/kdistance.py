@@ -26,7 +26,6 @@ from .formatting import nice_ticks, percent, short_number
 __all__ = ["KDistanceView"]
 
 _FINE_STEP = 0.01  # left / right move the selection by 1 % of the points
-_COARSE_STEP = 0.10  # shift + left / right: 10 %
 
 
 class KDistanceView(LessonView[float]):

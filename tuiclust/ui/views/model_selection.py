@@ -14,7 +14,6 @@ from typing import Any
 import numpy as np
 from rich.style import Style
 from rich.text import Text
-from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import Static
 from textual_plotext.plot import Plot
@@ -31,7 +30,7 @@ from ...analysis.information_criteria import (
     finish_criteria,
 )
 from .curve_with_table import CurveTable, CurveWithTableView
-from .curve_plot import CURVE, SECOND_CURVE, SELECTION, SUGGESTION, CurvePlot
+from .curve_plot import CURVE, SECOND_CURVE, SELECTION, SUGGESTION, CurvePlot, label_over
 from .formatting import nice_ticks, short_number
 
 __all__ = ["ModelSelectionView", "CriteriaTable"]
@@ -88,7 +87,7 @@ def _mark_style(mark: Style, row_style: str) -> Style | str:
     return mark + Style.parse(row_style) if row_style else mark
 
 
-class ModelSelectionView(CurveWithTableView[int]):
+class ModelSelectionView(CurveWithTableView):
     """BIC and AIC for 1..10 components on the explorer's data; dismisses with the chosen count.
 
     Parameters
@@ -101,38 +100,26 @@ class ModelSelectionView(CurveWithTableView[int]):
     data_name : str
     """
 
-    DEFAULT_CSS = """
-    ModelSelectionView #criteria-body { height: 1fr; }
-    ModelSelectionView #criteria-side { width: 30; height: 1fr; }
-    ModelSelectionView #criteria-explain { padding: 1 1 0 1; color: $text-muted; height: 1fr; }
-    ModelSelectionView #criteria-info { height: auto; padding: 0 1; }
-    """
-
-    BINDINGS = [
-        Binding("left,h", "select(-1)", "Fewer", key_display="\u2190"),
-        Binding("right,l", "select(1)", "More", key_display="\u2192"),
-        Binding("enter", "apply", "Run with this many"),
-    ]
+    PREFIX = "criteria"
+    EXPLANATION = _EXPLANATION
+    SIDE_WIDTH = 30
+    WORDS = ("Fewer", "More", "Run with this many")
 
     def __init__(self, X: np.ndarray, *, current_components: int, covariance_type: str = "full",
                  seed: int = 0, data_name: str = "data") -> None:
         super().__init__(
             f"Model selection \u00b7 Gaussian components for {data_name} "
-            f"({X.shape[0]:,} points, {covariance_type} covariance)"
+            f"({X.shape[0]:,} points, {covariance_type} covariance)",
+            tuple(component_counts(X.shape[0])),
+            current_components,
         )
         self.X = X
         self.covariance_type = covariance_type
         self.seed = seed
-        self.counts = component_counts(X.shape[0])
+        self.counts = self.values
         self.total = len(self.counts)
-        self.selected = min(max(int(current_components), self.counts[0]), self.counts[-1])
-        self.moved = False
-        self.points: list[CriteriaPoint] = []
         self.curve: CriteriaCurve | None = None
         self._key = criteria_key(X, covariance_type=covariance_type, seed=seed)
-
-    PREFIX = "criteria"
-    EXPLANATION = _EXPLANATION
 
     def make_table(self) -> Widget:
         return CriteriaTable(id="criteria-table")
@@ -152,21 +139,16 @@ class ModelSelectionView(CurveWithTableView[int]):
         CRITERIA_CACHE.put(self._key, curve)
         return curve
 
-    def show_partial(self, item: CriteriaPoint) -> None:
-        self.points.append(item)
-        self._refresh()
-
     def show_result(self, result: CriteriaCurve) -> None:
         self.curve = result
         self.points = list(result.points)
-        if not self.moved and result.suggested is not None:
-            self.selected = result.suggested
+        self.select_suggestion(result.suggested)
         if result.suggested is None:
             self.show_message("Every fit failed, so there is nothing to suggest; see the table for the reasons.")
-        self._refresh()
+        self.refresh_view()
 
     # ------------------------------------------------------------ drawing
-    def _refresh(self) -> None:
+    def refresh_view(self) -> None:
         best_bic = self.curve.best_bic if self.curve else None
         best_aic = self.curve.best_aic if self.curve else None
         self.query_one(CriteriaTable).show(self.points, self.counts, self.selected, best_bic, best_aic)
@@ -186,9 +168,11 @@ class ModelSelectionView(CurveWithTableView[int]):
         aic = [p.aic for p in scored]
         lo, hi = min(bic + aic), max(bic + aic)
         span = (hi - lo) or max(abs(hi), 1.0)
-        plt.ylim(lo - 0.05 * span, hi + 0.12 * span)
+        # A band above both curves is kept free for the suggestion's label.
+        ceiling = hi + 0.25 * span
+        plt.ylim(lo - 0.05 * span, ceiling)
         rows = self.query_one("#criteria-plot").size.height
-        plt.yticks(*nice_ticks(lo - 0.05 * span, hi + 0.12 * span, max(2, min(6, rows // 4))))
+        plt.yticks(*nice_ticks(lo - 0.05 * span, hi, max(2, min(6, rows // 4))))
         plt.vline(self.selected, SELECTION)
         plt.plot(ns, aic, marker="braille", color=SECOND_CURVE)
         plt.scatter(ns, aic, marker="\u25b2", color=SECOND_CURVE, label="AIC")
@@ -196,11 +180,8 @@ class ModelSelectionView(CurveWithTableView[int]):
         plt.scatter(ns, bic, marker="\u25cf", color=CURVE, label="BIC")
         if self.curve is not None and self.curve.best_bic is not None:
             n = self.curve.best_bic
-            y = bic[ns.index(n)]
-            plt.scatter([n], [y], marker="\u25c6", color=SUGGESTION)
-            # Above the minimum there is room: both curves rise on each side of it.
-            plt.text(f"suggested: {n}", n, y + 0.22 * span, color=SUGGESTION, background=background,
-                     style="bold", alignment="center")
+            plt.scatter([n], [bic[ns.index(n)]], marker="\u25c6", color=SUGGESTION)
+            label_over(plt, f"\u25c6 suggested: {n}", n, ceiling, self.counts, background)
 
     def info_text(self) -> str:
         point = next((p for p in self.points if p.n_components == self.selected), None)
@@ -226,14 +207,3 @@ class ModelSelectionView(CurveWithTableView[int]):
                     f"[dim]computed on a random sample of {self.curve.n_used:,} of {self.curve.n_total:,} points[/]"
                 )
         return "\n".join(lines)
-
-    # ------------------------------------------------------------ actions
-    def action_select(self, direction: int) -> None:
-        new = min(max(self.selected + direction, self.counts[0]), self.counts[-1])
-        if new != self.selected:
-            self.selected = new
-            self.moved = True
-            self._refresh()
-
-    def action_apply(self) -> None:
-        self.dismiss(self.selected)

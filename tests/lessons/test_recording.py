@@ -1,0 +1,298 @@
+"""Recording scenes headless: valid asciicast v2, replayable, identical twice; play and lesson mode."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import re
+import stat
+from pathlib import Path
+
+import pyte
+import pytest
+
+from tuiclust.io.castfile import CastWriter
+from tuiclust.cli.main import main
+from tuiclust.lessons.pacing import part_steps
+from tuiclust.lessons.recording import record_scene
+from tuiclust.ui.stage import HeadlessStage
+from tuiclust.lessons.scene import builtin_scene_names, load_scene
+
+# The smallest size the explorer supports: the quickest to record, and the
+# hardest for captions to fit.
+SIZE = (80, 24)
+
+
+def read_cast(path: Path) -> tuple[dict, list[list]]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return json.loads(lines[0]), [json.loads(line) for line in lines[1:]]
+
+
+def replay(header: dict, events: list[list], until: float | None = None) -> pyte.Screen:
+    """Feed the output events (up to and including time ``until``) to a terminal emulator."""
+    screen = pyte.Screen(header["width"], header["height"])
+    stream = pyte.Stream(screen)
+    for time, kind, data in events:
+        if until is not None and time > until:
+            break
+        if kind == "o":
+            stream.feed(data)
+    return screen
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture(scope="module")
+def recordings(tmp_path_factory) -> dict[str, Path]:
+    """Every shipped scene recorded once at 80x24 (shared by the tests below)."""
+    folder = tmp_path_factory.mktemp("casts")
+    result = {}
+    for name in builtin_scene_names():
+        path = folder / f"{name}.cast"
+        record_scene(load_scene(name), path, stage=HeadlessStage(), size=SIZE)
+        result[name] = path
+    return result
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", builtin_scene_names())
+def test_cast_is_valid_asciicast_v2_with_one_marker_per_step(recordings, name):
+    header, events = read_cast(recordings[name])
+    scene = load_scene(name)
+    assert header["version"] == 2
+    assert (header["width"], header["height"]) == SIZE
+    assert header["title"] == scene.title
+    assert "timestamp" not in header  # nothing from the clock
+    times = [event[0] for event in events]
+    assert times[0] == 0 and times == sorted(times)
+    for event in events:
+        assert len(event) == 3 and isinstance(event[0], (int, float))
+        assert event[1] in ("o", "m") and isinstance(event[2], str)
+    markers = [event[2] for event in events if event[1] == "m"]
+    steps_per_part = [part_steps(part) for part in scene.parts]
+    assert len(markers) == sum(len(steps) for steps in steps_per_part)
+    # Every narration line is the label of the marker of the step it narrates.
+    expected = [part.narrator(step) for part, steps in zip(scene.parts, steps_per_part) for step in steps]
+    for label, said in zip(markers, expected):
+        if said is not None:
+            assert label == said
+        else:
+            assert label  # the step's phase-log line
+
+
+@pytest.mark.parametrize("name", builtin_scene_names())
+def test_replayed_cast_shows_the_plot_and_the_narration(recordings, name):
+    header, events = read_cast(recordings[name])
+    narrated = {n.say for part in load_scene(name).parts for n in part.narration}
+    screen = pyte.Screen(header["width"], header["height"])
+    stream = pyte.Stream(screen)
+    seen = 0
+    for _, kind, data in events:
+        if kind == "o":
+            stream.feed(data)
+        elif data in narrated:
+            # The narration is on screen when its marker comes (maybe wrapped).
+            assert squeeze(data) in squeeze("".join(screen.display)), data
+            seen += 1
+    assert seen > 0
+    text = "\n".join(screen.display)
+    assert all(mark in text for mark in "\u2524\u252c\u2514")  # the plot's axes: y ticks, x ticks, corner
+    assert re.search(r"\d\u2524", text)  # a tick label on the y axis
+    assert "Phase log" in text
+
+
+def test_two_recordings_are_byte_identical(recordings, tmp_path):
+    again = tmp_path / "again.cast"
+    record_scene(load_scene("kmeans-basics"), again, stage=HeadlessStage(), size=SIZE)
+    assert again.read_bytes() == recordings["kmeans-basics"].read_bytes()
+
+
+def test_cast_gets_the_umask_mode_not_a_private_one(recordings):
+    umask = os.umask(0)
+    os.umask(umask)
+    for path in recordings.values():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask
+
+
+def test_title_cards_open_every_part(recordings):
+    header, events = read_cast(recordings["kmeans-init"])
+    cards = [t for t, kind, data in events if kind == "o" and "Part " in data and " of 3" in data]
+    assert len(cards) == 3
+    first = "\n".join(replay(header, events, until=0).display)
+    assert "K-Means: where the centres start matters" in first and "Random initialisation" in first
+
+
+def test_timing_comes_from_the_scene(recordings):
+    scene = load_scene("kmeans-basics")
+    _, events = read_cast(recordings["kmeans-basics"])
+    marker_times = [t for t, kind, _ in events if kind == "m"]
+    steps = part_steps(scene.parts[0])
+    assert marker_times[0] == scene.playback.title_seconds
+    from tuiclust.lessons.pacing import step_seconds
+
+    for (t0, t1), step in zip(zip(marker_times, marker_times[1:]), steps):
+        expected = step_seconds(scene.playback, scene.parts[0].narration_for(step))
+        assert t1 - t0 == pytest.approx(expected, abs=0.0015)
+    assert events[-1][0] - marker_times[-1] >= scene.playback.end_seconds
+
+
+def test_elbow_narration_quotes_the_real_inertia():
+    scene = load_scene("elbow")
+    for part in scene.parts:
+        final = part_steps(part)[-1]
+        said = part.narrator(final)
+        number = float(re.search(r"about ([\d,]+)", said).group(1).replace(",", ""))
+        assert number == pytest.approx(final.inertia, rel=0.03), part.title
+
+
+# --------------------------------------------------------------- the cast writer alone
+
+
+def test_cast_writer_redraws_only_changed_rows():
+    out = io.StringIO()
+    writer = CastWriter(out, 10, 3, title="t")
+    writer.frame(0, ["aaaaaaaaaa", "bbbbbbbbbb", "cccccccccc"])
+    writer.frame(500, ["aaaaaaaaaa", "BBBBBBBBBB", "cccccccccc"])
+    writer.marker(500, "second")
+    writer.frame(1000, ["aaaaaaaaaa", "BBBBBBBBBB", "cccccccccc"])  # nothing changed: no event
+    writer.close(1500)
+    lines = out.getvalue().splitlines()
+    header, events = json.loads(lines[0]), [json.loads(line) for line in lines[1:]]
+    assert header == {"version": 2, "width": 10, "height": 3, "title": "t", "env": {"TERM": "xterm-256color", "SHELL": "/bin/sh"}}
+    assert [e[:2] for e in events] == [[0.0, "o"], [0.5, "o"], [0.5, "m"], [1.5, "o"]]
+    assert "\x1b[2;1HBBBBBBBBBB" in events[1][2] and "aaaa" not in events[1][2]
+    assert replay(header, events).display == ["aaaaaaaaaa", "BBBBBBBBBB", "cccccccccc"]
+    with pytest.raises(ValueError, match="must not go back"):
+        writer.marker(100, "late")
+    with pytest.raises(ValueError, match="3 rows"):
+        writer.frame(2000, ["x"])
+
+
+# --------------------------------------------------------------- the command line
+
+
+def test_record_command_writes_cast_and_svgs(tmp_path, capsys):
+    out = tmp_path / "border.cast"
+    assert main(["record", "dbscan-border-order", "-o", str(out), "--size", "80x24", "--svg", str(tmp_path / "svg")]) == 0
+    message = capsys.readouterr().out
+    assert message.startswith(f"wrote {out}: 80x24, 12 steps")
+    header, events = read_cast(out)
+    assert (header["width"], header["height"]) == (80, 24)
+    svgs = sorted((tmp_path / "svg").glob("*.svg"))
+    assert len(svgs) == 12 == sum(1 for e in events if e[1] == "m")
+    assert svgs[0].name == "step-001-neighbourhoods.svg"
+    assert svgs[0].read_text(encoding="utf-8").startswith("<svg")
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--size", "100by30"], 'tuiclust: --size must look like "100x30" (columns x rows), got "100by30"\n'),
+        (["--size", "10x10"], 'tuiclust: --size must be from 80x24 to 400x150, got "10x10"\n'),
+    ],
+)
+def test_record_command_bad_size(tmp_path, capsys, argv, message):
+    assert main(["record", "kmeans-basics", "-o", str(tmp_path / "x.cast"), *argv]) == 2
+    assert capsys.readouterr().err == message
+
+
+def test_record_command_missing_output_folder(tmp_path, capsys):
+    out = tmp_path / "nowhere" / "x.cast"
+    assert main(["record", "kmeans-basics", "-o", str(out)]) == 2
+    assert capsys.readouterr().err == f"tuiclust: -o {out}: the folder {out.parent} does not exist\n"
+
+
+def test_record_command_unknown_scene(tmp_path, capsys):
+    assert main(["record", "kmeans-basic", "-o", str(tmp_path / "x.cast")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and 'did you mean "kmeans-basics"?' in err
+
+
+# --------------------------------------------------------------- lesson mode and play
+
+
+async def test_lesson_mode_narrates_steps_and_switches_parts():
+    from tuiclust.ui.lesson_app import LessonApp
+
+    scene = load_scene("kmeans-init")
+    app = LessonApp(scene)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.wait_until_computed()
+        await pilot.pause()
+        caption = lambda: str(app.caption.render()).strip()  # noqa: E731
+        assert caption() == "Two of the three random starts landed in the same group."
+        await pilot.press("right")
+        await pilot.pause()
+        assert caption() == ""  # no narration on this step: the line stays, empty
+        assert app.caption.display
+        await pilot.press("n")
+        await app.wait_until_computed()
+        await pilot.pause()
+        assert app.part_index == 1
+        assert app.current_run.spec.algorithm.params["init"] == "k-means++"
+        assert caption() == "k-means++ spreads the starts out: one centre lands in each group."
+        assert "2/3 k-means++" in app.title
+        await pilot.press("2")  # explorer keys still work: DBSCAN on the same data
+        await app.wait_until_computed()
+        await pilot.pause()
+        assert app.current_run.spec.algorithm.name == "dbscan"
+
+
+async def test_play_runs_every_part_to_the_end():
+    from tuiclust.ui.lesson_app import PlayerApp
+
+    scene = load_scene("dbscan-border-order")
+    app = PlayerApp(scene, speed=20.0)
+    async with app.run_test(size=SIZE) as pilot:
+        await next(worker for worker in app.workers if worker.name == "lesson").wait()
+        await pilot.pause()
+        assert app.part_index == 1
+        timeline = app.current_run.timeline
+        assert timeline.finished and timeline.at_last_step
+        assert app.current_run.spec.data.source.endswith("border-reversed.csv")
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+async def test_play_pauses_on_space_and_quits_on_q():
+    from tuiclust.ui.lesson_app import PlayerApp
+
+    app = PlayerApp(load_scene("kmeans-basics"), speed=1.0)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space")
+        assert not app._resumed.is_set()
+        await pilot.press("space")
+        assert app._resumed.is_set()
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+async def test_play_loop_starts_again_with_the_first_part():
+    from tuiclust.ui.lesson_app import PlayerApp, Shot
+
+    class InstantPlayer(PlayerApp):
+        """Shows every shot at once, and stops after the first shot of the second round."""
+
+        shots: list[Shot] = []
+
+        async def _show(self, shot: Shot) -> None:
+            self.shots.append(shot)
+            if len([s for s in self.shots if s.step is None]) == 3:  # two cards, then the first card again
+                self.exit()
+
+    from textual.worker import WorkerCancelled
+
+    scene = load_scene("dbscan-border-order")
+    app = InstantPlayer(scene, loop=True)
+    async with app.run_test(size=SIZE):
+        lesson = next(worker for worker in app.workers if worker.name == "lesson")
+        with contextlib.suppress(WorkerCancelled):  # exit() cancels the lesson where it is
+            await lesson.wait()
+    cards = [i for i, shot in enumerate(app.shots) if shot.step is None]
+    assert [app.shots[i].part_index for i in cards] == [0, 1, 0]
+    steps = [shot.step for shot in app.shots[cards[0] : cards[2]] if shot.step is not None]
+    assert len(steps) == sum(len(part_steps(part)) for part in scene.parts)

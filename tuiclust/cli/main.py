@@ -1,0 +1,84 @@
+"""Command line: `tuiclust [explore flags]` and the sub-commands.
+
+Each sub-command lives in ``tuiclust.cli.<name>`` with two functions,
+``add_arguments(parser)`` and ``run(args) -> int``. They are imported only
+when used, so ``tuiclust --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+from tuiclust import __version__
+from tuiclust.errors import UsageError
+
+# name -> one-line summary, in the order --help lists them
+SUBCOMMANDS: dict[str, str] = {
+    "explore": "open the explorer (the default: `tuiclust`, `tuiclust DATA.csv`, `tuiclust SCENE`)",
+    "scenes": "list the built-in lesson scenes",
+    "play": "play a scene by itself in the terminal",
+    "record": "render a scene headless to an asciicast file, a GIF or a web page",
+    "fit": "cluster a CSV headless and write the labels to a CSV",
+    "serve": "serve the explorer (or a scene) to web browsers, one per tab",
+}
+
+EPILOG = "sub-commands:\n" + "\n".join(f"  {name:<9} {text}" for name, text in SUBCOMMANDS.items()) + (
+    "\n\nRun `tuiclust COMMAND --help` for a sub-command's options. Keys inside the explorer: press ?"
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line, not a usage block."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
+
+
+def build_parser(command: str) -> argparse.ArgumentParser:
+    """The argument parser of one sub-command (explore is the top level)."""
+    prog = "tuiclust" if command == "explore" else f"tuiclust {command}"
+    parser = _Parser(
+        prog=prog,
+        description=SUBCOMMANDS[command] if command != "explore" else
+        "Watch K-Means, DBSCAN and Gaussian mixtures cluster, step by step.",
+        epilog=EPILOG if command == "explore" else None,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    if command == "explore":
+        parser.add_argument("--version", action="version", version=f"tuiclust {__version__}")
+    module = importlib.import_module(f"tuiclust.cli.{command}")
+    module.add_arguments(parser)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `tuiclust` console script. Returns the exit status."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list and args_list[0] in SUBCOMMANDS:
+        command, rest = args_list[0], args_list[1:]
+    else:
+        command, rest = "explore", args_list
+    try:
+        parser = build_parser(command)
+        args = parser.parse_args(rest)  # exits 2 itself on a bad flag
+        module = importlib.import_module(f"tuiclust.cli.{command}")
+        return int(module.run(args) or 0)
+    except UsageError as exc:
+        print(f"tuiclust: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `tuiclust scenes | head`: the reader left; say nothing more.
+        # Point stdout at devnull so the interpreter's final flush stays quiet.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

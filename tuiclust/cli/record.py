@@ -1,0 +1,57 @@
+"""`tuiclust record SCENE -o FILE.cast|.gif|.html ... [--size COLSxROWS] [--svg DIR]`: a screencast without a screen."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from tuiclust.errors import UsageError
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("scene", metavar="SCENE", help="a built-in scene name (see `tuiclust scenes`) or a .toml path")
+    # -o by suffix, several at once: tuiclust.publish.outputs
+    parser.add_argument("-o", "--output", metavar="FILE", required=True, action="append",
+                        help="write FILE.cast (asciicast v2), FILE.gif or FILE.html (a web page); repeat for several")
+    parser.add_argument("--font-size", metavar="PX", type=int, help="GIF font size in pixels (default 20)")
+    parser.add_argument("--pause-on-markers", action="store_true", help="the web page's player pauses at each chapter")
+    parser.add_argument(
+        "--size", metavar="COLSxROWS", help="terminal size of the recording (default: the scene's, usually 100x30)"
+    )
+    parser.add_argument("--svg", metavar="DIR", help="also write one SVG screenshot per step into DIR")
+    parser.epilog = "Play a cast with `asciinema play FILE.cast`; GIFs need `pip install 'tuiclust[publish]'`."
+
+
+def run(args: argparse.Namespace) -> int:
+    from tuiclust.lessons.pacing import unfired_narration
+    from tuiclust.lessons.scene import load_scene, parse_size
+
+    scene = load_scene(args.scene)
+    size = None
+    if args.size is not None:
+        try:
+            size = parse_size(args.size, where="--size")
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    from tuiclust.lessons.recording import record_scene
+    from tuiclust.publish.outputs import plan_outputs, write_outputs
+    from tuiclust.ui.stage import HeadlessStage
+
+    plan = plan_outputs(args.output, font_size=args.font_size, pause_on_markers=args.pause_on_markers)
+    with plan.cast_file() as cast_path:
+        recording = record_scene(scene, cast_path, stage=HeadlessStage(), size=size, svg_dir=args.svg)
+        written = write_outputs(cast_path, plan, title=scene.title, description=scene.description)
+    for index, entry in unfired_narration(scene):
+        where = entry.key or "steps"
+        print(f"tuiclust: note: {scene.path.name}: {where} never fires (no {entry.on.value} step"
+              f"{'' if entry.iteration is None else f' at iteration {entry.iteration}'} in that run)", file=sys.stderr)
+    cols, rows = recording.size
+    extra = f", {len(recording.svg_files)} SVG files in {args.svg}" if recording.svg_files else ""
+    what = f"wrote {recording.path}" if plan.recorded_to is not None else f"recorded {scene.path.name}"
+    print(
+        f"{what}: {cols}x{rows}, {recording.n_steps} steps, "
+        f"{recording.duration:.1f} s, {recording.n_bytes:,} bytes{extra}"
+    )
+    for output in written:
+        print(f"wrote {output.path}: {output.n_bytes:,} bytes")
+    return 0

@@ -1,0 +1,49 @@
+"""`tuiclust serve [SCENE] [--host 127.0.0.1] [--port 8000]`: the explorer in a browser, one per tab."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from tuiclust.errors import UsageError
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Flags of `tuiclust serve`."""
+    parser.add_argument(
+        "scene", metavar="SCENE", nargs="?",
+        help="a lesson scene (name or .toml path) to serve in lesson mode; the explorer without it",
+    )
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on (default 127.0.0.1: this machine only; 0.0.0.0: every network)")
+    parser.add_argument("--port", default="8000", help="port to listen on (default 8000)")
+    parser.epilog = (
+        "Every browser tab gets its own explorer; `x` there downloads the CSV to the browser. "
+        "Needs `pip install 'tuiclust[publish]'`."
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check the scene and the address, say where to point a browser, then serve until Ctrl+C."""
+    from tuiclust.publish.web_server import app_command, check_address, open_url, serve
+
+    try:
+        port = int(args.port)
+    except ValueError:
+        raise UsageError(f"--port must be a whole number from 1 to 65535, got {args.port!r}") from None
+    target: list[str] = []
+    title = "tuiclust explorer"
+    if args.scene is not None:
+        from tuiclust.lessons.pacing import check_parts_load
+        from tuiclust.lessons.scene import load_scene
+
+        scene = load_scene(args.scene)
+        check_parts_load(scene)  # a broken scene fails here, not in every browser tab
+        # An absolute path: the app process must find the same file whatever its folder.
+        target = [str(Path(args.scene).resolve()) if Path(args.scene).is_file() else args.scene]
+        title = scene.title
+    check_address(args.host, port)
+    print(f"tuiclust: serving {title!r} at {open_url(args.host, port)} (each browser tab gets its own; Ctrl+C stops)",
+          flush=True)
+    serve(app_command(target), args.host, port, title=title)
+    return 0

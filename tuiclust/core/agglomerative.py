@@ -1,0 +1,337 @@
+"""Agglomerative (hierarchical) clustering, told as a story of merges.
+
+``AgglomerativeClustering(n_clusters=2, linkage="ward")`` has
+scikit-learn's shape and gives scikit-learn's exact answer without a
+connectivity matrix: the same ``children_`` (merges, in the same order), the
+same ``distances_``, the same ``labels_`` with the same numbering. The tree
+is built in :mod:`tuiclust.core.agglomerative_tree`; the words are in
+:mod:`tuiclust.core.agglomerative_story`.
+
+``steps(X)`` tells it in at most about 60 steps, whatever the size of the
+data:
+
+1. *Start*: every point is its own cluster.
+2. *Merge*: the merges in visible chunks. Chunk ends are spaced evenly on a
+   log scale of the clusters remaining (each step removes about the same
+   *share* of the clusters), so the early flood of tiny merges takes a few
+   steps and the later, visible ones take more. The last merges, from a few
+   more than the final number of clusters down to one cluster, come one
+   per step, so the final clusters are seen joining.
+3. *Cut*: the tree is cut at ``n_clusters`` (the last ``n_clusters - 1``
+   merges undone) or at ``distance_threshold`` (every merge at or above it
+   undone): the final labels.
+4. *Done*: the cluster count and sizes.
+
+Label numbering. On *Start* and *Merge* steps the clusters existing at that
+moment are numbered by size, largest first (label 0 is the largest), ties
+going to the older cluster (smaller node id; on *Start* that is the point's
+index), so that a view can colour the few largest clusters distinctly and
+the many small ones neutrally; ``cluster_sizes`` is then non-increasing and
+``highlight_clusters`` holds the label of the cluster formed by the step's
+last merge. On *Cut* and *Done* the labels are ``labels_``, numbered as
+scikit-learn numbers them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from numbers import Integral
+from typing import Any
+
+import numpy as np
+
+from . import agglomerative_story as story
+from .agglomerative_tree import LINKAGES, Tree, build_tree, cut_nodes, leaf_layout, partition
+from .steps import Phase, Step, compact_labels, frozen_array
+from .validation import check_choice, check_data, check_int, check_real
+
+__all__ = ["AgglomerativeClustering", "LINKAGES", "MAX_MERGE_STEPS", "MAX_SAMPLES", "plan_merge_steps"]
+
+_ALGORITHM = "agglomerative"
+
+#: Merge steps in one run at most; with Start, Cut and Done a run stays under 60 steps.
+MAX_MERGE_STEPS = 56
+# Merges shown one per step beyond the n_clusters - 1 that join the final
+# clusters, and a cap on the one-by-one steps when n_clusters is large.
+_EXTRA_SINGLE_MERGES = 4
+_MAX_SINGLE_MERGES = 20
+
+#: The most points each linkage is offered: about what ``fit`` does in 10 s
+#: on this project's shared 2-core machine (timings in
+#: ``tests/bench/bench_agglomerative.py``; the same machine runs 1.5-2x
+#: slower when it is busy). ward, complete and average go through scipy's
+#: nearest-neighbour chain on the condensed distance matrix, which scipy
+#: copies: O(n**2) time and 8 * n**2 bytes at the peak (0.8 GB at 10,000,
+#: 3.2 GB at 20,000, where fit took 28-54 s). single linkage needs O(n)
+#: memory and O(n**2 * d) time: 4.3 s at 40,000 2-D points, about 3x that
+#: with 13 columns. The pipeline refuses more and suggests a sample.
+MAX_SAMPLES: dict[str, int] = {
+    "ward": 10_000,
+    "complete": 10_000,
+    "average": 10_000,
+    "single": 40_000,
+}
+
+
+class AgglomerativeClustering:
+    """Bottom-up hierarchical clustering on Euclidean distances, step by step.
+
+    Parameters
+    ----------
+    n_clusters : int or None, default 2
+        Clusters to find (>= 1, at most the number of samples). Must be None
+        when ``distance_threshold`` is set.
+    linkage : {"ward", "complete", "average", "single"}, default "ward"
+        The distance between two clusters: the increase in within-cluster
+        variance of their union (ward), the largest (complete), mean
+        (average) or smallest (single) distance between their points.
+    distance_threshold : float or None, default None
+        Cut the tree here instead (>= 0): merges at or above this distance
+        are undone. Must be set exactly when ``n_clusters`` is None.
+    compute_distances : bool, default False
+        Also set ``distances_`` when cutting by ``n_clusters``.
+
+    Attributes
+    ----------
+    labels_ : ndarray of shape (n_samples,), intp
+        Cluster of each point, numbered as scikit-learn numbers them.
+    n_clusters_ : int
+    n_leaves_ : int
+    children_ : ndarray of shape (n_samples - 1, 2), intp
+        Row ``i`` merges these nodes into node ``n_samples + i``; nodes below
+        ``n_samples`` are points.
+    distances_ : ndarray of shape (n_samples - 1,), float64
+        Distance of each merge; only set when ``distance_threshold`` is set
+        or ``compute_distances`` is True (as in scikit-learn).
+    n_features_in_ : int
+    """
+
+    def __init__(
+        self,
+        n_clusters: int | None = 2,
+        *,
+        linkage: str = "ward",
+        distance_threshold: float | None = None,
+        compute_distances: bool = False,
+    ) -> None:
+        self.n_clusters = n_clusters
+        self.linkage = linkage
+        self.distance_threshold = distance_threshold
+        self.compute_distances = compute_distances
+        self._validate()
+
+    def _validate(self) -> None:
+        """Check and normalise the parameters (scikit-learn's rules), raising ValueError naming the bad one."""
+        if self.n_clusters is not None:
+            try:
+                self.n_clusters = check_int("n_clusters", self.n_clusters, low=1)
+            except ValueError:
+                raise ValueError(f"n_clusters must be an integer >= 1 or None, got {self.n_clusters!r}") from None
+        self.linkage = check_choice("linkage", self.linkage, LINKAGES)
+        if self.distance_threshold is not None:
+            self.distance_threshold = check_real("distance_threshold", self.distance_threshold, low=0.0)
+        if not isinstance(self.compute_distances, (bool, np.bool_)):
+            raise ValueError(f"compute_distances must be True or False, got {self.compute_distances!r}")
+        self.compute_distances = bool(self.compute_distances)
+        if (self.n_clusters is None) == (self.distance_threshold is None):
+            given = "both" if self.n_clusters is not None else "neither"
+            raise ValueError(
+                f"exactly one of n_clusters and distance_threshold must be set, the other None; {given} was given"
+                " (for example n_clusters=None, distance_threshold=1.5)"
+            )
+
+    def __repr__(self) -> str:
+        return (
+            f"AgglomerativeClustering(n_clusters={self.n_clusters!r}, linkage={self.linkage!r}, "
+            f"distance_threshold={self.distance_threshold!r}, compute_distances={self.compute_distances!r})"
+        )
+
+    # -- scikit-learn's interface -------------------------------------------
+
+    def fit(self, X: Any) -> AgglomerativeClustering:
+        """Cluster ``X`` of shape (n_samples, n_features); sets the learned attributes."""
+        for _ in self.steps(X):
+            pass
+        return self
+
+    def fit_predict(self, X: Any) -> np.ndarray:
+        """Cluster ``X`` and return ``labels_``, shape (n_samples,)."""
+        return self.fit(X).labels_
+
+    # -- the story -----------------------------------------------------------
+
+    def steps(self, X: Any) -> Iterator[Step]:
+        """Yield the run as :class:`Step` snapshots (at most about 60).
+
+        ``X`` is checked at once, so bad data raises here rather than at the
+        first ``next()``. The whole tree is built before the first step; the
+        learned attributes are set once the last step has been taken.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            At least 2 samples.
+
+        Raises
+        ------
+        ValueError
+            Bad data, fewer than 2 samples, or ``n_clusters`` larger than the
+            number of samples.
+        """
+        X = check_data(X)
+        n = X.shape[0]
+        if n < 2:
+            raise ValueError(f"agglomerative clustering needs at least 2 samples, got {n}")
+        if self.n_clusters is not None and self.n_clusters > n:
+            raise ValueError(
+                f"n_clusters={self.n_clusters} is larger than the number of samples ({n}); use n_clusters <= {n}"
+            )
+        return self._story(X)
+
+    def _story(self, X: np.ndarray) -> Iterator[Step]:
+        tree = build_tree(X, self.linkage)
+        n = tree.n_leaves
+        if self.distance_threshold is not None:
+            n_final = int(np.count_nonzero(tree.distances >= self.distance_threshold)) + 1
+        else:
+            n_final = int(self.n_clusters)  # type: ignore[arg-type]
+        snapshots = _Snapshots(tree)
+
+        iteration = 0
+        yield Step(
+            algorithm=_ALGORITHM,
+            phase=Phase.START,
+            iteration=iteration,
+            labels=compact_labels(np.arange(n), n),
+            message=story.start_message(n, self.linkage),
+            n_clusters_found=n,
+            cluster_sizes=(1,) * n,
+        )
+
+        largest = np.maximum.accumulate(tree.distances)
+        done = 0
+        for t in plan_merge_steps(n - 1, n_final):
+            iteration += 1
+            labels, sizes, newest = snapshots.at(t)
+            left = n - t
+            if t - done == 1:
+                a, b = tree.children[t - 1].tolist()
+                message = story.single_merge_message(
+                    snapshots.size[a], snapshots.size[b], float(tree.distances[t - 1]), left,
+                    above_cut=t > n - n_final,
+                )
+            else:
+                message = story.chunk_message(t - done, float(largest[t - 1]), left)
+            yield Step(
+                algorithm=_ALGORITHM,
+                phase=Phase.MERGE,
+                iteration=iteration,
+                labels=labels,
+                message=message,
+                n_clusters_found=left,
+                cluster_sizes=sizes,
+                highlight_clusters=(newest,),
+            )
+            done = t
+
+        nodes = cut_nodes(n_final, tree.children, n)
+        labels_ = partition(snapshots.order, snapshots.start, snapshots.node_size, nodes)
+        final = compact_labels(labels_, n_final)
+        final_sizes = tuple(snapshots.node_size[nodes].tolist())
+        kept = n - n_final  # merges kept by the cut
+        cut = story.cut_message(
+            n_final,
+            threshold=self.distance_threshold,
+            below=float(tree.distances[kept - 1]) if kept > 0 else None,
+            above=float(tree.distances[kept]) if kept < n - 1 else None,
+        )
+        for phase, message in ((Phase.CUT, cut), (Phase.DONE, story.done_message(final_sizes))):
+            iteration += 1
+            yield Step(
+                algorithm=_ALGORITHM,
+                phase=phase,
+                iteration=iteration,
+                labels=final,
+                message=message,
+                n_clusters_found=n_final,
+                cluster_sizes=final_sizes,
+            )
+        self._set_result(X, tree, labels_, n_final)
+
+    def _set_result(self, X: np.ndarray, tree: Tree, labels: np.ndarray, n_final: int) -> None:
+        self.labels_ = labels
+        self.n_clusters_ = n_final
+        self.n_leaves_ = tree.n_leaves
+        self.children_ = tree.children
+        if self.distance_threshold is not None or self.compute_distances:
+            self.distances_ = tree.distances
+        elif hasattr(self, "distances_"):
+            del self.distances_  # a refit without distances must not keep the old ones
+        self.n_features_in_ = int(X.shape[1])
+
+
+class _Snapshots:
+    """The clusters that exist after the first ``t`` merges, as labels numbered largest first."""
+
+    def __init__(self, tree: Tree) -> None:
+        n = tree.n_leaves
+        self.n = n
+        self.node_size = tree.node_sizes()
+        self.size = self.node_size.tolist()
+        self.order, self.start = leaf_layout(tree.children, n)
+        # A node's parent; the root gets a number past every node.
+        self.parent = np.full(2 * n - 1, 2 * n - 1, dtype=np.intp)
+        self.parent[tree.children.ravel()] = np.repeat(np.arange(n, 2 * n - 1, dtype=np.intp), 2)
+
+    def at(self, t: int) -> tuple[np.ndarray, tuple[int, ...], int]:
+        """Labels (read-only, compact), sizes per label, and the label of node ``n + t - 1``.
+
+        Parameters
+        ----------
+        t : int
+            Merges done, 1 .. n - 1.
+        """
+        made = self.n + t  # nodes 0 .. made - 1 exist
+        alive = np.flatnonzero(self.parent[:made] >= made)
+        # Largest first; among equal sizes the older node (smaller id).
+        ranked = alive[np.lexsort((alive, -self.node_size[alive]))]
+        labels = partition(self.order, self.start, self.node_size, ranked)
+        newest = int(np.flatnonzero(ranked == made - 1)[0])
+        return compact_labels(labels, ranked.shape[0]), tuple(self.node_size[ranked].tolist()), newest
+
+
+def plan_merge_steps(n_merges: int, n_final: int, budget: int = MAX_MERGE_STEPS) -> list[int]:
+    """Merges done at the end of each Merge step.
+
+    The last ``min(n_final - 1 + 4, 20)`` merges (those that join the final
+    clusters, and a few before them) get one step each; the merges before
+    them are cut into chunks whose ends are evenly spaced in the logarithm of
+    the clusters remaining.
+
+    Parameters
+    ----------
+    n_merges : int
+        ``n_samples - 1``, at least 1.
+    n_final : int
+        Clusters after the cut, 1 .. n_samples.
+    budget : int
+        Most Merge steps, at least ``_MAX_SINGLE_MERGES + 1``.
+
+    Returns
+    -------
+    list of int
+        Strictly increasing, ending at ``n_merges``; at most ``budget`` long.
+    """
+    n_leaves = n_merges + 1
+    singles = min(n_merges, n_final - 1 + _EXTRA_SINGLE_MERGES, _MAX_SINGLE_MERGES)
+    chunked = n_merges - singles  # merges before the one-by-one part
+    ends: list[int] = []
+    if chunked > 0:
+        chunks = budget - singles
+        # Clusters left when the chunked part ends; chunk ends geometric between n_leaves and it.
+        floor = n_leaves - chunked
+        k = np.arange(1, chunks + 1)
+        left = np.round(floor * (n_leaves / floor) ** (1.0 - k / chunks)).astype(np.int64)
+        ends = sorted(set((n_leaves - left).tolist()) - {0})
+    ends.extend(range(chunked + 1, n_merges + 1))
+    return ends

@@ -1,0 +1,1 @@
+"""Files in and out: CSV reading, CSV writing of results, asciicast writing."""
