@@ -566,13 +566,14 @@ def test_no_core_points_components_shape() -> None:
 @pytest.mark.parametrize("eps", [0, -1.0, float("nan"), float("inf"), "0.5", None, True])
 def test_bad_eps_is_named(eps: object) -> None:
     with pytest.raises(ValueError, match="eps"):
-        DBSCAN(eps)  # type: ignore[arg-type]
+        # Checked when the run starts (or at construction while that is kept).
+        DBSCAN(eps).fit(np.zeros((3, 2)))  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("min_samples", [0, -3, 2.5, "5", None, True])
 def test_bad_min_samples_is_named(min_samples: object) -> None:
     with pytest.raises(ValueError, match="min_samples"):
-        DBSCAN(0.5, min_samples=min_samples)  # type: ignore[arg-type]
+        DBSCAN(0.5, min_samples=min_samples).fit(np.zeros((3, 2)))  # type: ignore[arg-type]
 
 
 def test_eps_must_be_given_by_keyword_after_eps() -> None:

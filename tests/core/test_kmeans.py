@@ -395,7 +395,8 @@ def test_skipping_settled_points_changes_nothing(name: str) -> None:
 )
 def test_bad_parameters_raise_value_error_naming_them(kwargs: dict, words: list[str]) -> None:
     with pytest.raises(ValueError) as err:
-        KMeans(**kwargs)
+        # Checked when the run starts (or at construction while that is kept).
+        KMeans(**kwargs).fit(np.arange(20.0).reshape(10, 2))
     for word in words:
         assert word in str(err.value)
 

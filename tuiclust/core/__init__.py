@@ -3,6 +3,12 @@
 Import the algorithms from here::
 
     from tuiclust.core import KMeans, DBSCAN, GaussianMixture
+
+Every estimator subclasses :class:`StepwiseEstimator` (parameters checked from
+a declarative table when a run starts, ``check_params`` without data,
+``fit`` from ``steps``); using one before ``fit`` raises
+:class:`NotFittedError`, and ``fit`` warns with :class:`ConvergenceWarning`
+where scikit-learn warns.
 """
 
 from __future__ import annotations
@@ -11,7 +17,19 @@ from typing import Any
 
 from .steps import Phase, PointKind, Step
 
-__all__ = ["KMeans", "DBSCAN", "GaussianMixture", "AgglomerativeClustering", "HDBSCAN", "Phase", "PointKind", "Step"]
+__all__ = [
+    "KMeans",
+    "DBSCAN",
+    "GaussianMixture",
+    "AgglomerativeClustering",
+    "HDBSCAN",
+    "StepwiseEstimator",
+    "NotFittedError",
+    "ConvergenceWarning",
+    "Phase",
+    "PointKind",
+    "Step",
+]
 
 
 def __getattr__(name: str) -> Any:
@@ -37,4 +55,8 @@ def __getattr__(name: str) -> Any:
         from .hdbscan import HDBSCAN
 
         return HDBSCAN
+    if name in ("StepwiseEstimator", "NotFittedError", "ConvergenceWarning"):
+        from . import base
+
+        return getattr(base, name)
     raise AttributeError(name)

@@ -18,7 +18,8 @@ same noise); the geometry lives in :mod:`tuiclust.core.dbscan_graph`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
+from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
@@ -27,8 +28,10 @@ from scipy.spatial import cKDTree
 
 from .dbscan_graph import Clustering, CoreGraph, cluster, expansion_order, point_core_graph, sampled_mean_neighbours
 from .dbscan_grid import grid_core_graph, make_grid
+from .base import StepwiseEstimator
+from .constraints import Interval
+from .numbers import count
 from .steps import Phase, PointKind, Step, compact_labels, frozen_array
-from .validation import check_data, check_int, check_real
 
 __all__ = ["DBSCAN", "MAX_EXPAND_STEPS"]
 
@@ -43,7 +46,7 @@ _MIN_CHUNK = 4
 _SPARSE_NEIGHBOURS = 32.0
 
 
-class DBSCAN:
+class DBSCAN(StepwiseEstimator):
     """Density-based clustering with noise, step by step.
 
     Parameters
@@ -64,60 +67,53 @@ class DBSCAN:
     components_ : ndarray of shape (n_core, n_features)
         The core points themselves.
     n_features_in_ : int
+
+    Notes
+    -----
+    ``steps(X)`` computes the whole clustering before the first step (it
+    costs about one ``fit``); the last step holds the same labels as
+    ``fit(X)``. ``fit`` skips the story (the expansion order) and only clusters.
     """
 
+    _algorithm = "dbscan"
+    _fitted_attribute = "labels_"
+    _parameter_constraints = {
+        "eps": Interval(Real, 0.0, None, closed="neither"),
+        "min_samples": Interval(Integral, 1, None, closed="left"),
+    }
+
     def __init__(self, eps: float = 0.5, *, min_samples: int = 5) -> None:
-        self.eps = check_real("eps", eps, low=0.0, strict_low=True)
-        self.min_samples = check_int("min_samples", min_samples, low=1)
+        self._store_params(locals())
 
     def __repr__(self) -> str:
         return f"DBSCAN(eps={self.eps:g}, min_samples={self.min_samples})"
 
-    # -- scikit-learn's interface -------------------------------------------
+    # -- the run ---------------------------------------------------------------
 
-    def fit(self, X: Any) -> DBSCAN:
-        """Cluster ``X`` of shape (n_samples, n_features); sets the learned attributes."""
-        X = check_data(X)
-        self._set_result(X, self._cluster(X))
-        return self
+    def _run(
+        self, X: np.ndarray, params: dict[str, Any], *, narrate: bool
+    ) -> Generator[Step, None, tuple[np.ndarray, Clustering]]:
+        """The story of the run as steps (about 60 at most), or with ``narrate=False`` the clustering alone."""
+        return self._story(X, params) if narrate else self._cluster(X, params)
 
-    def fit_predict(self, X: Any) -> np.ndarray:
-        """Cluster ``X`` and return ``labels_``, shape (n_samples,)."""
-        return self.fit(X).labels_
-
-    # -- the story -----------------------------------------------------------
-
-    def steps(self, X: Any) -> Iterator[Step]:
-        """Yield the run as :class:`Step` snapshots (at most about 60).
-
-        ``X`` is checked at once, so bad data raises here rather than at the
-        first ``next()``. The whole clustering is computed before the first
-        step (it costs about one ``fit``); the last step holds the same labels
-        as ``fit(X)``, and the learned attributes are set once the last step
-        has been taken.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        """
-        X = check_data(X)
-        return self._story(X)
-
-    def _story(self, X: np.ndarray) -> Iterator[Step]:
-        graph = core_graph(X, self.eps, self.min_samples)
+    def _story(self, X: np.ndarray, params: dict[str, Any]) -> Generator[Step, None, tuple[np.ndarray, Clustering]]:
+        eps, min_samples = params["eps"], params["min_samples"]
+        graph = core_graph(X, eps, min_samples)
         # The story walks the graph breadth-first: build the adjacency once
         # and find the clusters on it too.
         adjacency = graph.adjacency()
-        result = cluster(X, self.eps, graph, adjacency)
-        yield from _Story(result, adjacency, self.eps, self.min_samples).steps()
-        self._set_result(X, result)
+        result = cluster(X, eps, graph, adjacency)
+        yield from _Story(result, adjacency, eps, min_samples).steps()
+        return X, result
 
-    # -- internals -------------------------------------------------------------
+    def _cluster(self, X: np.ndarray, params: dict[str, Any]) -> Generator[Step, None, tuple[np.ndarray, Clustering]]:
+        # fit needs no story: no adjacency, no expansion order, no step.
+        eps, min_samples = params["eps"], params["min_samples"]
+        return X, cluster(X, eps, core_graph(X, eps, min_samples))
+        yield  # pragma: no cover - makes this a generator that yields nothing
 
-    def _cluster(self, X: np.ndarray) -> Clustering:
-        return cluster(X, self.eps, core_graph(X, self.eps, self.min_samples))
-
-    def _set_result(self, X: np.ndarray, result: Clustering) -> None:
+    def _set_fitted(self, final: tuple[np.ndarray, Clustering]) -> None:
+        X, result = final
         self.labels_ = result.labels.copy()
         self.core_sample_indices_ = result.core_index.astype(np.intp, copy=True)
         self.components_ = X[self.core_sample_indices_].copy()
@@ -349,5 +345,5 @@ def _split(start: int, stop: int, parts: int) -> list[tuple[int, int]]:
 
 
 def _count(k: int, noun: str) -> str:
-    """``"1 core point"``, ``"3 core points"``."""
-    return f"{k} {noun}" if k == 1 else f"{k} {noun}s"
+    """``"1 core point"``, ``"3 core points"`` (no thousands separator, as the story always wrote them)."""
+    return count(k, noun, grouped=False)

@@ -19,24 +19,55 @@ Initialize step and a final Converged (or Stopped) step.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Mapping
+from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
 
 from ._lloyd import LloydPass, direct_inertia
+from .base import StepwiseEstimator
+from .constraints import Interval, RandomState, Rule, float_array
 from .kmeans_init import farthest_point_indices, kmeans_plusplus_indices, random_indices
+from .kmeans_story import KMeansStory
 from .steps import Phase, Step, compact_labels, frozen_array
-from .validation import check_data, check_int, check_random_state, check_real
+from .validation import check_data, check_random_state
 
-__all__ = ["KMeans"]
+__all__ = ["KMeans", "INIT_METHODS"]
 
 INIT_METHODS = ("k-means++", "random", "farthest")
 _ALGORITHM = "kmeans"
-_MINUS = "\u2212"
 
 
-class KMeans:
+def _check_init(name: str, init: Any, checked: Mapping[str, Any]) -> str | np.ndarray:
+    """A method's name, or an array of centres with one row per cluster (when n_clusters is known)."""
+    if isinstance(init, str):
+        if init not in INIT_METHODS:
+            allowed = ", ".join(repr(m) for m in INIT_METHODS)
+            raise ValueError(f"{name} must be one of {allowed} or an array of centres; got {init!r}")
+        return init
+    expected = "'k-means++', 'random', 'farthest' or an array of shape (n_clusters, n_features)"
+    try:
+        arr = np.array(init, dtype=np.float64)
+    except (TypeError, ValueError):
+        arr = None
+    if arr is None or arr.ndim == 0:
+        raise ValueError(f"{name} must be {expected}; got {init!r} ({type(init).__name__})")
+    n_clusters = checked.get("n_clusters")
+    if n_clusters is None:
+        if arr.ndim != 2 or arr.shape[0] == 0 or arr.shape[1] == 0:
+            raise ValueError(f"{name} array has shape {arr.shape}; give an array of shape (n_clusters, n_features)")
+    elif arr.ndim != 2 or arr.shape[0] != n_clusters or arr.shape[1] == 0:
+        raise ValueError(
+            f"{name} array has shape {arr.shape} but n_clusters={n_clusters}; "
+            f"give an array of shape ({n_clusters}, n_features)"
+        )
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name} array holds NaN or infinite values; give finite centres")
+    return float_array(name, arr)
+
+
+class KMeans(StepwiseEstimator):
     """K-Means clustering with Lloyd's algorithm, observable step by step.
 
     Parameters
@@ -64,7 +95,25 @@ class KMeans:
         Iterations run, counted as scikit-learn counts them.
     converged_ : bool
         False when the run stopped at ``max_iter``.
+    n_features_in_ : int
+
+    Notes
+    -----
+    Parameters are checked when a run starts (see
+    :class:`~tuiclust.core.base.StepwiseEstimator`); ``fit`` warns with a
+    :class:`~tuiclust.core.base.ConvergenceWarning` when the run stops at
+    ``max_iter`` or finds fewer distinct clusters than ``n_clusters``.
     """
+
+    _algorithm = _ALGORITHM
+    _fitted_attribute = "cluster_centers_"
+    _parameter_constraints = {
+        "n_clusters": Interval(Integral, 1, None, closed="left"),
+        "init": Rule(_check_init, "'k-means++', 'random', 'farthest' or an array of shape (n_clusters, n_features)"),
+        "max_iter": Interval(Integral, 1, None, closed="left"),
+        "tol": Interval(Real, 0.0, None, closed="left"),
+        "random_state": RandomState(),
+    }
 
     def __init__(
         self,
@@ -75,60 +124,47 @@ class KMeans:
         tol: float = 1e-4,
         random_state: Any = None,
     ) -> None:
-        self.n_clusters = check_int("n_clusters", n_clusters, low=1)
-        self.init = _check_init(init, self.n_clusters)
-        self.max_iter = check_int("max_iter", max_iter, low=1)
-        self.tol = check_real("tol", tol, low=0.0)
-        if random_state is not None:
-            check_random_state(random_state)  # reject bad seeds now, not at fit time
-        self.random_state = random_state
-
-    def __repr__(self) -> str:
-        init = self.init if isinstance(self.init, str) else f"array{self.init.shape}"
-        return (
-            f"KMeans(n_clusters={self.n_clusters}, init={init!r}, max_iter={self.max_iter}, "
-            f"tol={self.tol}, random_state={self.random_state!r})"
-        )
+        self._store_params(locals())
 
     # ------------------------------------------------------------------ steps
-    def steps(self, X: Any) -> Iterator[Step]:
-        """Run K-Means on ``X`` and yield a :class:`Step` at every phase.
+    def _run(self, X: np.ndarray, params: dict[str, Any], *, narrate: bool) -> Generator[Step, None, Step]:
+        """Check ``X`` against the parameters, then return the generator of the run.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
+        Raises
+        ------
+        ValueError
+            ``n_clusters`` larger than the number of samples, or an ``init``
+            array with the wrong number of columns.
+        """
+        n_samples, n_features = X.shape
+        k = params["n_clusters"]
+        if k > n_samples:
+            raise ValueError(
+                f"n_clusters={k} is larger than the number of samples ({n_samples}); "
+                f"use n_clusters <= {n_samples}"
+            )
+        init = params["init"]
+        if not isinstance(init, str) and init.shape[1] != n_features:
+            raise ValueError(
+                f"init has {init.shape[1]} column(s) but X has {n_features} feature(s); "
+                f"give init of shape ({k}, {n_features})"
+            )
+        return self._lloyd(X, params)
+
+    def _lloyd(self, X: np.ndarray, params: dict[str, Any]) -> Generator[Step, None, Step]:
+        """Lloyd's iterations as steps; returns the final step.
 
         Yields
         ------
         Step
             Initialize (iteration 0), then Assign and Update for each
             iteration, then Converged (or Stopped at ``max_iter``).
-
-        Raises
-        ------
-        ValueError
-            Bad data, ``n_clusters`` larger than the number of samples, or
-            an ``init`` array with the wrong number of columns.
         """
-        X = check_data(X)
-        n_samples, n_features = X.shape
-        k = self.n_clusters
-        if k > n_samples:
-            raise ValueError(
-                f"n_clusters={k} is larger than the number of samples ({n_samples}); "
-                f"use n_clusters <= {n_samples}"
-            )
-        if not isinstance(self.init, str) and self.init.shape[1] != n_features:
-            raise ValueError(
-                f"init has {self.init.shape[1]} column(s) but X has {n_features} feature(s); "
-                f"give init of shape ({k}, {n_features})"
-            )
-        return self._run(X)
-
-    def _run(self, X: np.ndarray) -> Iterator[Step]:
         n_samples, _ = X.shape
-        k = self.n_clusters
-        tol = _absolute_tolerance(X, self.tol)
+        k = params["n_clusters"]
+        max_iter = params["max_iter"]
+        tol = _absolute_tolerance(X, params["tol"])
+        story = KMeansStory(n_clusters=k, n_samples=n_samples, max_iter=max_iter, tol=tol)
 
         # Mean-centring keeps the distance expansion accurate (and matches
         # scikit-learn's arithmetic); reported centres get the mean back.
@@ -137,15 +173,10 @@ class KMeans:
         x_squared_norms = np.einsum("ij,ij->i", Xc, Xc)
         label_dtype = compact_labels(np.empty(0, dtype=np.int8), k).dtype
         lloyd = LloydPass(Xc, k, x_squared_norms=x_squared_norms, label_dtype=label_dtype)
-        initial_public, centers, how = self._initial_centers(X, Xc, x_squared_norms, mean)
+        initial_public, centers, how = _initial_centers(X, Xc, x_squared_norms, mean, params)
         del x_squared_norms
-        n_distinct = _count_distinct_rows(initial_public)
         labels = frozen_array(np.full(n_samples, -1, dtype=label_dtype))
-        message = f"Picked {k} initial centre{_s(k)} {how}"
-        note = None
-        if n_distinct < k:
-            note = f"only {n_distinct} of them are distinct, so some centres coincide"
-            message += f"; {note}"
+        message, note = story.initialize(how, _count_distinct_rows(initial_public))
         yield Step(
             algorithm=_ALGORITHM,
             phase=Phase.INITIALIZE,
@@ -159,7 +190,7 @@ class KMeans:
 
         public = initial_public
         previous_update_inertia: float | None = None
-        for iteration in range(1, self.max_iter + 1):
+        for iteration in range(1, max_iter + 1):
             # ---- Assign: nearest centre, and the sums the update needs.
             new_labels = np.empty(n_samples, dtype=label_dtype)
             result = lloyd.assign(centers, labels, new_labels)
@@ -168,18 +199,12 @@ class KMeans:
                 labels = frozen_array(new_labels)  # else keep sharing the old array
             counts = result.counts
             sizes = tuple(int(c) for c in counts)
-            if iteration == 1:
-                assign_message = f"Assigned each of {n_samples:,} point{_s(n_samples)} to its nearest centre"
-            elif strict:
-                assign_message = "No point changed cluster"
-            else:
-                assign_message = f"{result.points_moved:,} point{_s(result.points_moved)} changed cluster"
             yield Step(
                 algorithm=_ALGORITHM,
                 phase=Phase.ASSIGN,
                 iteration=iteration,
                 labels=labels,
-                message=assign_message,
+                message=story.assign(iteration, result.points_moved),
                 centers=public,
                 inertia=result.inertia,
                 points_moved=result.points_moved,
@@ -188,7 +213,8 @@ class KMeans:
 
             # ---- Update: centres to the means, empty clusters relocated.
             sums = result.sums
-            relocated, note = _relocate_empty_clusters(Xc, centers, sums, counts, labels)
+            relocated, not_relocated = _relocate_empty_clusters(Xc, centers, sums, counts, labels)
+            note = story.relocation_note([c for c, _, _ in relocated], not_relocated)
             new_centers = _average_centers(sums, counts)
             shift_per_center = np.sqrt(((new_centers - centers) ** 2).sum(axis=1))
             center_shift = float((shift_per_center**2).sum())
@@ -202,18 +228,12 @@ class KMeans:
             centers = new_centers
             public = frozen_array(centers + mean)
             reference = previous_update_inertia if previous_update_inertia is not None else result.inertia
-            update_message = (
-                f"centres moved {np.sqrt(center_shift):.3g}; inertia {_number(update_inertia)}"
-                f"{_percent_change(update_inertia, reference)}"
-            )
-            if note:
-                update_message += f"; {note}"
             yield Step(
                 algorithm=_ALGORITHM,
                 phase=Phase.UPDATE,
                 iteration=iteration,
                 labels=labels,
-                message=update_message,
+                message=story.update(center_shift, update_inertia, reference, note),
                 centers=public,
                 previous_centers=previous_public,
                 inertia=update_inertia,
@@ -223,49 +243,36 @@ class KMeans:
             )
             previous_update_inertia = update_inertia
 
-            if strict:
-                why = "no point changed cluster"
-                break
-            if center_shift <= tol:
-                why = f"centre shift {center_shift:.3g} is within the tolerance {tol:.3g}"
+            if strict or center_shift <= tol:
+                converged = True
                 break
         else:
-            why = None
+            converged = False
 
+        moved_at_end = 0
         if not strict:
             # As scikit-learn: assign once more so that labels match the final centres.
             final_labels = np.empty(n_samples, dtype=label_dtype)
             result = lloyd.assign(centers, labels, final_labels)
             if result.points_moved:
                 labels = frozen_array(final_labels)
-                reassigned = f"; a final assignment moved {result.points_moved:,} point{_s(result.points_moved)}"
-            else:
-                reassigned = ""
-        else:
-            reassigned = ""
+                moved_at_end = result.points_moved
         final_inertia = direct_inertia(Xc, centers, labels)
-        sizes = tuple(int(c) for c in np.bincount(labels, minlength=k)) if reassigned else sizes
-        n_iter = iteration
-        converged = why is not None
-        if converged:
-            message = f"Converged after {n_iter} iteration{_s(n_iter)}: {why}{reassigned}"
-        else:
-            message = (
-                f"Stopped at max_iter={self.max_iter} without converging "
-                f"(centre shift {center_shift:.3g} > tolerance {tol:.3g}){reassigned}"
-            )
+        sizes = tuple(int(c) for c in np.bincount(labels, minlength=k)) if moved_at_end else sizes
         n_empty = sum(1 for s in sizes if s == 0)
-        final_note = None
-        if n_empty:
-            n_distinct = _count_distinct_rows(X)
-            final_note = f"{n_empty} of {k} clusters have no points"
-            if n_distinct < k:
-                final_note += f": X has only {n_distinct} distinct point{_s(n_distinct)}, so some centres coincide"
-            message += f"; {final_note}"
-        yield Step(
+        message, final_note = story.final(
+            n_iter=iteration,
+            converged=converged,
+            strict=strict,
+            center_shift=center_shift,
+            moved_at_end=moved_at_end,
+            n_empty=n_empty,
+            n_distinct=_count_distinct_rows(X) if n_empty else None,
+        )
+        final = Step(
             algorithm=_ALGORITHM,
             phase=Phase.CONVERGED if converged else Phase.STOPPED,
-            iteration=n_iter,
+            iteration=iteration,
             labels=labels,
             message=message,
             centers=public,
@@ -274,45 +281,36 @@ class KMeans:
             converged=converged,
             note=final_note,
         )
-
-    def _initial_centers(
-        self, X: np.ndarray, Xc: np.ndarray, x_squared_norms: np.ndarray, mean: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray, str]:
-        """Return (centres as reported, centres in centred coordinates, how they were chosen)."""
-        k = self.n_clusters
-        if not isinstance(self.init, str):
-            public = self.init.copy()
-            return public, public - mean, "from the given array"
-        rng = check_random_state(self.random_state)
-        if self.init == "k-means++":
-            idx = kmeans_plusplus_indices(Xc, k, rng, x_squared_norms=x_squared_norms)
-            how = "with k-means++"
-        elif self.init == "random":
-            idx = random_indices(X.shape[0], k, rng)
-            how = "at random from the data"
-        else:
-            idx = farthest_point_indices(Xc, k, rng)
-            how = "with the farthest-point rule"
-        return X[idx], Xc[idx], how
+        yield final
+        return final
 
     # -------------------------------------------------------------- sklearn API
-    def fit(self, X: Any) -> "KMeans":
-        """Run to the end and set ``labels_``, ``cluster_centers_``, ``inertia_``, ``n_iter_``, ``converged_``.
+    def _set_fitted(self, final: Step) -> None:
+        """``labels_``, ``cluster_centers_``, ``inertia_``, ``n_iter_``, ``converged_`` from the final step."""
+        assert final.is_final and final.centers is not None and final.inertia is not None
+        self.labels_ = final.labels.astype(np.int32)
+        self.cluster_centers_ = np.array(final.centers)
+        self.inertia_ = float(final.inertia)
+        self.n_iter_ = int(final.iteration)
+        self.converged_ = bool(final.converged)
+        self.n_features_in_ = int(final.centers.shape[1])
 
-        Returns
-        -------
-        self
-        """
-        last = None
-        for last in self.steps(X):
-            pass
-        assert last is not None and last.is_final
-        self.labels_ = last.labels.astype(np.int32)
-        self.cluster_centers_ = np.array(last.centers)
-        self.inertia_ = float(last.inertia)
-        self.n_iter_ = int(last.iteration)
-        self.converged_ = bool(last.converged)
-        return self
+    def _convergence_warnings(self) -> list[str]:
+        """As scikit-learn: fewer distinct clusters than asked for; and a run stopped at max_iter."""
+        messages = []
+        if not self.converged_:
+            messages.append(
+                f"KMeans stopped at max_iter={self.n_iter_} without converging; "
+                "increase max_iter or tol"
+            )
+        found = int(np.unique(self.labels_).shape[0])
+        asked = int(self.cluster_centers_.shape[0])  # the fitted k, whatever set_params did since
+        if found < asked:
+            messages.append(
+                f"KMeans found {found} distinct cluster{'s' if found != 1 else ''}, fewer than "
+                f"n_clusters={asked}: X has duplicate points (fewer distinct points than clusters)"
+            )
+        return messages
 
     def predict(self, X: Any) -> np.ndarray:
         """Index of the nearest fitted centre for each row of ``X``.
@@ -325,8 +323,7 @@ class KMeans:
         -------
         ndarray of shape (n_samples,), int32
         """
-        if not hasattr(self, "cluster_centers_"):
-            raise ValueError("this KMeans is not fitted yet; call fit(X) first")
+        self._check_is_fitted()
         X = check_data(X)
         if X.shape[1] != self.cluster_centers_.shape[1]:
             raise ValueError(
@@ -334,38 +331,34 @@ class KMeans:
                 f"{self.cluster_centers_.shape[1]}; give X with that many columns"
             )
         labels = np.empty(X.shape[0], dtype=np.int32)
-        LloydPass(X, self.n_clusters, label_dtype=np.int32, skip_settled=False).assign(self.cluster_centers_, labels, labels)
+        k = self.cluster_centers_.shape[0]
+        LloydPass(X, k, label_dtype=np.int32, skip_settled=False).assign(self.cluster_centers_, labels, labels)
         return labels
 
-    def fit_predict(self, X: Any) -> np.ndarray:
-        """``fit(X)`` and return ``labels_``."""
-        return self.fit(X).labels_
+
+def _initial_centers(
+    X: np.ndarray, Xc: np.ndarray, x_squared_norms: np.ndarray, mean: np.ndarray, params: dict[str, Any]
+) -> tuple[np.ndarray, np.ndarray, str]:
+    """Return (centres as reported, centres in centred coordinates, how they were chosen)."""
+    k = params["n_clusters"]
+    init = params["init"]
+    if not isinstance(init, str):
+        public = np.array(init)
+        return public, public - mean, "from the given array"
+    rng = check_random_state(params["random_state"])
+    if init == "k-means++":
+        idx = kmeans_plusplus_indices(Xc, k, rng, x_squared_norms=x_squared_norms)
+        how = "with k-means++"
+    elif init == "random":
+        idx = random_indices(X.shape[0], k, rng)
+        how = "at random from the data"
+    else:
+        idx = farthest_point_indices(Xc, k, rng)
+        how = "with the farthest-point rule"
+    return X[idx], Xc[idx], how
 
 
 # ---------------------------------------------------------------- helpers
-def _check_init(init: Any, n_clusters: int) -> str | np.ndarray:
-    if isinstance(init, str):
-        if init not in INIT_METHODS:
-            allowed = ", ".join(repr(m) for m in INIT_METHODS)
-            raise ValueError(f"init must be one of {allowed} or an array of centres; got {init!r}")
-        return init
-    expected = "'k-means++', 'random', 'farthest' or an array of shape (n_clusters, n_features)"
-    try:
-        arr = np.array(init, dtype=np.float64)
-    except (TypeError, ValueError):
-        arr = None
-    if arr is None or arr.ndim == 0:
-        raise ValueError(f"init must be {expected}; got {init!r} ({type(init).__name__})")
-    if arr.ndim != 2 or arr.shape[0] != n_clusters or arr.shape[1] == 0:
-        raise ValueError(
-            f"init array has shape {arr.shape} but n_clusters={n_clusters}; "
-            f"give an array of shape ({n_clusters}, n_features)"
-        )
-    if not np.isfinite(arr).all():
-        raise ValueError("init array holds NaN or infinite values; give finite centres")
-    return np.ascontiguousarray(arr)
-
-
 def _absolute_tolerance(X: np.ndarray, tol: float) -> float:
     """scikit-learn's data-scaled tolerance: tol times the mean per-feature variance."""
     if tol == 0:
@@ -375,31 +368,36 @@ def _absolute_tolerance(X: np.ndarray, tol: float) -> float:
 
 def _relocate_empty_clusters(
     Xc: np.ndarray, centers: np.ndarray, sums: np.ndarray, counts: np.ndarray, labels: np.ndarray
-) -> tuple[list[tuple[int, int, int]], str | None]:
+) -> tuple[list[tuple[int, int, int]], list[int]]:
     """Give each empty cluster the point farthest from its centre, as scikit-learn does.
 
     Works in place on ``sums`` and ``counts``. The moved points keep their
     label until the next Assign (as in scikit-learn), but their weight
     already counts for the new cluster.
 
+    Parameters
+    ----------
+    Xc : ndarray of shape (n_samples, n_features)
+    centers : ndarray of shape (n_clusters, n_features)
+    sums : ndarray of shape (n_clusters, n_features)
+    counts : ndarray of shape (n_clusters,)
+    labels : ndarray of shape (n_samples,)
+
     Returns
     -------
     relocated : list of (empty cluster, point index, cluster it came from)
-    note : str or None
+    not_relocated : list of int
+        Empty clusters left empty because every point sits on its centre.
     """
     empty = np.flatnonzero(counts == 0)
     n_empty = len(empty)
     if n_empty == 0:
-        return [], None
+        return [], []
     distances = ((Xc - centers[labels]) ** 2).sum(axis=1)
     if np.max(distances) == 0:
         # Every point sits on its centre (fewer distinct points than
         # clusters): nothing to move, as in scikit-learn.
-        which = ", ".join(str(int(c)) for c in empty)
-        return [], (
-            f"empty cluster{_s(n_empty)} {which} could not be relocated: every point already sits on "
-            "its centre (X has fewer distinct points than clusters)"
-        )
+        return [], [int(c) for c in empty]
     far = np.argpartition(distances, -n_empty)[: -n_empty - 1 : -1]
     moves = []
     for cluster, point in zip(empty, far):
@@ -410,10 +408,7 @@ def _relocate_empty_clusters(
         counts[cluster] = 1.0
         counts[old] -= 1.0
         moves.append((cluster, point, old))
-    which = ", ".join(str(c) for c, _, _ in moves)
-    whose = "its" if n_empty == 1 else "their"
-    note = f"empty cluster{_s(n_empty)} {which} relocated to the point{_s(n_empty)} farthest from {whose} centre"
-    return moves, note
+    return moves, []
 
 
 def _average_centers(sums: np.ndarray, counts: np.ndarray) -> np.ndarray:
@@ -450,25 +445,3 @@ def _inertia_after_relocation(
 
 def _count_distinct_rows(a: np.ndarray) -> int:
     return int(np.unique(a, axis=0).shape[0])
-
-
-def _number(x: float) -> str:
-    """A short human number: 1,204.7 / 12.35 / 0.0123 / 1.2e-07."""
-    ax = abs(x)
-    if ax >= 1000:
-        return f"{x:,.1f}"
-    if ax >= 0.01 or ax == 0:
-        return f"{x:.4g}"
-    return f"{x:.2e}"
-
-
-def _percent_change(new: float, old: float) -> str:
-    if old <= 0:
-        return ""
-    change = 100.0 * (new - old) / old
-    text = f"{abs(change):.1f}%"
-    return f" ({_MINUS if change < 0 else '+'}{text})" if text != "0.0%" else " (\u00b10.0%)"
-
-
-def _s(n: int) -> str:
-    return "" if n == 1 else "s"

@@ -1,0 +1,16 @@
+"""Gaussian mixture models fitted by EM, one E-step and M-step at a time.
+
+``from tuiclust.core.gmm import GaussianMixture`` is the way in. The modules:
+
+- :mod:`.estimator`: :class:`GaussianMixture`, its parameters and their checks;
+- :mod:`.kernels`: the arithmetic of EM (features, log-densities, M-step);
+- :mod:`.init`: initial responsibilities;
+- :mod:`.em`: one run of EM as a sequence of steps;
+- :mod:`.story`: the words of every step.
+"""
+
+from __future__ import annotations
+
+from .estimator import COVARIANCE_TYPES, INIT_PARAMS, GaussianMixture
+
+__all__ = ["GaussianMixture", "COVARIANCE_TYPES", "INIT_PARAMS"]
