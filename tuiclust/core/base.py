@@ -72,12 +72,9 @@ class StepwiseEstimator:
     _parameter_constraints: ClassVar[dict[str, Constraint]] = {}
     #: An attribute set by fitting only; its absence means "not fitted".
     _fitted_attribute: ClassVar[str] = "labels_"
-    #: Transitional: the constructor also checks its arguments, because the
-    #: scene reader, ``algorithms.build_algorithm`` and the ``fit`` command
-    #: still learn of a bad parameter by constructing an estimator. Once they
-    #: call :meth:`check_params`, set this to False: the constructor then only
-    #: stores, as scikit-learn's does (nothing else changes).
-    _check_on_construction: ClassVar[bool] = True
+    #: False: the constructor only stores, as scikit-learn's does; scenes and
+    #: flags check values with :meth:`check_params`, runs at ``steps``/``fit``.
+    _check_on_construction: ClassVar[bool] = False
 
     # ------------------------------------------------------------ parameters
     @classmethod

@@ -25,7 +25,6 @@ part whose algorithm has that phase.
 from __future__ import annotations
 
 import difflib
-import inspect
 import json
 import math
 import re
@@ -630,12 +629,12 @@ class _SceneReader:
                 raise table.fail(key, f"is {value}, more than the {n_points} points of the data; use at most {n_points}")
 
     def _check_algorithm(self, table: "_MergedTable", spec: AlgorithmSpec, data: DataSpec) -> None:
-        # The estimator validates its own parameters; its ValueError names the
-        # parameter, which becomes the key path here.
-        from tuiclust.pipeline.estimators import build_estimator
+        # The estimator's constraint table checks the parameters (no estimator
+        # is built); its ValueError names the parameter, which becomes the key path here.
+        from tuiclust.pipeline.estimators import check_estimator_params
 
         try:
-            build_estimator(spec, dataset=None if data.is_file else data.source, seed=data.seed)
+            check_estimator_params(spec, dataset=None if data.is_file else data.source, seed=data.seed)
         except (ValueError, TypeError) as exc:
             raise self._value_error(table, exc, dict(spec.params)) from None
 
@@ -725,13 +724,8 @@ def _merge_algorithm(base: dict[str, tuple[Any, str]], override: dict[str, tuple
 
 
 def _parameter_names(algorithm: str) -> tuple[str, ...]:
-    """The keyword parameters of an algorithm's estimator."""
-    cls = ALGORITHMS[algorithm].estimator_class()
-    return tuple(
-        p.name
-        for p in inspect.signature(cls).parameters.values()
-        if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
-    )
+    """The parameters of an algorithm's estimator, in constructor order."""
+    return ALGORITHMS[algorithm].estimator_class().parameter_names()
 
 
 def _names_in_words(*, quoted: bool = False) -> str:

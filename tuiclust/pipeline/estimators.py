@@ -14,7 +14,7 @@ import numpy as np
 from tuiclust.pipeline.spec import AlgorithmSpec, RunSpec
 from tuiclust.pipeline.vocabulary import algorithm
 
-__all__ = ["resolved_params", "build_estimator", "eps_needs_data", "eps_from_data"]
+__all__ = ["resolved_params", "check_estimator_params", "build_estimator", "eps_needs_data", "eps_from_data"]
 
 
 def resolved_params(spec: AlgorithmSpec, *, dataset: str | None = None, seed: int = 0) -> dict[str, Any]:
@@ -47,6 +47,21 @@ def build_estimator(spec: AlgorithmSpec, *, dataset: str | None = None, seed: in
     """A new, unfitted core estimator for ``spec`` (its class comes from the vocabulary)."""
     params = resolved_params(spec, dataset=dataset, seed=seed)
     return algorithm(spec.name).estimator_class()(**params)
+
+
+def check_estimator_params(spec: AlgorithmSpec, *, dataset: str | None = None, seed: int = 0) -> dict[str, Any]:
+    """Check the full parameters of ``spec`` against its estimator's constraint table, without building it.
+
+    Scenes and the command line validate this way, from the same table the
+    estimator checks at ``fit``.
+
+    Raises
+    ------
+    ValueError
+        One line naming the first bad parameter and what is allowed.
+    """
+    params = resolved_params(spec, dataset=dataset, seed=seed)
+    return algorithm(spec.name).estimator_class().check_params(params)
 
 
 def _suggestions(name: str, dataset: str) -> dict[str, Any]:
