@@ -104,3 +104,20 @@ async def test_light_theme_and_no_colour_render():
         await app.wait_until_computed()
         await pilot.press("right")
         assert "Assign" in app.export_screenshot()
+
+
+@pytest.mark.parametrize("algorithm", ["dbscan", "gmm"])
+async def test_this_step_box_fits_at_80x24_without_scrolling(algorithm):
+    # issue 17 item 6: the DBSCAN box overflowed behind a scrollbar; GMM weights were cut to "0.33 · 0.33 · …"
+    async with explorer(make_spec(algorithm), size=(80, 24)) as (app, pilot):
+        await press_and_settle(app, pilot, "right", "right", "right")
+        await pilot.pause()
+        assert app.query_one("#side").max_scroll_y == 0, "the side column scrolls"
+        shown = dict(app.numbers.shown_rows)
+        if algorithm == "dbscan":
+            assert {"core", "border", "noise"} <= set(shown)
+        else:
+            weights = shown["weights"]
+            assert len(weights.split()) == 3
+            # the whole value is on screen, not cut off with an ellipsis
+            assert weights in app.export_screenshot().replace("&#160;", " ")

@@ -249,6 +249,7 @@ class ExplorerApp(LessonViews, App[None]):
         self.set_class(small, "-too-small")
         self.set_class(size.width < 90, "-narrow")
         self.set_class(size.height < 28, "-short")
+        self.call_after_refresh(self.numbers.fit_to_room)
         self.set_class(size.height < 22, "-tiny")
         for footer in self.screen_stack[0].query(Footer) if self.screen_stack else ():
             footer.show_command_palette = size.width >= 92  # room for the keys first

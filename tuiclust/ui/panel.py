@@ -95,26 +95,63 @@ class ParameterPanel(Static):
 
 
 class StepNumbers(Static):
-    """The numbers of the step on screen: iteration, phase and the algorithm's own figures."""
+    """The numbers of the step on screen: iteration, phase and the algorithm's own figures.
+
+    When the side column is too short for every row (80x24), the rows that
+    the phase log already tells (the cluster growing, the iteration, the
+    sizes) give way first, so the counts a student compares stay in view
+    without a scrollbar.
+    """
 
     DEFAULT_CSS = """
     StepNumbers { height: auto; }
     """
 
+    # Rows the phase log also shows, in the order they give way.
+    GIVE_WAY: tuple[str, ...] = ("growing", "sizes", "iteration", "unvisited")
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("", **kwargs)
         self.border_title = "This step"
         self.rows: list[tuple[str, str]] = []
+        self.shown_rows: list[tuple[str, str]] = []
+        self._position = ""
+        self._step: Step | None = None
 
     def show_step(self, step: Step | None, *, position: str = "") -> None:
         """Render ``step``'s numbers; ``position`` is e.g. ``"5 of 23"``."""
+        self._step, self._position = step, position
         self.rows = [] if step is None else step_numbers(step)
         if position:
             self.rows.insert(0, ("step", position))
+        self._render_rows()
+
+    def fit_to_room(self) -> None:
+        """Re-fit the rows after the terminal changed size."""
+        self._render_rows()
+
+    def _room(self) -> int | None:
+        """Lines the box can show without scrolling its column, or None if not laid out yet."""
+        column = self.parent
+        if column is None or not column.size.height:
+            return None
+        above = sum(w.outer_size.height for w in column.children if w is not self and w.display)
+        frame = self.outer_size.height - self.size.height  # border and padding lines
+        return max(1, column.size.height - above - frame)
+
+    def _render_rows(self) -> None:
         if not self.rows:
+            self.shown_rows = []
             self.update("[dim]waiting for the first step\u2026[/]")
             return
-        lines = [f"[dim]{label:<{_LABEL_WIDTH}}[/]{escape(value)}" for label, value in self.rows]
+        rows = list(self.rows)
+        room = self._room()
+        for label in self.GIVE_WAY:
+            if room is None or len(rows) <= room:
+                break
+            rows = [row for row in rows if row[0] != label]
+        self.shown_rows = rows
+        lines = [f"[dim]{label:<{_LABEL_WIDTH}}[/]{escape(value)}" for label, value in rows]
         self.update("\n".join(lines))
 
     @property

@@ -78,17 +78,17 @@ def legend_items(step: Step | None, groups: PointGroups, visible: np.ndarray, pa
         active = step.active_cluster
         if active is not None and active in groups.cluster:
             sample = ((cluster_marker(active), palette.highlighted_point(active)),)
-            items.append(LegendItem(sample, f"growing cluster {active}", f"grow {active}"))
+            items.append(LegendItem(sample, f"growing cluster {active}", f"growing {active}"))
         else:
             active = None
         add(CORE, "core", "core", skip_cluster=active)  # the growing one has its own entry
-        add(CORE_PENDING, "core, no cluster yet", "pending")
-        add(BORDER, "border", "bord.")
+        add(CORE_PENDING, "core, no cluster yet", "core, waiting")
+        add(BORDER, "border", "border")
         add(NOISE, "noise", "noise")
-        add(UNASSIGNED, "not visited", "unvis.")
+        add(UNASSIGNED, "not visited", "unvisited")
         return items
     if step.algorithm == "gmm":
-        add(POINT, "most likely component", "comp.")
+        add(POINT, "most likely component", "component")
         add(UNCERTAIN, f"uncertain (p<{UNCERTAIN_BELOW:g})", f"p<{UNCERTAIN_BELOW:g}")
         if step.centers is not None:
             items.append(LegendItem(_centre_sample(MEAN_MARKER, palette), "means", "mean"))
@@ -96,14 +96,14 @@ def legend_items(step: Step | None, groups: PointGroups, visible: np.ndarray, pa
             line = palette.line(0)
             items.append(LegendItem((("⠒⠒", line),), "1σ", "1σ"))
             items.append(LegendItem((("⠒ ⠒", line),), "2σ", "2σ"))
-        add(UNASSIGNED, "unassigned", "unas.")
+        add(UNASSIGNED, "unassigned", "unassigned")
         return items
-    add(POINT, "points", "pts")
+    add(POINT, "points", "points")
     if step.centers is not None:
-        items.append(LegendItem(_centre_sample(CENTRE_MARKER, palette), "centres", "ctr"))
+        items.append(LegendItem(_centre_sample(CENTRE_MARKER, palette), "centres", "centres"))
     if step.previous_centers is not None:
         items.append(LegendItem((("⠶⠶", palette.line(0)),), "moved", "moved"))
-    add(UNASSIGNED, "unassigned", "unas.")
+    add(UNASSIGNED, "unassigned", "unassigned")
     return items
 
 

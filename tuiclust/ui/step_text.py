@@ -120,9 +120,10 @@ def _log_likelihood(step: Step) -> list[tuple[str, str]]:
 def _weights(step: Step) -> list[tuple[str, str]]:
     if step.weights is None:
         return []
-    weights = " \u00b7 ".join(f"{w:.2f}" for w in step.weights[:8])
+    # Plain spaces: three weights fit the narrow panel of an 80-column terminal.
+    weights = " ".join(f"{w:.2f}" for w in step.weights[:8])
     if len(step.weights) > 8:
-        weights += f" \u00b7 +{len(step.weights) - 8} more"
+        weights += f" +{len(step.weights) - 8} more"
     return [("weights", weights)]
 
 
