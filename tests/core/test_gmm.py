@@ -328,7 +328,7 @@ def test_messages() -> None:
     assert steps[-1].phase is Phase.STOPPED and not steps[-1].converged
     assert "max_iter=2" in steps[-1].message
     converged = _run(X, n_components=k, random_state=0)[-1]
-    assert converged.message.startswith("converged after") and "< tol 0.001" in converged.message
+    assert converged.message.startswith("Converged after") and "< tol 0.001" in converged.message
     given = _run(X, n_components=k, **_given_init(X, k, "full"))[0]
     assert given.message == "3 Gaussians initialised from the given weights, means and precisions"
     for step in steps:

@@ -207,7 +207,14 @@ async def test_question_mark_opens_help_and_escape_closes_it():
     async with explorer() as (app, pilot):
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        text = str(app.screen.query_one("#help-text").render())
+        # the screen's own renderable, printed wide enough that no help line wraps
+        import io
+
+        from rich.console import Console
+
+        console = Console(file=io.StringIO(), width=400, color_system=None)
+        console.print(app.screen.query_one("#help-text").content)
+        text = console.file.getvalue()
         for key in KEYS:
             assert key.help in text
         await pilot.press("escape")
@@ -308,3 +315,21 @@ async def test_greater_and_less_change_the_number_of_points() -> None:
         await app.wait_until_computed()
         await pilot.pause(0.2)
         assert app.current_run.dataset.n_samples == 200
+
+
+def test_help_lines_that_wrap_continue_under_their_words() -> None:
+    # issue 17 item 10: wrapped help lines started at the left edge
+    import io
+
+    from rich.console import Console
+
+    from tuiclust.ui.help import help_renderable
+
+    console = Console(file=io.StringIO(), width=60, color_system=None)
+    console.print(help_renderable())
+    lines = console.file.getvalue().splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("space"))
+    words_column = lines[start].index("play")
+    entry = next(i for i, line in enumerate(lines) if line.startswith("x "))
+    continuation = lines[entry + 1]
+    assert continuation[:words_column].strip() == "" and continuation[words_column] != " "

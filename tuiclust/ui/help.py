@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.console import Group, RenderableType
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,7 +18,7 @@ from tuiclust.pipeline.vocabulary import ALGORITHMS
 from .keys import KEYS
 from .views.guide import guide_text
 
-__all__ = ["HelpScreen", "help_text", "ALGORITHM_GUIDE"]
+__all__ = ["HelpScreen", "help_text", "help_renderable", "ALGORITHM_GUIDE"]
 
 # What a student sees on screen for each algorithm, in the explorer's words.
 ALGORITHM_GUIDE: tuple[tuple[str, str], ...] = tuple((entry.title, entry.summary) for entry in ALGORITHMS.values())
@@ -43,6 +45,49 @@ def help_text(extra_keys: Sequence[tuple[str, str]] = ()) -> Text:
         text.append(": " + words + "\n")
     text.append_text(guide_text())  # the lesson views: which algorithm when, pitfalls, scores, verdicts
     return text
+
+
+def help_renderable(extra_keys: Sequence[tuple[str, str]] = ()) -> RenderableType:
+    """:func:`help_text` laid out for the screen: a line that wraps continues under its own words.
+
+    Each indented entry (``  key  words``, ``  name: words``, ``  • words``)
+    becomes a row of a two-column grid, so its wrapped lines get a hanging
+    indent instead of starting at the left edge.
+    """
+    parts: list[RenderableType] = []
+    grid: Table | None = None
+    for line in help_text(extra_keys).split("\n"):
+        head, rest = _entry(line)
+        if head is None:
+            grid = None
+            parts.append(line)
+            continue
+        if grid is None:
+            grid = Table.grid(padding=(0, 1))
+            grid.add_column(no_wrap=True)
+            grid.add_column(ratio=1)
+            parts.append(grid)
+        grid.add_row(head, rest)
+    return Group(*parts)
+
+
+def _entry(line: Text) -> tuple[Text | None, Text]:
+    """Split an indented help line into its head (key, name or bullet) and its words."""
+    plain = line.plain
+    if not plain.startswith("  "):
+        return None, line
+    body = line[2:]
+    text = body.plain
+    if text.startswith("\u2022 "):
+        return body[:1], body[2:]
+    for sep in ("  ", ": "):
+        at = text.find(sep)
+        if 0 < at < 28:
+            start = at + len(sep)
+            while start < len(text) and text[start] == " ":  # the key column's padding
+                start += 1
+            return body[: at + (1 if sep == ": " else 0)], body[start:]
+    return None, line
 
 
 class HelpScreen(ModalScreen[None]):
@@ -73,7 +118,7 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll() as scroll:
             scroll.border_title = "tuiclust \u00b7 help"
             scroll.border_subtitle = "esc closes"
-            yield Static(help_text(self._extra_keys), id="help-text")
+            yield Static(help_renderable(self._extra_keys), id="help-text")
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -43,6 +43,10 @@ class KeySpec:
     help: str
 
 
+# What + - and [ ] change, per algorithm, in the vocabulary's words.
+_MAIN = ", ".join(dict.fromkeys(entry.main.label for entry in ALGORITHMS.values()))
+_SECOND = ", ".join(dict.fromkeys(entry.second.label for entry in ALGORITHMS.values()))
+
 KEYS: tuple[KeySpec, ...] = (
     KeySpec("space", "toggle_play", "space", "Play", "Play / pause", "play the run at the playback speed, or pause it"),
     KeySpec("right,l", "step_forward", "→ / l", "Step", "Step forward", "show the next step"),
@@ -54,10 +58,10 @@ KEYS: tuple[KeySpec, ...] = (
         KeySpec(entry.key, f"algorithm('{entry.name}')", entry.key, "", entry.title, f"switch to {entry.title}")
         for entry in ALGORITHMS.values()
     ),
-    KeySpec("plus,equals_sign", "main_param(1)", "+", "More", "Increase main parameter", "more clusters (k), larger eps, more components"),
-    KeySpec("minus", "main_param(-1)", "-", "Less", "Decrease main parameter", "fewer clusters (k), smaller eps, fewer components"),
-    KeySpec("right_square_bracket", "second_param(1)", "]", "", "Next second parameter", "next init method, min_samples + 1, next covariance type"),
-    KeySpec("left_square_bracket", "second_param(-1)", "[", "", "Previous second parameter", "previous init method, min_samples - 1, previous covariance type"),
+    KeySpec("plus,equals_sign", "main_param(1)", "+", "More", "Increase main parameter", f"raise the main parameter ({_MAIN})"),
+    KeySpec("minus", "main_param(-1)", "-", "Less", "Decrease main parameter", f"lower the main parameter ({_MAIN})"),
+    KeySpec("right_square_bracket", "second_param(1)", "]", "", "Next second parameter", f"the next value of the second parameter ({_SECOND})"),
+    KeySpec("left_square_bracket", "second_param(-1)", "[", "", "Previous second parameter", "the previous value of the second parameter"),
     KeySpec("d", "dataset(1)", "d", "Data", "Next data set", "the next built-in data set, with its suggested parameters"),
     KeySpec("D", "dataset(-1)", "D", "", "Previous data set", "the previous built-in data set"),
     KeySpec("greater_than_sign", "samples(1)", ">", "", "More points", "more points in the built-in data set (50 ... 200,000)"),
@@ -67,7 +71,7 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("F", "speed(-1)", "F", "", "Slower playback", "play fewer steps per second"),
     KeySpec("x", "export", "x", "", "Export step to CSV", "write every point with its cluster at this step to a CSV file"),
     KeySpec("e", "choose_parameter", "e", "", "Choose k / eps / components", "help choosing k (elbow), eps (k-distance plot) or the components (BIC, AIC)"),
-    KeySpec("c", "compare", "c", "", "Compare algorithms across shapes", "K-Means, DBSCAN and GMM on six shapes, judged against the true groups"),
+    KeySpec("c", "compare", "c", "", "Compare algorithms across shapes", "every algorithm on six shapes, judged against the true groups; enter opens a cell"),
     KeySpec("escape", "back_to_grid", "esc", "", "Back to the comparison grid", "after Enter on a grid cell: back to the grid"),
     KeySpec("m", "toggle_metrics", "m", "", "Show / hide scores", "silhouette, Calinski-Harabasz and Davies-Bouldin of this step"),
     KeySpec("M", "silhouette_plot", "M", "", "Silhouette plot", "every point's silhouette at this step, grouped by cluster"),

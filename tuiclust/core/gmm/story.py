@@ -84,12 +84,12 @@ class GMMStory:
         """
         if converged:
             message = (
-                f"converged after {n_iter} iteration{plural(n_iter)}: the log-likelihood "
+                f"Converged after {n_iter} iteration{plural(n_iter)}: the log-likelihood "
                 f"changed by {format_number(abs(change), '.2g')} < tol {self.tol:g}"
             )
         else:
             message = (
-                f"stopped at max_iter={self.max_iter} without converging: the last change "
+                f"Stopped at max_iter={self.max_iter} without converging: the last change "
                 f"{format_number(abs(change), '.2g')} is not below tol {self.tol:g}"
             )
         note = None

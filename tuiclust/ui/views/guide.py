@@ -54,7 +54,7 @@ def guide_text() -> Text:
         text.append("\n" + words, style="bold")
         text.append((" " + note if note else "") + "\n")
 
-    heading("Lesson views", "(e, c, M)")
+    heading("Lesson views", "(e, c, m, M)")
     text.append("  \u2190 \u2192 move the choice, enter runs the explorer with it, esc goes back unchanged.\n")
     heading("Which algorithm when")
     for name, words in WHEN_TO_USE:

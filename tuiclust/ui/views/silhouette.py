@@ -145,7 +145,8 @@ def render_profile(profile: SilhouetteProfile, width: int, height: int, palette:
         for r, chunk in enumerate(chunks):
             tag = tags[r] if r < len(tags) and (rows >= 3 or r == 0) else ""
             if rows < 3 and r == 0:
-                tag = f"{marker} {label if label >= 0 else 'noise'} avg {means[c]:.2f}"
+                # One line for the block: the mean must fit whole ("× noise -0.12", not "× noise avg -").
+                tag = f"{marker} {label if label >= 0 else 'noise'} {means[c]:.2f}"
             line = Text(no_wrap=True, overflow="crop")
             line.append(f"{tag:<{_LABEL_WIDTH}.{_LABEL_WIDTH}} ", style=style if r == 0 else "dim")
             cells = [" "] * bars_width
@@ -257,7 +258,7 @@ class SilhouetteView(LessonView[None]):
             f"[b]mean silhouette {p.mean:.3f}[/b] (dashed line): {structure_words(p.mean)} \u00b7 "
             f"{percent(p.negative_share())} of the points are negative (nearer another cluster)",
             "Wide, full blocks are tight, well separated clusters; a block well short of the line is weak"
-            + (f" (here: {', '.join(weak)})" if weak else "")
+            + (f" (here: cluster{'s' if len(weak) > 1 else ''} {', '.join(weak)})" if weak else "")
             + ". The silhouette favours round clusters.",
         ]
         notes = []
