@@ -112,18 +112,18 @@ def _kmeans_lines(step: Step, X: np.ndarray, index: int) -> list[str]:
     centres = np.asarray(step.centers, dtype=np.float64)
     dist = np.sqrt(((centres - np.asarray(X[index], dtype=np.float64)) ** 2).sum(axis=1))
     nearest = int(np.argmin(dist))
-    lines = ["distance to each centre:"]
+    lines = ["to each centre:"]  # short lines: the box must leave the plot visible at 80x24
     order = np.argsort(dist, kind="stable")[:MAX_LISTED]
     for c in sorted(order.tolist()):
-        mark = "  ← nearest" if c == nearest else ""
-        lines.append(f" {cluster_marker(c)} {c}: {_fmt(dist[c])}{mark}")
+        mark = " ◂ nearest" if c == nearest else ""
+        lines.append(f" {cluster_marker(c)} {c}  {_fmt(dist[c])}{mark}")
     if centres.shape[0] > MAX_LISTED:
-        lines.append(f" ({centres.shape[0] - MAX_LISTED} farther centres not listed)")
+        lines.append(f" (+{centres.shape[0] - MAX_LISTED} farther)")
     label = int(step.labels[index])
     if label >= 0:
-        lines.append(f"in cluster {label}" + ("" if label == nearest else f"; nearest is {nearest} (Assign moves it)"))
+        lines.append(f"in cluster {label}" if label == nearest else f"in {label}; Assign moves it to {nearest}")
     else:
-        lines.append(f"not assigned yet; Assign gives it to {nearest}")
+        lines.append(f"unassigned; Assign: {nearest}")
     return lines
 
 
@@ -134,26 +134,28 @@ def _dbscan_lines(step: Step, X: np.ndarray, index: int, params: dict[str, Any])
     count = int(rows.shape[0])
     label = int(step.labels[index])
     kind = PointKind(int(step.point_kinds[index])) if step.point_kinds is not None else PointKind.UNVISITED
-    lines = [f"eps {_fmt(eps)}: {count} point(s) within it", f"(itself counted) vs min_samples {min_samples}"]
+    # Counted as DBSCAN counts: the point itself is one of its neighbours.
+    lines = [f"{count} within eps {_fmt(eps)}"]
     if count >= min_samples:
-        lines.append("≥ min_samples: a core point")
-        lines.append(f"of cluster {label}" if label >= 0 else "no cluster has reached it yet")
+        lines.append(f"≥ min_samples {min_samples}: core")
+        lines.append(f"of cluster {label}" if label >= 0 else "no cluster yet")
         return lines
+    lines.append(f"< min_samples {min_samples}: not core")
     if kind is PointKind.UNVISITED and label < 0:
-        lines.append("< min_samples: not core; not visited yet")
+        lines.append("not visited yet")
         return lines
     kinds = step.point_kinds
     core_near = rows[(kinds[rows] == PointKind.CORE)] if kinds is not None else rows[:0]
     if label >= 0:
         claimers = core_near[step.labels[core_near] == label]
-        who = f"core point {int(claimers[0])}" if claimers.size else "a core point"
-        lines.append(f"< min_samples, but within eps of {who}:")
-        lines.append(f"a border point of cluster {label}")
+        who = f"core #{int(claimers[0])}" if claimers.size else "a core point"
+        lines.append(f"{who} reaches it:")
+        lines.append(f"border of cluster {label}")
     elif kind is PointKind.NOISE or step.phase in (Phase.NOISE, Phase.DONE):
-        lines.append("< min_samples and no core point within eps:")
+        lines.append("no core within eps:")
         lines.append("noise")
     else:
-        lines.append("< min_samples: not core; no cluster yet")
+        lines.append("no cluster reached it yet")
     return lines
 
 
@@ -167,20 +169,20 @@ def _gmm_lines(step: Step, X: np.ndarray, index: int) -> list[str]:
     if not np.isfinite(resp).all():
         return ["responsibilities undefined here (a component broke down)"]
     top = int(np.argmax(resp))
-    lines = ["responsibility of each component:"]
+    lines = ["responsibilities:"]
     order = np.argsort(-resp, kind="stable")[:MAX_LISTED]
     for c in sorted(order.tolist()):
-        mark = "  ← most likely" if c == top else ""
-        lines.append(f" {cluster_marker(c)} {c}: {resp[c]:.3f}{mark}")
+        mark = " ◂ top" if c == top else ""
+        lines.append(f" {cluster_marker(c)} {c}  {resp[c]:.3f}{mark}")
     if resp.shape[0] > MAX_LISTED:
-        lines.append(f" ({resp.shape[0] - MAX_LISTED} less likely not listed)")
+        lines.append(f" (+{resp.shape[0] - MAX_LISTED} less likely)")
     best = float(resp[top])
     if best >= SURE_FROM:
-        lines.append(f"sure: p ≥ {SURE_FROM:g}")
+        lines.append(f"sure (p ≥ {SURE_FROM:g})")
     elif best >= UNCERTAIN_BELOW:
-        lines.append(f"fairly sure: p {UNCERTAIN_BELOW:g}–{SURE_FROM:g}")
+        lines.append(f"fairly sure ({UNCERTAIN_BELOW:g}–{SURE_FROM:g})")
     else:
-        lines.append(f"unsure: p < {UNCERTAIN_BELOW:g} (drawn hollow)")
+        lines.append(f"unsure (p < {UNCERTAIN_BELOW:g}): hollow")
     return lines
 
 
@@ -200,7 +202,7 @@ def describe(step: Step | None, X: np.ndarray, points: np.ndarray, index: int, p
         The run's parameters (DBSCAN's eps and min_samples).
     """
     x, y = points[index]
-    lines = [f"point {index} at ({_fmt(x)}, {_fmt(y)})"]
+    lines = [f"#{index} ({_fmt(x)}, {_fmt(y)})"]
     if step is None:
         return (*lines, "no step yet")
     if step.labels.shape[0] != X.shape[0]:

@@ -148,8 +148,15 @@ def _draw_box(canvas: _Canvas, overlay: Overlay, viewport: Viewport, palette: Pa
         at = _cell(overlay.cursor, viewport, area)
         at_right = at is None or at[1] < left + w // 2
     col = left + w - box_w if at_right else left
+    # Top or bottom: the half the cursor is not in, so the selected point stays in sight.
+    box_h = len(lines) + 2
+    row0 = top
+    if overlay.cursor is not None:
+        at = _cell(overlay.cursor, viewport, area)
+        if at is not None and at[0] < top + h // 2:
+            row0 = top + h - box_h
     style = palette.chrome
-    canvas.write(top, col, "╭" + "─" * (box_w - 2) + "╮", style)
+    canvas.write(row0, col, "╭" + "─" * (box_w - 2) + "╮", style)
     for i, line in enumerate(lines):
-        canvas.write(top + 1 + i, col, "│ " + line + " │", style)
-    canvas.write(top + 1 + len(lines), col, "╰" + "─" * (box_w - 2) + "╯", style)
+        canvas.write(row0 + 1 + i, col, "│ " + line + " │", style)
+    canvas.write(row0 + 1 + len(lines), col, "╰" + "─" * (box_w - 2) + "╯", style)
