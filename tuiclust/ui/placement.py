@@ -32,10 +32,14 @@ from tuiclust.pipeline.edits import effective_params
 from tuiclust.pipeline.spec import RunSpec
 from ..core.steps import Step
 from ..errors import first_line
-from .inspector import describe, eps_neighbours, expanding_focus, point_index
+from .inspector import cached_index, describe, eps_neighbours, expanding_focus, point_index
 from .overlay import INSPECT, PLACE, Overlay
 
-__all__ = ["PlotHands"]
+__all__ = ["PlotHands", "BUILD_INDEX_AT_ONCE"]
+
+# Up to this many points the inspector's KD-tree is built on the key press
+# (tens of milliseconds); above, in a thread.
+BUILD_INDEX_AT_ONCE = 100_000
 
 
 class PlotHands:
@@ -170,6 +174,8 @@ class PlotHands:
                     box = describe(None, data.dataset.X, data.points, i, params)
                 if eps > 0:
                     circles.append((*selected_xy, eps))
+        if self._hand_mode == INSPECT and self._selected is None and n and cached_index(data) is None:
+            box = (f"indexing {n:,} points…",)  # the KD-tree is being built, once per data set
         focus = self._expanding_focus(step, data)
         if focus is not None and eps > 0 and focus != self._selected:
             circles.append((float(data.points[focus, 0]), float(data.points[focus, 1]), eps))
@@ -278,7 +284,23 @@ class PlotHands:
         if data is None or self._cursor is None or data.n_samples == 0:
             self._selected = None
             return
-        self._selected = point_index(data).nearest(self._cursor)
+        index = cached_index(data)
+        if index is None and data.n_samples > BUILD_INDEX_AT_ONCE:
+            # Big data: the tree is built once in a thread (about a second at
+            # 1,000,000 points); the key answers at once and the box follows.
+            self._build_index(data)
+            return
+        self._selected = (index or point_index(data)).nearest(self._cursor)
+
+    @work(thread=True, group="point-index", exclusive=True, exit_on_error=False)
+    def _build_index(self, data: Any) -> None:
+        point_index(data)
+        self.call_from_thread(self._index_built, data)  # type: ignore[attr-defined]
+
+    def _index_built(self, data: Any) -> None:
+        if data is self.scatter.plot_data and self._hand_mode == INSPECT:  # type: ignore[attr-defined]
+            self._select_nearest()
+            self._show_overlay()
 
     def action_place(self) -> None:
         """Place a centre at the cursor (Enter, while placing)."""
