@@ -94,7 +94,7 @@ def legend_items(step: Step | None, groups: PointGroups, visible: np.ndarray, pa
         add(FAIRLY, f"p {UNCERTAIN_BELOW:g}–{SURE_FROM:g}", f"{UNCERTAIN_BELOW:g}–{SURE_FROM:g}")
         add(UNCERTAIN, f"unsure p<{UNCERTAIN_BELOW:g}", f"<{UNCERTAIN_BELOW:g}")
         if step.centers is not None:
-            items.append(LegendItem(_centre_sample(MEAN_MARKER, palette) + (("0", palette.highlighted_point(0)),), "means", "mean"))
+            items.append(LegendItem(_centre_sample(MEAN_MARKER, palette), "means", "mean"))
         if step.covariances is not None:
             items.append(LegendItem((("⠒⠒", palette.outline(0)),), "1σ", "1σ"))
             items.append(LegendItem((("⠒⠒", palette.outline(0, faint=True)),), "2σ", "2σ"))

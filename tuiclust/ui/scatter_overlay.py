@@ -135,7 +135,7 @@ def draw_hands(canvas: _Canvas, overlay: Overlay, viewport: Viewport, palette: P
 
 
 def _draw_box(canvas: _Canvas, overlay: Overlay, viewport: Viewport, palette: Palette, area: Area) -> None:
-    """The inspector's lines in a framed box, in the top corner away from the cursor."""
+    """The inspector's lines in a framed box, in a corner away from the cursor and the points."""
     left, top, w, h = area
     if w < 12 or h < 3:
         return
@@ -143,18 +143,26 @@ def _draw_box(canvas: _Canvas, overlay: Overlay, viewport: Viewport, palette: Pa
     inner = min(max(len(line) for line in lines), w - 4)
     lines = [line[:inner].ljust(inner) for line in lines]
     box_w = inner + 4
-    at_right = True
-    if overlay.cursor is not None:
-        at = _cell(overlay.cursor, viewport, area)
-        at_right = at is None or at[1] < left + w // 2
-    col = left + w - box_w if at_right else left
-    # Top or bottom: the half the cursor is not in, so the selected point stays in sight.
     box_h = len(lines) + 2
-    row0 = top
-    if overlay.cursor is not None:
-        at = _cell(overlay.cursor, viewport, area)
-        if at is not None and at[0] < top + h // 2:
-            row0 = top + h - box_h
+    # The corner that hides neither the cursor nor the selected point, and the fewest marks.
+    keep = [at for at in (_cell(xy, viewport, area) for xy in (overlay.cursor, overlay.selected) if xy is not None) if at]
+    corners = [
+        (top, left + w - box_w),
+        (top, left),
+        (top + h - box_h, left + w - box_w),
+        (top + h - box_h, left),
+    ]
+
+    def clear(corner: tuple[int, int]) -> bool:
+        r, c = corner
+        return not any(r <= ar < r + box_h and c <= ac < c + box_w for ar, ac in keep)
+
+    def hidden(corner: tuple[int, int]) -> int:
+        r, c = corner
+        return int(np.count_nonzero(canvas.chars[r : r + box_h, c : c + box_w] != " "))
+
+    free = [corner for corner in corners if clear(corner)] or corners
+    row0, col = min(free, key=hidden)
     style = palette.chrome
     canvas.write(row0, col, "╭" + "─" * (box_w - 2) + "╮", style)
     for i, line in enumerate(lines):
