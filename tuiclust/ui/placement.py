@@ -181,7 +181,7 @@ class PlotHands:
             circles.append((float(data.points[focus, 0]), float(data.points[focus, 1]), eps))
         placed = self._placed if self._placing is not None else ()
         if self._hand_mode == PLACE and self._placing is not None:
-            box = (f"placing centre {len(placed) + 1} of {self._placed_needed}", "Enter places · Backspace undoes", "Esc: default start")
+            box = (f"placing centre {len(placed) + 1} of {self._placed_needed}", "Enter: place it here", "Backspace: undo", "Esc: default start")
         cursor = self._cursor if self._hand_mode is not None else None
         return Overlay(
             regions=self._regions,
