@@ -40,6 +40,7 @@ __all__ = ["PlotHands", "BUILD_INDEX_AT_ONCE"]
 # Up to this many points the inspector's KD-tree is built on the key press
 # (tens of milliseconds); above, in a thread.
 BUILD_INDEX_AT_ONCE = 100_000
+INDEX_DELAY = 0.15  # seconds between the first "i" on big data and building its tree
 
 
 class PlotHands:
@@ -53,6 +54,7 @@ class PlotHands:
     _placed: tuple[tuple[float, float], ...] = ()
     _placed_needed: int = 0
     _focus_cache: tuple[int, int | None] | None = None
+    _index_pending: bool = False
 
     # ------------------------------------------------------------ state
     @property
@@ -288,7 +290,11 @@ class PlotHands:
         if index is None and data.n_samples > BUILD_INDEX_AT_ONCE:
             # Big data: the tree is built once in a thread (about a second at
             # 1,000,000 points); the key answers at once and the box follows.
-            self._build_index(data)
+            # The build holds the interpreter much of the time, so it starts
+            # once the frame saying "indexing" had time to reach the screen.
+            if not self._index_pending:
+                self._index_pending = True
+                self.set_timer(INDEX_DELAY, lambda: self._build_index(data))  # type: ignore[attr-defined]
             return
         self._selected = (index or point_index(data)).nearest(self._cursor)
 
@@ -298,6 +304,7 @@ class PlotHands:
         self.call_from_thread(self._index_built, data)  # type: ignore[attr-defined]
 
     def _index_built(self, data: Any) -> None:
+        self._index_pending = False
         if data is self.scatter.plot_data and self._hand_mode == INSPECT:  # type: ignore[attr-defined]
             self._select_nearest()
             self._show_overlay()
