@@ -195,11 +195,17 @@ async def test_the_canvas_starts_empty_and_takes_points():
     async with explorer(spec) as (app, pilot):
         await wait_until(lambda: app.scatter.plot_data is not None, what="the canvas")
         assert app.hand_mode == INSPECT and app.current_run is None
+        vp = app.scatter.plot_data.viewport
+        assert (vp.x_min, vp.x_max, vp.y_min, vp.y_max) == hand_edits.CANVAS_LIMITS  # the axes stay put
         await press_and_settle(app, pilot, "a")
         await pilot.press("right", "right", "right", "up")
         await press_and_settle(app, pilot, "a")
         await wait_until(lambda: app.current_run is not None, what="a run once there are k points")
         assert app.current_run.dataset.n_samples == 2
+        added = app.current_run.spec.data.added
+        assert added[0] == (5.0, 5.0) and added[1][0] > 5.0 and added[1][1] > 5.0
+        vp = app.scatter.plot_data.viewport
+        assert (vp.x_min, vp.x_max) == hand_edits.CANVAS_LIMITS[:2]
 
 
 async def test_clicks_inspect_and_place_and_the_wheel_steps():
