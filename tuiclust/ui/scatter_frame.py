@@ -191,6 +191,8 @@ def build_frame(
         if chrome.plot_area != (0, 0, width, height):  # there is a row for the legend
             y_label_end = len(data.axis_labels[1]) + 1 if data.axis_labels[1] else 0
             items = legend_items(step, groups, visible, palette)
+            if overlay.circles:
+                items.append(LegendItem((("⢎⡱", Style(bold=True)),), "eps around a point", "eps"))
             legend = _draw_legend(canvas, items, palette, y_label_end)
     return Frame(canvas.to_strips(), width, height, step, legend, (left, top, area_w, area_h))
 
