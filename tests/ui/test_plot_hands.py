@@ -49,10 +49,10 @@ async def test_v_toggles_kmeans_regions_behind_the_points():
 
 
 async def test_regions_draw_borders_with_no_colour_and_ansi_backgrounds_with_16_colours():
+    from tuiclust.pipeline.run import build_run
+    from tuiclust.ui.overlay import Overlay
     from tuiclust.ui.scatter_data import PlotData
     from tuiclust.ui.scatter_frame import build_frame
-    from tuiclust.ui.overlay import Overlay
-    from tuiclust.pipeline.run import build_run
 
     run = build_run(make_spec("kmeans", n=300))
     run.timeline.compute_ahead(3)
@@ -97,7 +97,7 @@ async def test_inspector_explains_dbscan_core_border_noise_with_the_eps_circle()
         assert "within eps" in box and "min_samples" in box
         assert any(word in box for word in (": core", "border of cluster", "noise"))
         assert app.scatter.overlay.circles  # the selected point's eps-circle
-        x, y, r = app.scatter.overlay.circles[0]
+        _x, _y, r = app.scatter.overlay.circles[0]
         assert r == pytest.approx(app.current_run.params["eps"])
         assert app.inspected_neighbours() >= 1
 

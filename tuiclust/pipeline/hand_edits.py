@@ -34,27 +34,27 @@ from tuiclust.errors import UsageError
 from tuiclust.pipeline.spec import AlgorithmSpec, DataSpec, RunSpec
 
 __all__ = [
-    "MANUAL",
     "CANVAS",
     "CANVAS_LIMITS",
+    "MANUAL",
     "MARGIN",
+    "apply_hand_edits",
+    "centres_needed",
+    "check_inside",
+    "check_placed",
+    "dataset_limits",
+    "estimator_params",
     "init_key",
     "is_manual",
-    "centres_needed",
     "needs_placement",
-    "waits_for_hands",
-    "estimator_params",
     "placed_centres",
-    "dataset_limits",
     "plot_limits",
     "preimage",
-    "check_placed",
-    "check_inside",
-    "apply_hand_edits",
-    "with_placed",
-    "with_added_point",
-    "with_removed_point",
     "relabel_initial",
+    "waits_for_hands",
+    "with_added_point",
+    "with_placed",
+    "with_removed_point",
 ]
 
 MANUAL = "manual"

@@ -21,7 +21,7 @@ from .palette import cluster_marker
 from .scatter_data import PlotData
 from .scatter_groups import SURE_FROM, UNCERTAIN_BELOW
 
-__all__ = ["PointIndex", "point_index", "cached_index", "describe", "eps_neighbours", "expanding_focus", "MAX_LISTED"]
+__all__ = ["MAX_LISTED", "PointIndex", "cached_index", "describe", "eps_neighbours", "expanding_focus", "point_index"]
 
 MAX_LISTED = 8  # centres or components listed by name; the rest are summed up in one line
 
@@ -138,7 +138,7 @@ def _kmeans_lines(step: Step, X: np.ndarray, index: int) -> list[str]:
 def _dbscan_lines(step: Step, X: np.ndarray, index: int, params: dict[str, Any]) -> list[str]:
     eps = float(params.get("eps", 0.5))
     min_samples = int(params.get("min_samples", 5))
-    rows, dist = eps_neighbours(X, index, eps)
+    rows, _dist = eps_neighbours(X, index, eps)
     count = int(rows.shape[0])
     label = int(step.labels[index])
     kind = PointKind(int(step.point_kinds[index])) if step.point_kinds is not None else PointKind.UNVISITED

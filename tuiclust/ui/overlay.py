@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Overlay", "NO_OVERLAY", "INSPECT", "PLACE"]
+__all__ = ["INSPECT", "NO_OVERLAY", "PLACE", "Overlay"]
 
 INSPECT = "inspect"  # the cursor selects the point nearest it
 PLACE = "place"  # the cursor places centres

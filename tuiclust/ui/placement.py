@@ -30,12 +30,13 @@ from textual.actions import SkipAction
 from tuiclust.pipeline import hand_edits
 from tuiclust.pipeline.edits import effective_params
 from tuiclust.pipeline.spec import RunSpec
+
 from ..core.steps import Step
 from ..errors import first_line
 from .inspector import cached_index, describe, eps_neighbours, expanding_focus, point_index
 from .overlay import INSPECT, PLACE, Overlay
 
-__all__ = ["PlotHands", "BUILD_INDEX_AT_ONCE"]
+__all__ = ["BUILD_INDEX_AT_ONCE", "PlotHands"]
 
 # Up to this many points the inspector's KD-tree is built on the key press
 # (tens of milliseconds); above, in a thread.

@@ -14,7 +14,7 @@ import numpy as np
 
 from .raster import Viewport, cell_centres
 
-__all__ = ["region_map", "region_borders"]
+__all__ = ["region_borders", "region_map"]
 
 
 def region_map(centres: np.ndarray, viewport: Viewport, width: int, height: int) -> np.ndarray:

@@ -21,7 +21,7 @@ from .shapes import ellipse_outline
 if TYPE_CHECKING:  # pragma: no cover
     from .scatter_frame import _Canvas
 
-__all__ = ["draw_regions", "draw_circles", "draw_hands"]
+__all__ = ["draw_circles", "draw_hands", "draw_regions"]
 
 Area = tuple[int, int, int, int]
 _BORDER = Style(dim=True)
@@ -99,7 +99,7 @@ def _cell(xy: tuple[float, float], viewport: Viewport, area: Area) -> tuple[int,
 
 def draw_hands(canvas: _Canvas, overlay: Overlay, viewport: Viewport, palette: Palette, area: Area) -> None:
     """Centres placed so far, the inspected point, the cursor, then the inspector's box."""
-    left, top, w, h = area
+    left, _top, w, _h = area
     for c, xy in enumerate(overlay.placed):
         at = _cell(xy, viewport, area)
         if at is None:
