@@ -236,3 +236,26 @@ async def test_no_colour_centres_carry_their_cluster_marker():
     text = build_frame(PlotData.from_dataset(run.dataset), run.timeline[2], 100, 30, ColourMode.NONE).text
     for c in range(3):
         assert f"▐{cluster_marker(c)}▌" in text
+
+
+def test_gmm_reads_without_colour_and_in_16_colours():
+    """Soft assignments by marker (hollow below p 0.6) and by weight; means numbered; ellipses over the points."""
+    from tuiclust.pipeline.run import build_run
+    from tuiclust.ui.palette import cluster_marker, palette_for
+    from tuiclust.ui.scatter_data import PlotData
+    from tuiclust.ui.scatter_frame import build_frame
+
+    run = build_run(make_spec("gmm", "aniso", n=240, seed=2, init_params="random_from_data"))
+    run.timeline.compute_ahead(6)
+    step = run.timeline[5]
+    data = PlotData.from_dataset(run.dataset)
+    text = build_frame(data, step, 100, 30, ColourMode.NONE).text
+    for c in range(3):
+        assert f"▐{cluster_marker(c)}▌{c}" in text  # each mean: its component's marker and number
+    assert any(cluster_marker(c, hollow=True) in text for c in range(3))  # uncertain points are hollow
+    assert sum(0x2800 <= ord(ch) <= 0x28FF for ch in text) > 100  # continuous ellipses
+    for mode in (ColourMode.NONE, ColourMode.STANDARD):
+        palette = palette_for(mode)
+        sure, fairly, unsure = (palette.soft_point(0, level) for level in (2, 1, 0))
+        assert sure.bold and not fairly.bold and unsure.dim
+        assert palette.outline(0).bold and palette.outline(0, faint=True).dim
