@@ -158,3 +158,22 @@ def test_writing_over_the_input_is_refused(three_groups, capsys):
     status, _, err = run_fit(capsys, str(three_groups), "-o", str(three_groups))
     assert status == 2 and "input file itself" in err
     assert three_groups.read_text(encoding="utf-8").startswith("id,x,y\n")
+
+
+def test_fit_with_a_manual_init_and_no_centres_exits_2_with_one_line(capsys):
+    status, out, err = run_fit(capsys, "blobs", "--init", "manual", "-o", "/dev/null")
+    assert status == 2
+    assert "init manual needs 3 centre(s) placed by hand" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_explore_accepts_the_canvas_and_a_manual_init():
+    from tuiclust.cli.explore import spec_from_args
+    from tuiclust.cli.main import build_parser
+    from tuiclust.pipeline.hand_edits import waits_for_hands
+
+    parser = build_parser("explore")
+    spec = spec_from_args(parser.parse_args(["--data", "canvas"]))
+    assert spec.data.source == "canvas" and waits_for_hands(spec)
+    spec = spec_from_args(parser.parse_args(["--init", "manual"]))
+    assert spec.algorithm.params["init"] == "manual" and waits_for_hands(spec)

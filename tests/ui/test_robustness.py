@@ -32,6 +32,9 @@ def assert_alive(app: ExplorerApp) -> None:
     assert app._exception is None, app._exception
     failed = [(w.name, w.error) for w in app.workers if w.state == WorkerState.ERROR]
     assert not failed, failed
+    if app.placing:  # init manual (or the canvas): the data waits for hands, no run yet
+        assert app.current_run is None and app.scatter.plot_data is not None
+        return
     run = app.current_run
     assert run is not None
     step = run.timeline.current

@@ -122,7 +122,7 @@ def test_clusters_differ_in_colour_too(data_and_steps):
         ("kmeans_update", ("points", "centres", "moved")),
         ("dbscan_neighbourhoods", ("core, no cluster yet", "not visited")),
         ("dbscan_done", ("core", "border", "noise")),
-        ("gmm_e_step", ("most likely component", "uncertain (p<0.6)", "means", "1σ", "2σ")),
+        ("gmm_e_step", ("sure p≥0.9", "unsure p<0.6", "means", "1σ", "2σ")),
     ],
 )
 def test_legend_names_what_is_on_screen(data_and_steps, name, expected):

@@ -32,3 +32,16 @@ def test_explorer_mid_run(algorithm, snap_compare):
         await pilot.pause()
 
     assert snap_compare(ExplorerApp(spec), terminal_size=(100, 30), run_before=settle)
+
+
+def test_explorer_regions_and_inspector(snap_compare):
+    """K-Means regions (v) with the inspector's cursor and box (i), after the first Update."""
+
+    async def settle(pilot) -> None:
+        await pilot.app.wait_until_computed()
+        await pilot.pause()
+        await pilot.press("right", "right", "right", "v", "i", "left", "left", "up")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(ExplorerApp(make_spec("kmeans", init="random")), terminal_size=(100, 30), run_before=settle)

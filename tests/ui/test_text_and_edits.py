@@ -71,7 +71,7 @@ def test_main_and_second_parameters():
     with pytest.raises(ValueError, match="k stays within"):
         spec_edits.step_main(make_spec(n_clusters=1), -1)
     assert spec_edits.step_second(spec, 1).algorithm.params["init"] == "random"
-    assert spec_edits.step_second(spec, -1).algorithm.params["init"] == "farthest"
+    assert spec_edits.step_second(spec, -1).algorithm.params["init"] == "manual"  # placed by hand, last in the cycle
     with pytest.raises(ValueError, match="min_samples"):
         spec_edits.step_second(make_spec("dbscan", min_samples=1), -1)
     assert spec_edits.step_second(make_spec("gmm"), 1).algorithm.params["covariance_type"] == "tied"

@@ -54,8 +54,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _builtin_names() -> tuple[str, ...]:
     from tuiclust.core.datasets import DATASETS
+    from tuiclust.pipeline.hand_edits import CANVAS
 
-    return tuple(DATASETS)
+    return (*DATASETS, CANVAS)
 
 
 def _is_scene(target: str) -> bool:
@@ -147,6 +148,18 @@ def check_spec(spec: Any) -> Any:
         ) from None
 
 
+def check_data(spec: Any) -> None:
+    """Load the data of ``spec`` once, so a bad file fails before the app starts."""
+    from tuiclust.pipeline.data import load_dataset
+
+    try:
+        load_dataset(spec.data)
+    except UsageError:
+        raise
+    except ValueError as exc:
+        raise UsageError(name_the_flag(str(exc))) from None
+
+
 def run(args: argparse.Namespace) -> int:
     """Validate the flags, then run the explorer until the user quits."""
     speed = parse_positive_float("--speed", args.speed)
@@ -154,10 +167,17 @@ def run(args: argparse.Namespace) -> int:
         return _run_scene(args, speed)
     speed = speed or 2.0
     spec = spec_from_args(args, data_source=args.target)
-    prepared = check_spec(spec)
+    from tuiclust.pipeline.hand_edits import waits_for_hands
+
+    if waits_for_hands(spec):
+        check_data(spec)  # centres or points come by hand in the app: only the data is checked here
+        prepared = None
+    else:
+        prepared = check_spec(spec)
+        spec = prepared.spec
     from tuiclust.ui.app import ExplorerApp
 
-    ExplorerApp(prepared.spec, steps_per_second=speed, prepared=prepared).run()
+    ExplorerApp(spec, steps_per_second=speed, prepared=prepared).run()
     return 0
 
 

@@ -29,13 +29,14 @@ import json
 import math
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from tuiclust.core.steps import Phase, Step
 from tuiclust.errors import UsageError, first_line
+from tuiclust.pipeline.hand_edits import MANUAL, centres_needed, check_placed, dataset_limits, init_key
 from tuiclust.pipeline.spec import AlgorithmSpec, DataSpec, RunSpec
 from tuiclust.pipeline.vocabulary import ALGORITHM_NAMES, ALGORITHMS
 
@@ -603,6 +604,7 @@ class _SceneReader:
         name = table.string("name", choices=ALGORITHM_NAMES)
         allowed = _parameter_names(name)
         params: dict[str, Any] = {}
+        start_key, placed = init_key(name), None
         for key in entries:
             if key == "name":
                 continue
@@ -611,10 +613,27 @@ class _SceneReader:
                 hint = f'; did you mean "{close[0]}"?' if close else f"; its parameters are {', '.join(allowed)}"
                 raise self.fail(f"{table.key(key)} is not a parameter of {name}{hint}")
             params[key] = table.raw(key)
+            if key == start_key and isinstance(params[key], list):
+                placed, params[key] = params[key], MANUAL  # a hand-placed start: [[x, y], ...] in plot units
         spec = AlgorithmSpec(name, MappingProxyType(params))
         self._check_algorithm(table, spec, data)
         self._check_cluster_count(table, spec, data)
+        if placed is not None:
+            spec = replace(spec, placed=self._placed(table, str(start_key), placed, spec, data))
         return spec
+
+    def _placed(self, table: "_MergedTable", key: str, value: list[Any], spec: AlgorithmSpec, data: DataSpec) -> tuple:
+        """Hand-placed centres: pairs, as many as k, distinct, inside the data's plot range."""
+        from tuiclust.pipeline.data import load_dataset
+        from tuiclust.pipeline.estimators import resolved_params
+
+        count = centres_needed(spec, resolved_params(spec, dataset=None if data.is_file else data.source, seed=data.seed))
+        try:
+            pairs = check_placed(value, key=table.key(key), count=count, limits=None)
+            check_placed(pairs, key=table.key(key), count=count, limits=dataset_limits(load_dataset(data)))
+        except UsageError as exc:
+            raise self.fail(str(exc)) from None
+        return pairs
 
     def _check_cluster_count(self, table: "_MergedTable", spec: AlgorithmSpec, data: DataSpec) -> None:
         # Caught here rather than half-way through a recording.

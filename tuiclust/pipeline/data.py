@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tuiclust.core.preprocess import Projection, fit_projection, range_ratio, scale
+from tuiclust.pipeline.hand_edits import CANVAS, apply_hand_edits
 from tuiclust.pipeline.spec import DataSpec
 
 __all__ = ["Dataset", "load_dataset"]
@@ -37,6 +38,9 @@ class Dataset:
         Things worth telling the user (scaling advice, dropped rows ...).
     row_numbers : ndarray of shape (n_samples,) or None
         CSV only: the 1-based data row each point came from.
+    limits : tuple of 4 float or None
+        (x_min, x_max, y_min, y_max) the plot keeps whatever the points (the
+        empty canvas, and data edited by hand); None: around the points.
     """
 
     X: np.ndarray
@@ -47,6 +51,7 @@ class Dataset:
     name: str
     notes: tuple[str, ...] = ()
     row_numbers: np.ndarray | None = None
+    limits: tuple[float, float, float, float] | None = None
 
     @property
     def n_samples(self) -> int:
@@ -78,6 +83,9 @@ def load_dataset(spec: DataSpec) -> Dataset:
         raw, names, y_true, row_numbers = table.values, tuple(table.column_names), None, table.row_numbers
         notes.extend(table.notes)
         name = table.display_name
+    elif spec.source == CANVAS:
+        raw, y_true, names, name = np.zeros((0, 2)), None, ("x", "y"), "canvas"
+        notes.append("an empty canvas: press i, then a to add points at the cursor")
     else:
         from tuiclust.core.datasets import make_dataset
 
@@ -86,8 +94,8 @@ def load_dataset(spec: DataSpec) -> Dataset:
         )
         names = tuple(f"x{i + 1}" for i in range(raw.shape[1]))
         name = spec.source
-    X = scale(raw, spec.scale)
-    if spec.scale == "none" and raw.shape[1] > 1:
+    X = scale(raw, spec.scale) if raw.shape[0] else raw  # the empty canvas has nothing to scale
+    if spec.scale == "none" and raw.shape[1] > 1 and raw.shape[0]:
         ratio = range_ratio(raw)
         if ratio > RANGE_WARNING_RATIO:
             notes.append(
@@ -97,7 +105,8 @@ def load_dataset(spec: DataSpec) -> Dataset:
     x_idx = _column_index(spec.x, names, "--x") if spec.x is not None else None
     y_idx = _column_index(spec.y, names, "--y") if spec.y is not None else None
     projection = fit_projection(X, column_names=list(names), x=x_idx, y=y_idx)
-    return Dataset(X, raw, y_true, names, projection, name, tuple(notes), row_numbers)
+    dataset = Dataset(X, raw, y_true, names, projection, name, tuple(notes), row_numbers)
+    return apply_hand_edits(dataset, spec)
 
 
 def _column_index(key: str, names: tuple[str, ...], flag: str) -> int:

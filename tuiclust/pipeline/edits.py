@@ -175,7 +175,7 @@ def step_dataset(spec: RunSpec, direction: int) -> RunSpec:
     else:
         new_name = names[0] if direction > 0 else names[-1]
     params = {k: v for k, v in spec.algorithm.params.items() if k not in _DATA_DEPENDENT}
-    data = replace(spec.data, source=new_name, columns=None, x=None, y=None, drop_missing=False)
+    data = replace(spec.data, source=new_name, columns=None, x=None, y=None, drop_missing=False, added=(), removed=())
     return RunSpec(data, AlgorithmSpec(spec.algorithm.name, MappingProxyType(params)))
 
 
@@ -201,7 +201,8 @@ def step_samples(spec: RunSpec, direction: int, current: int) -> RunSpec:
         if not smaller:
             raise ValueError(f"{current:,} points is the fewest the explorer steps to; use -n for fewer")
         new = smaller[-1]
-    return replace(spec, data=replace(spec.data, n_samples=new))
+    # Rows deleted by hand were rows of the old sample; points added by hand stay.
+    return replace(spec, data=replace(spec.data, n_samples=new, removed=()))
 
 
 def next_scaling(spec: RunSpec) -> RunSpec:
@@ -210,13 +211,16 @@ def next_scaling(spec: RunSpec) -> RunSpec:
     params = dict(spec.algorithm.params)
     if spec.algorithm.name == "dbscan":
         params.pop("eps", None)  # eps is a distance in data units: the old one means nothing now
-    return RunSpec(replace(spec.data, scale=new), AlgorithmSpec(spec.algorithm.name, MappingProxyType(params)))
+    # Hand-placed points and centres were placed in the old scaling's units: they go too.
+    data = replace(spec.data, scale=new, added=(), removed=())
+    return RunSpec(data, AlgorithmSpec(spec.algorithm.name, MappingProxyType(params)))
 
 
 def with_seed(spec: RunSpec, seed: int) -> RunSpec:
     """A new seed for the data generator and the algorithm's initialisation."""
     params = {k: v for k, v in spec.algorithm.params.items() if k != "random_state"}
-    return RunSpec(replace(spec.data, seed=seed), AlgorithmSpec(spec.algorithm.name, MappingProxyType(params)))
+    algo = AlgorithmSpec(spec.algorithm.name, MappingProxyType(params), spec.algorithm.placed)
+    return RunSpec(replace(spec.data, seed=seed), algo)
 
 
 def next_speed(current: float, direction: int) -> float:

@@ -43,9 +43,15 @@ def resolved_params(spec: AlgorithmSpec, *, dataset: str | None = None, seed: in
     return params
 
 
-def build_estimator(spec: AlgorithmSpec, *, dataset: str | None = None, seed: int = 0) -> Any:
-    """A new, unfitted core estimator for ``spec`` (its class comes from the vocabulary)."""
-    params = resolved_params(spec, dataset=dataset, seed=seed)
+def build_estimator(spec: AlgorithmSpec, *, dataset: str | None = None, seed: int = 0, placed: Any = None) -> Any:
+    """A new, unfitted core estimator for ``spec`` (its class comes from the vocabulary).
+
+    ``placed`` (k, n_features) are hand-placed centres in the data's units for
+    a "manual" start; without them a manual start is checked as the default one.
+    """
+    from tuiclust.pipeline.hand_edits import estimator_params
+
+    params = estimator_params(spec.name, resolved_params(spec, dataset=dataset, seed=seed), placed)
     return algorithm(spec.name).estimator_class()(**params)
 
 
@@ -60,7 +66,10 @@ def check_estimator_params(spec: AlgorithmSpec, *, dataset: str | None = None, s
     ValueError
         One line naming the first bad parameter and what is allowed.
     """
-    params = resolved_params(spec, dataset=dataset, seed=seed)
+    from tuiclust.pipeline.hand_edits import estimator_params
+
+    # A "manual" start is checked as the start it stands in for until centres are placed.
+    params = estimator_params(spec.name, resolved_params(spec, dataset=dataset, seed=seed), None)
     return algorithm(spec.name).estimator_class().check_params(params)
 
 

@@ -16,6 +16,7 @@ from tuiclust.core.steps import Step
 from tuiclust.pipeline.data import Dataset, load_dataset
 from tuiclust.pipeline.edits import effective_params
 from tuiclust.pipeline.estimators import build_estimator, eps_from_data, eps_needs_data
+from tuiclust.pipeline.hand_edits import placed_centres, relabel_initial
 from tuiclust.pipeline.limits import check_fits_the_data
 from tuiclust.pipeline.spec import RunSpec
 from tuiclust.pipeline.timeline import Timeline
@@ -100,8 +101,11 @@ def prepare_run(spec: RunSpec, *, steps_kept: bool = True) -> PreparedRun:
         spec.algorithm.name, params, dataset.n_samples, dataset.n_features, data_name=dataset.name, steps_kept=steps_kept
     )
     dataset_name = None if spec.data.is_file else spec.data.source
-    estimator = build_estimator(suggested.algorithm, dataset=dataset_name, seed=spec.data.seed)
+    placed = placed_centres(suggested, dataset, params)
+    estimator = build_estimator(suggested.algorithm, dataset=dataset_name, seed=spec.data.seed, placed=placed)
     steps = estimator.steps(dataset.X)  # checks data-dependent limits (k <= n) right away
+    if placed is not None:
+        steps = relabel_initial(steps, spec.algorithm.name)
     return PreparedRun(suggested, dataset, params, estimator, steps, eps_suggested=suggested is not spec)
 
 

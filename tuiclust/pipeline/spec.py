@@ -36,6 +36,11 @@ class DataSpec:
         CSV only: two original columns to plot instead of a PCA projection.
     drop_missing : bool
         CSV only: drop rows with missing values instead of refusing them.
+    added : tuple of (x, y) pairs
+        Points placed by hand, in the plot's units (see
+        :mod:`tuiclust.pipeline.hand_edits`), appended after the data's rows.
+    removed : tuple of int
+        0-based rows of the data (before ``added``) deleted by hand.
     """
 
     source: str = "blobs"
@@ -47,6 +52,8 @@ class DataSpec:
     x: str | None = None
     y: str | None = None
     drop_missing: bool = False
+    added: tuple[tuple[float, float], ...] = ()
+    removed: tuple[int, ...] = ()
 
     @property
     def is_file(self) -> bool:
@@ -59,14 +66,17 @@ class AlgorithmSpec:
     """An algorithm name and its constructor parameters (scikit-learn names).
 
     Parameters left out take the defaults of :mod:`tuiclust.pipeline.vocabulary`.
+    ``placed`` holds centres (K-Means) or means (GMM) placed by hand, in the
+    plot's units, used when the init parameter is ``"manual"``.
     """
 
     name: str = "kmeans"
     params: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    placed: tuple[tuple[float, float], ...] = ()
 
     def with_params(self, **changes: Any) -> "AlgorithmSpec":
-        """A copy with some parameters changed."""
-        return AlgorithmSpec(self.name, MappingProxyType({**self.params, **changes}))
+        """A copy with some parameters changed (hand-placed centres kept)."""
+        return AlgorithmSpec(self.name, MappingProxyType({**self.params, **changes}), self.placed)
 
 
 @dataclass(frozen=True)

@@ -159,7 +159,8 @@ class Algorithm:
 
 
 _K = Parameter("n_clusters", "k", "--k", "K", "number of clusters")
-_INIT = Parameter("init", "init", "--init", "HOW", "how to pick the first centres", "choice", KMEANS_INITS)
+# "manual": the run waits until the centres are placed by hand (tuiclust.pipeline.hand_edits).
+_INIT = Parameter("init", "init", "--init", "HOW", "how to pick the first centres", "choice", (*KMEANS_INITS, "manual"))
 _EPS = Parameter("eps", "eps", "--eps", "R", "neighbourhood radius", "float", low=0)
 _MIN_SAMPLES = Parameter("min_samples", "min_samples", "--min-samples", "N", "neighbours a core point needs")
 _COMPONENTS = Parameter("n_components", "components", "--components", "K", "number of Gaussian components")
@@ -170,7 +171,7 @@ _LINKAGE = Parameter("linkage", "linkage", "--linkage", "HOW", "how the distance
 _MIN_CLUSTER_SIZE = Parameter(
     "min_cluster_size", "min_cluster_size", "--min-cluster-size", "N", "smallest group that counts as a cluster", low=2
 )
-_GMM_INIT = Parameter("init_params", "start", "--gmm-init", "HOW", "how to place the first Gaussians", "choice", GMM_INITS)
+_GMM_INIT = Parameter("init_params", "start", "--gmm-init", "HOW", "how to place the first Gaussians", "choice", (*GMM_INITS, "manual"))
 
 ALGORITHMS: Mapping[str, Algorithm] = MappingProxyType(
     {

@@ -52,6 +52,7 @@ from .help import HelpScreen
 from .keys import KEYS, bindings
 from .panel import ParameterPanel, StepNumbers, parameter_rows
 from .phase_log import PhaseLog
+from .placement import PlotHands
 from tuiclust.pipeline.run import Run, build_run
 from .scatter import ScatterPane
 from .step_text import log_line
@@ -122,7 +123,7 @@ class _StepsComputed(Message):
         self.generation = generation
 
 
-class ExplorerApp(LessonViews, App[None]):
+class ExplorerApp(PlotHands, LessonViews, App[None]):
     """The explorer app.
 
     Parameters
@@ -332,6 +333,8 @@ class ExplorerApp(LessonViews, App[None]):
 
     # ------------------------------------------------------------ loading
     def _request(self, spec: RunSpec, fallback: RunSpec | None = None, prepared: Run | None = None) -> None:
+        if prepared is None and self.hands_take(spec):
+            return  # the run waits for centres or points placed by hand (ui/placement.py)
         self._generation += 1
         self.spec = spec
         self._loading = True
@@ -457,7 +460,7 @@ class ExplorerApp(LessonViews, App[None]):
         timeline = run.timeline
         step = timeline.current
         self._shown_step = step
-        self.scatter.show_step(step)
+        self.scatter.show_step(step, self.plot_overlay(step))
         self.lesson_step_shown(run, step)
         self.numbers.show_step(step, position=self._position())
         if step is not None:

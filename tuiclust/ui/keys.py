@@ -33,6 +33,9 @@ class KeySpec:
         Name in the command palette.
     help : str
         One line saying what the key does.
+    priority : bool
+        Checked before the focused widget's keys (the plot's cursor keys,
+        which give way by themselves when the plot has no cursor).
     """
 
     keys: str
@@ -41,6 +44,7 @@ class KeySpec:
     footer: str
     title: str
     help: str
+    priority: bool = False
 
 
 # What + - and [ ] change, per algorithm, in the vocabulary's words.
@@ -69,7 +73,18 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("s", "scaling", "s", "Scale", "Change feature scaling", "cycle none → standard → minmax (DBSCAN gets a new eps)"),
     KeySpec("f", "speed(1)", "f", "", "Faster playback", "play more steps per second"),
     KeySpec("F", "speed(-1)", "F", "", "Slower playback", "play fewer steps per second"),
-    KeySpec("x", "export", "x", "", "Export step to CSV", "write every point with its cluster at this step to a CSV file"),
+    KeySpec("x", "export", "x", "", "Export step to CSV", "write every point with its cluster at this step to a CSV file (points added by hand too)"),
+    KeySpec("v", "toggle_regions", "v", "", "Show / hide regions", "shade each K-Means centre's region (the cells nearest it); borders with NO_COLOR"),
+    KeySpec("i", "inspect", "i", "", "Inspect a point", "a cursor on the plot: the nearest point is selected and explained for this step"),
+    KeySpec("up", "cursor(0,1)", "↑", "", "Cursor up", "inspector / placing: move the cursor up one cell", True),
+    KeySpec("down", "cursor(0,-1)", "↓", "", "Cursor down", "inspector / placing: move the cursor down one cell", True),
+    KeySpec("left", "cursor(-1,0)", "←", "", "Cursor left", "inspector / placing: move the cursor left one cell (h still steps back)", True),
+    KeySpec("right", "cursor(1,0)", "→", "", "Cursor right", "inspector / placing: move the cursor right one cell (l still steps)", True),
+    KeySpec("enter", "place", "enter", "", "Place a centre", "placing (init manual): put a centre at the cursor; the run starts when k are placed", True),
+    KeySpec("backspace", "unplace", "backspace", "", "Take back a centre", "placing: remove the centre placed last"),
+    KeySpec("a", "add_point", "a", "", "Add a point", "inspector: add a point at the cursor; the run recomputes from the same start"),
+    KeySpec("delete", "delete_point", "delete", "", "Delete the point", "inspector: delete the selected point; the run recomputes"),
+    KeySpec("escape", "leave_plot", "esc", "", "Leave the inspector", "leave the inspector, or stop placing and use the default start"),
     KeySpec("e", "choose_parameter", "e", "", "Choose k / eps / components", "help choosing k (elbow), eps (k-distance plot) or the components (BIC, AIC)"),
     KeySpec("c", "compare", "c", "", "Compare algorithms across shapes", "every algorithm on six shapes, judged against the true groups; enter opens a cell"),
     KeySpec("escape", "back_to_grid", "esc", "", "Back to the comparison grid", "after Enter on a grid cell: back to the grid"),
@@ -86,6 +101,13 @@ def bindings() -> list[Binding]:
     for key in KEYS:
         display = key.shown.split(" / ")[0]
         result.append(
-            Binding(key.keys, key.action, key.footer or key.title, show=bool(key.footer), key_display=display)
+            Binding(
+                key.keys,
+                key.action,
+                key.footer or key.title,
+                show=bool(key.footer),
+                key_display=display,
+                priority=key.priority,
+            )
         )
     return result

@@ -101,6 +101,9 @@ _OKABE_ITO: tuple[tuple[int, int, int], ...] = (
 )
 # The nearest of the 16 ANSI colours to each of the above, in the same order.
 _ANSI16: tuple[str, ...] = ("yellow", "bright_cyan", "green", "magenta", "blue", "red", "bright_yellow")
+# Region backgrounds in 16 colours: the non-bright ANSI colours, so points in
+# bright colours and black markers stay readable on them.
+_ANSI16_DARK: tuple[str, ...] = ("yellow", "cyan", "green", "magenta", "blue", "red", "yellow")
 _NEUTRAL_RGB = (140, 140, 140)  # mid grey: readable on dark and on light backgrounds
 _NEUTRAL_ANSI = "bright_black"
 
@@ -118,6 +121,12 @@ def _hex(rgb: tuple[int, int, int]) -> str:
 def _toward_grey(rgb: tuple[int, int, int], amount: float) -> tuple[int, int, int]:
     """Blend a colour toward the neutral grey; ``amount`` 0 keeps it, 1 gives grey."""
     r, g, b = (round(c + (n - c) * amount) for c, n in zip(rgb, _NEUTRAL_RGB))
+    return r, g, b
+
+
+def _toward_black(rgb: tuple[int, int, int], amount: float) -> tuple[int, int, int]:
+    """Darken a colour; ``amount`` 0 keeps it, 1 gives black (a tint behind points)."""
+    r, g, b = (round(c * (1.0 - amount)) for c in rgb)
     return r, g, b
 
 
@@ -225,6 +234,57 @@ class Palette:
     def line(self, cluster: int) -> Style:
         """Trails and ellipse outlines of ``cluster``."""
         return self.point(cluster)
+
+    def outline(self, cluster: int, *, faint: bool = False) -> Style:
+        """A GMM ellipse drawn over the points: the 1-sigma one bold, the 2-sigma one faint."""
+        key = ("outline-faint" if faint else "outline", cluster)
+        style = self._cache.get(key)
+        if style is None:
+            if not faint:
+                style = Style(color=self._colour(cluster), bold=True)
+            elif self.mode in (ColourMode.NONE, ColourMode.STANDARD):
+                style = Style(color=self._colour(cluster), dim=True)
+            else:
+                style = Style(color=_hex(_toward_grey(_OKABE_ITO[cluster % len(_OKABE_ITO)], 0.55)))
+            self._cache[key] = style
+        return style
+
+    def soft_point(self, cluster: int, level: int) -> Style:
+        """A GMM point by how sure its top component is: level 2 sure, 1 fairly sure, 0 uncertain.
+
+        With colour the hue fades toward grey as the responsibility falls; with
+        16 colours and with NO_COLOR bold, plain and dim carry the same order.
+        """
+        key = ("soft", cluster * 3 + level)
+        style = self._cache.get(key)
+        if style is None:
+            if self.mode in (ColourMode.NONE, ColourMode.STANDARD):
+                style = Style(color=self._colour(cluster), bold=level == 2, dim=level == 0)
+            else:
+                rgb = _OKABE_ITO[cluster % len(_OKABE_ITO)]
+                style = Style(color=_hex(_toward_grey(rgb, (0.0, 0.35, 0.7)[2 - level])), bold=level == 2)
+            self._cache[key] = style
+        return style
+
+    def region(self, cluster: int) -> Style | None:
+        """The background of a K-Means centre's region; None with NO_COLOR (borders are drawn instead)."""
+        if self.mode is ColourMode.NONE:
+            return None
+        key = ("region", cluster)
+        style = self._cache.get(key)
+        if style is None:
+            if self.mode is ColourMode.STANDARD:
+                style = Style(bgcolor=_ANSI16_DARK[cluster % len(_ANSI16_DARK)])
+            else:
+                rgb = _OKABE_ITO[cluster % len(_OKABE_ITO)]
+                style = Style(bgcolor=_hex(_toward_black(rgb, 0.72)))
+            self._cache[key] = style
+        return style
+
+    @property
+    def cursor(self) -> Style:
+        """The inspector's and the placement cursor: reversed, so it shows on any mark."""
+        return Style(reverse=True, bold=True)
 
 
 _PALETTES: dict[ColourMode, Palette] = {}

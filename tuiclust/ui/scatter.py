@@ -23,15 +23,18 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
+import numpy as np
 from rich.segment import Segment
-from textual import on
+from textual import events, on
 from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
 from ..core.steps import Step
 from tuiclust.pipeline.data import Dataset
+from .overlay import NO_OVERLAY, Overlay
 from .palette import ColourMode, detect_colour_mode
+from .raster import cell_centres
 from .scatter_data import PlotData
 from .scatter_frame import Frame, build_frame
 
@@ -53,16 +56,18 @@ class FrameKey:
     width: int
     height: int
     mode: ColourMode
+    overlay: Overlay = NO_OVERLAY
 
-    def _id(self) -> tuple[int, int, int, int, ColourMode]:
-        return (id(self.data), id(self.step), self.width, self.height, self.mode)
+    def _id(self) -> tuple[int, int, int, int, ColourMode, Overlay]:
+        return (id(self.data), id(self.step), self.width, self.height, self.mode, self.overlay)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, FrameKey) and self.data is other.data and self.step is other.step and (
             self.width,
             self.height,
             self.mode,
-        ) == (other.width, other.height, other.mode)
+            self.overlay,
+        ) == (other.width, other.height, other.mode, other.overlay)
 
     def __hash__(self) -> int:
         # The key holds the data and step, so their ids cannot be reused while it lives.
@@ -114,6 +119,7 @@ class ScatterPane(Widget):
         self.background_above = background_above
         self._data: PlotData | None = None
         self._step: Step | None = None
+        self._overlay: Overlay = NO_OVERLAY
         self._shown: Frame | None = None
         self._shown_key: FrameKey | None = None
         self._wanted: FrameKey | None = None
@@ -136,10 +142,69 @@ class ScatterPane(Widget):
         self._cache.clear()
         self._request()
 
-    def show_step(self, step: Step | None) -> None:
-        """Show this moment of the run (None: the plain data). Cheap to call again."""
+    def show_step(self, step: Step | None, overlay: Overlay | None = None) -> None:
+        """Show this moment of the run (None: the plain data). Cheap to call again.
+
+        ``overlay`` replaces the extras drawn over it (None keeps them).
+        """
         self._step = step
+        if overlay is not None:
+            self._overlay = overlay
         self._request()
+
+    def set_overlay(self, overlay: Overlay) -> None:
+        """Draw these extras (regions, cursor, inspector box ...) over the step on screen."""
+        self._overlay = overlay
+        self._request()
+
+    @property
+    def overlay(self) -> Overlay:
+        return self._overlay
+
+    @property
+    def plot_data(self) -> PlotData | None:
+        """The data set as the pane draws it (None before the first one)."""
+        return self._data
+
+    def plot_position(self, x: int, y: int) -> tuple[float, float] | None:
+        """The plot coordinates of the pane's cell (x, y), None outside the plot area."""
+        frame, data = self._shown, self._data
+        if frame is None or data is None:
+            return None
+        left, top, w, h = frame.plot_area
+        col, row = x - left, top + h - 1 - y
+        if not (0 <= col < w and 0 <= row < h):
+            return None
+        xy = cell_centres(np.array([row * w + col]), data.viewport, w, h)[0]
+        return float(xy[0]), float(xy[1])
+
+    class Clicked(Message):
+        """The plot was clicked at ``position`` (plot units)."""
+
+        def __init__(self, position: tuple[float, float]) -> None:
+            super().__init__()
+            self.position = position
+
+    class Wheel(Message):
+        """The wheel turned over the plot: ``direction`` 1 is forward in time."""
+
+        def __init__(self, direction: int) -> None:
+            super().__init__()
+            self.direction = direction
+
+    def on_click(self, event: events.Click) -> None:
+        position = self.plot_position(event.x, event.y)
+        if position is not None:
+            event.stop()
+            self.post_message(self.Clicked(position))
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        event.stop()
+        self.post_message(self.Wheel(1))
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        event.stop()
+        self.post_message(self.Wheel(-1))
 
     @property
     def colour_mode(self) -> ColourMode:
@@ -179,7 +244,7 @@ class ScatterPane(Widget):
         width, height = self.size.width, self.size.height
         if width <= 0 or height <= 0:
             return
-        key = FrameKey(self._data, self._step, width, height, self._mode)
+        key = FrameKey(self._data, self._step, width, height, self._mode, self._overlay)
         self._wanted = key
         if key == self._shown_key:
             return  # nothing changed: no work, no repaint
@@ -201,7 +266,9 @@ class ScatterPane(Widget):
 
     def _build(self, key: FrameKey) -> Frame:
         self.frames_built += 1
-        return build_frame(key.data, key.step, key.width, key.height, key.mode)
+        if key.overlay == NO_OVERLAY:
+            return build_frame(key.data, key.step, key.width, key.height, key.mode)
+        return build_frame(key.data, key.step, key.width, key.height, key.mode, key.overlay)
 
     def _build_pending(self) -> None:
         """Worker thread: build the newest request until none is left."""

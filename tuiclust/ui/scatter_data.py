@@ -49,7 +49,10 @@ class PlotData:
         """Project the data once and fix the axes around it."""
         points = _project(dataset)
         labels = tuple(_one_cell_wide(label) for label in dataset.projection.axis_labels)
-        return cls(points, Viewport.around(points, MARGIN), (labels[0], labels[1]), dataset)
+        # Fixed limits (the canvas, data edited by hand) keep the axes still as points come and go.
+        limits = getattr(dataset, "limits", None)
+        viewport = Viewport(*limits) if limits is not None else Viewport.around(points, MARGIN)
+        return cls(points, viewport, (labels[0], labels[1]), dataset)
 
     @property
     def n_samples(self) -> int:

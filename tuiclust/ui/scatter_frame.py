@@ -29,17 +29,18 @@ from rich.style import Style
 from textual.strip import Strip
 
 from ..core.steps import Step
-from .palette import CENTRE_CAPS, CENTRE_MARKER, MEAN_MARKER, ColourMode, Palette, palette_for
+from .overlay import NO_OVERLAY, Overlay
+from .palette import CENTRE_CAPS, CENTRE_MARKER, MEAN_MARKER, ColourMode, Palette, cluster_marker, palette_for
 from .raster import BRAILLE_BASE, braille_dots, cell_index
 from .scatter_axes import axes_for
 from .scatter_data import PlotData
 from .scatter_groups import PointGroups, point_groups
 from .scatter_legend import LegendItem, fit_legend, legend_items, legend_width
+from .scatter_overlay import draw_circles, draw_hands, draw_regions
 from .shapes import ellipse_outline, trail_segments
 
 __all__ = ["Frame", "build_frame", "PlotData"]
 
-_DASH = 3.0  # 2-sigma ellipses: dashes of this many braille dots
 _BRAILLE_CHARS = np.array([chr(BRAILLE_BASE + i) for i in range(256)])
 
 
@@ -137,7 +138,14 @@ def _draw_legend(canvas: _Canvas, items: list[LegendItem], palette: Palette, lef
     return tuple(label for _, label in chosen)
 
 
-def build_frame(data: PlotData | None, step: Step | None, width: int, height: int, mode: ColourMode) -> Frame:
+def build_frame(
+    data: PlotData | None,
+    step: Step | None,
+    width: int,
+    height: int,
+    mode: ColourMode,
+    overlay: Overlay = NO_OVERLAY,
+) -> Frame:
     """Draw ``step`` over ``data`` on a pane of ``width`` x ``height`` cells.
 
     The result depends only on the arguments, so a frame can be cached and
@@ -152,6 +160,8 @@ def build_frame(data: PlotData | None, step: Step | None, width: int, height: in
     width, height : int
         Pane size in cells; sizes below 1 give an empty frame.
     mode : ColourMode
+    overlay : Overlay
+        Regions, the inspector's cursor and box, eps-circles, centres placed by hand.
     """
     width, height = max(int(width), 0), max(int(height), 0)
     if width == 0 or height == 0:
@@ -168,11 +178,21 @@ def build_frame(data: PlotData | None, step: Step | None, width: int, height: in
     if area_w > 0 and area_h > 0:
         groups = point_groups(step, data.n_samples, palette)
         visible, occupied = _draw_points(canvas, data, groups, (left, top, area_w, area_h))
+        area = (left, top, area_w, area_h)
+        centres = None
         if step is not None:
-            _draw_shapes(canvas, data, step, palette, (left, top, area_w, area_h), occupied)
+            centres = _draw_shapes(canvas, data, step, palette, area, occupied)
+        if overlay.regions and centres is not None and step is not None and step.algorithm == "kmeans":
+            draw_regions(canvas, centres, data.viewport, palette, area)
+        draw_circles(canvas, overlay, data.viewport, palette, area)
+        if centres is not None and step is not None:
+            _draw_centres(canvas, data, step, centres, palette, area)
+        draw_hands(canvas, overlay, data.viewport, palette, area)
         if chrome.plot_area != (0, 0, width, height):  # there is a row for the legend
             y_label_end = len(data.axis_labels[1]) + 1 if data.axis_labels[1] else 0
             items = legend_items(step, groups, visible, palette)
+            if overlay.circles:
+                items.append(LegendItem((("⢎⡱", Style(bold=True)),), "eps around a point", "eps"))
             legend = _draw_legend(canvas, items, palette, y_label_end)
     return Frame(canvas.to_strips(), width, height, step, legend, (left, top, area_w, area_h))
 
@@ -225,13 +245,12 @@ def _draw_shapes(
     palette: Palette,
     area: tuple[int, int, int, int],
     occupied: np.ndarray,
-) -> None:
-    """Ellipses and trails in braille, then centres on top.
+) -> np.ndarray | None:
+    """Ellipses and trails in braille; returns the step's centres in plot units (None without).
 
-    Trails are drawn over points. An ellipse outline gives way to a point in
-    a sparse neighbourhood (the point is the data; the line goes on around
-    it) but is drawn over points where they are crowded, so that it still
-    shows through a solid mass of points.
+    Trails and GMM ellipses are drawn over points. Other lines give way to a
+    point in a sparse neighbourhood but are drawn over points where they are
+    crowded, so that they still show through a solid mass of points.
     """
     left, top, area_w, area_h = area
     projection = data.dataset.projection
@@ -245,9 +264,11 @@ def _draw_shapes(
         for c in range(k):
             if not (np.isfinite(covs2[c]).all() and np.isfinite(centres[c]).all()):
                 continue  # a component that broke down has no shape to draw
-            style = palette.line(c)
-            lines.append((ellipse_outline(centres[c], covs2[c], 2.0), style, _DASH, False, False))
-            lines.append((ellipse_outline(centres[c], covs2[c], 1.0), style, 0.0, False, False))
+            # Over the points and unbroken, so a student can follow each one; the
+            # 2-sigma ellipse is fainter, and drawn first so the 1-sigma one owns shared cells.
+            faint, bold = palette.outline(c, faint=True), palette.outline(c)
+            lines.append((ellipse_outline(centres[c], covs2[c], 2.0), faint, 0.0, False, True))
+            lines.append((ellipse_outline(centres[c], covs2[c], 1.0), bold, 0.0, False, True))
     if centres is not None and step.previous_centers is not None:
         previous = projection.points(np.asarray(step.previous_centers, dtype=np.float64))
         for c, segment in enumerate(trail_segments(previous, centres)):
@@ -271,20 +292,39 @@ def _draw_shapes(
         region = (slice(top, top + area_h), slice(left, left + area_w))
         canvas.chars[region][drawn] = _BRAILLE_CHARS[bits[drawn]]
         canvas.style_ids[region][drawn] = owner[drawn]
-    if centres is not None:
-        marker = MEAN_MARKER if step.algorithm == "gmm" else CENTRE_MARKER
-        cells = cell_index(centres, data.viewport, area_w, area_h)
-        for c, cell in enumerate(cells.tolist()):
-            if cell < 0:
-                continue  # a centre outside the steady axes is not drawn
-            row = top + area_h - 1 - cell // area_w
-            col = left + cell % area_w
-            # Caps first, then the centre itself, so a neighbouring centre's cap never hides it.
-            if col - 1 >= left:
-                canvas.write(row, col - 1, CENTRE_CAPS[0], palette.centre_cap(c))
-            if col + 1 < left + area_w:
-                canvas.write(row, col + 1, CENTRE_CAPS[1], palette.centre_cap(c))
-        for c, cell in enumerate(cells.tolist()):
-            if cell >= 0:
-                row = top + area_h - 1 - cell // area_w
-                canvas.write(row, left + cell % area_w, marker, palette.centre(c))
+    return centres
+
+
+def _draw_centres(
+    canvas: _Canvas, data: PlotData, step: Step, centres: np.ndarray, palette: Palette, area: tuple[int, int, int, int]
+) -> None:
+    """Centres (K-Means) and means (GMM) on top of everything, each a reversed pill.
+
+    With NO_COLOR each centre carries its cluster's marker, so which group owns
+    which centre still reads; GMM means are numbered after the pill.
+    """
+    left, top, area_w, area_h = area
+    gmm = step.algorithm == "gmm"
+    no_colour = palette.mode is ColourMode.NONE
+    cells = cell_index(centres, data.viewport, area_w, area_h)
+    for c, cell in enumerate(cells.tolist()):
+        if cell < 0:
+            continue  # a centre outside the steady axes is not drawn
+        row = top + area_h - 1 - cell // area_w
+        col = left + cell % area_w
+        # Caps first, then the centre itself, so a neighbouring centre's cap never hides it.
+        if col - 1 >= left:
+            canvas.write(row, col - 1, CENTRE_CAPS[0], palette.centre_cap(c))
+        if col + 1 < left + area_w:
+            canvas.write(row, col + 1, CENTRE_CAPS[1], palette.centre_cap(c))
+    for c, cell in enumerate(cells.tolist()):
+        if cell < 0:
+            continue
+        row = top + area_h - 1 - cell // area_w
+        col = left + cell % area_w
+        marker = cluster_marker(c) if no_colour else MEAN_MARKER if gmm else CENTRE_MARKER
+        canvas.write(row, col, marker, palette.centre(c))
+        if gmm:
+            label = str(c)
+            if col + 2 + len(label) <= left + area_w:
+                canvas.write(row, col + 2, label, palette.highlighted_point(c))

@@ -20,6 +20,8 @@ __all__ = [
     "point_groups",
     "n_clusters",
     "UNCERTAIN_BELOW",
+    "SURE_FROM",
+    "FAIRLY",
     "UNASSIGNED",
     "NOISE",
     "CORE_PENDING",
@@ -30,11 +32,13 @@ __all__ = [
 ]
 
 UNCERTAIN_BELOW = 0.6  # GMM: a top responsibility below this is drawn as uncertain
+SURE_FROM = 0.9  # GMM: from this top responsibility on, a point is drawn as sure
 
 # What a group of points is, for the legend.
 UNASSIGNED, NOISE, CORE_PENDING, POINT, CORE, BORDER, UNCERTAIN = (
     "unassigned", "noise", "core_pending", "point", "core", "border", "uncertain"
 )
+FAIRLY = "fairly"  # GMM: top responsibility between UNCERTAIN_BELOW and SURE_FROM
 
 
 @dataclass
@@ -141,23 +145,31 @@ def _dbscan_groups(step: Step, k: int, palette: Palette) -> PointGroups:
 
 
 def _gmm_groups(step: Step, k: int, palette: Palette) -> PointGroups:
-    """GMM: 0/1 not yet assigned, then 2 + 2c confident and 3 + 2c uncertain points of component c."""
+    """GMM: 3 (c + 1) + level for a point whose top component is c, level 2 sure, 1 fairly sure, 0 uncertain.
+
+    The level comes from the step's ``confidence`` (each point's top
+    responsibility), so a frame costs two comparisons per point and no
+    likelihood at all. Codes 0..2 are points not yet assigned.
+    """
     codes = step.labels.astype(np.int32)
     codes += 1
-    codes *= 2
+    codes *= 3
     if step.confidence is not None:
-        codes += step.confidence < UNCERTAIN_BELOW
-    glyphs = [UNASSIGNED_MARKER, UNASSIGNED_MARKER]
-    styles = [palette.neutral, palette.neutral]
-    rank = [0, 0]
-    category = [UNASSIGNED, UNASSIGNED]
-    cluster = [-1, -1]
+        codes += step.confidence >= UNCERTAIN_BELOW
+        codes += step.confidence >= SURE_FROM
+    else:
+        codes += 2
+    glyphs = [UNASSIGNED_MARKER] * 3
+    styles = [palette.neutral] * 3
+    rank = [0, 0, 0]
+    category = [UNASSIGNED] * 3
+    cluster = [-1, -1, -1]
     for c in range(k):
-        glyphs += [cluster_marker(c), cluster_marker(c, hollow=True)]
-        styles += [palette.point(c), palette.faded_point(c)]
-        rank += [2, 1]
-        category += [POINT, UNCERTAIN]
-        cluster += [c, c]
+        glyphs += [cluster_marker(c, hollow=True), cluster_marker(c), cluster_marker(c)]
+        styles += [palette.soft_point(c, 0), palette.soft_point(c, 1), palette.soft_point(c, 2)]
+        rank += [1, 2, 3]
+        category += [UNCERTAIN, FAIRLY, POINT]
+        cluster += [c, c, c]
     return PointGroups(codes, glyphs, styles, np.array(rank, dtype=np.int64), category, cluster)
 
 

@@ -23,6 +23,8 @@ from .scatter_groups import (
     UNASSIGNED,
     UNCERTAIN,
     UNCERTAIN_BELOW,
+    SURE_FROM,
+    FAIRLY,
     PointGroups,
 )
 
@@ -88,14 +90,14 @@ def legend_items(step: Step | None, groups: PointGroups, visible: np.ndarray, pa
         add(UNASSIGNED, "not visited", "unvisited")
         return items
     if step.algorithm == "gmm":
-        add(POINT, "most likely component", "component")
-        add(UNCERTAIN, f"uncertain (p<{UNCERTAIN_BELOW:g})", f"p<{UNCERTAIN_BELOW:g}")
+        add(POINT, f"sure p≥{SURE_FROM:g}", f"≥{SURE_FROM:g}")
+        add(FAIRLY, f"p {UNCERTAIN_BELOW:g}–{SURE_FROM:g}", f"{UNCERTAIN_BELOW:g}–{SURE_FROM:g}")
+        add(UNCERTAIN, f"unsure p<{UNCERTAIN_BELOW:g}", f"<{UNCERTAIN_BELOW:g}")
         if step.centers is not None:
             items.append(LegendItem(_centre_sample(MEAN_MARKER, palette), "means", "mean"))
         if step.covariances is not None:
-            line = palette.line(0)
-            items.append(LegendItem((("⠒⠒", line),), "1σ", "1σ"))
-            items.append(LegendItem((("⠒ ⠒", line),), "2σ", "2σ"))
+            items.append(LegendItem((("⠒⠒", palette.outline(0)),), "1σ", "1σ"))
+            items.append(LegendItem((("⠒⠒", palette.outline(0, faint=True)),), "2σ", "2σ"))
         add(UNASSIGNED, "unassigned", "unassigned")
         return items
     add(POINT, "points", "points")
