@@ -1,11 +1,11 @@
-"""The comparison grid: three algorithms on the six shapes of scikit-learn's gallery.
+"""The comparison grid: every algorithm on the six shapes of scikit-learn's gallery.
 
 Rows are the gallery's data sets, in its order, 500 points each and
 standardised (zero mean, unit variance per column) as the gallery does;
-columns are K-Means, DBSCAN and a Gaussian mixture with the gallery's
-settings: DBSCAN eps 0.3 (0.18 for ``varied``, 0.15 for ``aniso``) and
-min_samples 7; K-Means and the mixture look for 3 clusters (2 for
-``circles`` and ``moons``); the mixture has full covariances.
+columns are the vocabulary's algorithms with the gallery's settings (each
+entry's ``gallery`` and ``gallery_by_shape``): e.g. DBSCAN eps 0.3 (0.18 for
+``varied``, 0.15 for ``aniso``) and min_samples 7; algorithms that take a
+number of clusters look for 3 (2 for ``circles`` and ``moons``).
 
 Each cell is judged against the true groups with the adjusted Rand index
 (ARI: 1 = the same partition, about 0 = no better than chance):
