@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -29,6 +30,25 @@ SUBCOMMANDS: dict[str, str] = {
 EPILOG = "sub-commands:\n" + "\n".join(f"  {name:<9} {text}" for name, text in SUBCOMMANDS.items()) + (
     "\n\nRun `tuiclust COMMAND --help` for a sub-command's options. Keys inside the explorer: press ?"
 )
+
+
+# Commands that write files: SIGTERM ends them through their cleanup (no temporary file left behind).
+WRITING_COMMANDS = ("fit", "record")
+
+
+class Terminated(SystemExit):
+    """SIGTERM, raised where the program is, so that every ``finally`` runs (exit status 143)."""
+
+
+def _end_cleanly_on_sigterm() -> None:
+    def handler(signum: int, frame: object) -> None:
+        from tuiclust.io.destination import remove_unfinished
+
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM ends at once
+        remove_unfinished()  # also a temporary file another thread is writing
+        raise Terminated(128 + signum)
+
+    signal.signal(signal.SIGTERM, handler)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -66,9 +86,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser = build_parser(command)
         args = parser.parse_args(rest)  # exits 2 itself on a bad flag
         module = importlib.import_module(f"tuiclust.cli.{command}")
+        if command in WRITING_COMMANDS:
+            _end_cleanly_on_sigterm()
         return int(module.run(args) or 0)
     except UsageError as exc:
         print(f"tuiclust: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        if exc.filename is None or isinstance(exc, BrokenPipeError):
+            raise
+        # A path the checks did not foresee (a 300-character name, a loop of
+        # links): still a problem with the user's input, still one line.
+        from tuiclust.io.destination import path_problem, shown_path
+
+        print(f"tuiclust: {shown_path(exc.filename)}: {path_problem(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
