@@ -62,7 +62,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
         default_export_path,
         write_result_csv,
     )
-    from tuiclust.io.destination import refuse_inputs
+    from tuiclust.io.destination import refuse_inputs, take_unreported
     from tuiclust.pipeline.limits import DataLimitError
     from tuiclust.pipeline.run import prepare_run
     from tuiclust.pipeline.spec import AlgorithmSpec, RunSpec
@@ -100,11 +100,12 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     try:
         described = _describe_params(algo_name, prepared.params, prepared.eps_suggested)
         _print_summary(out, dataset, data_spec, algo_name, described, last, written.shown, probabilities)
-    except (KeyboardInterrupt, SystemExit):
+    except KeyboardInterrupt:
         # The file is complete: say so, even if the summary never comes.
-        print(f"tuiclust: wrote {written.shown} ({dataset.n_samples:,} rows); interrupted before the summary",
-              file=sys.stderr)
+        print(f"tuiclust: interrupted; wrote {written.shown} ({dataset.n_samples:,} rows)", file=sys.stderr)
         raise
+    finally:
+        take_unreported()
     return 0
 
 

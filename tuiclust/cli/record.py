@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
             size = parse_size(args.size, where="--size")
         except ValueError as exc:
             raise UsageError(str(exc)) from None
-    from tuiclust.io.destination import shown_path
+    from tuiclust.io.destination import shown_path, take_unreported
     from tuiclust.lessons.recording import record_scene
     from tuiclust.publish.outputs import plan_outputs, write_outputs
     from tuiclust.ui.stage import HeadlessStage
@@ -47,18 +47,15 @@ def run(args: argparse.Namespace) -> int:
                         inputs=_inputs_of(scene))
     # Anything on standard output would mix with a cast written there.
     report = sys.stderr if plan.to_stdout else sys.stdout
-    written: list = []
-    recording = None
     try:
         with plan.cast_file() as cast_path:
             recording = record_scene(scene, cast_path, stage=HeadlessStage(), size=size, svg_dir=args.svg)
-            write_outputs(cast_path, plan, title=scene.title, description=scene.description, written=written)
-    except (KeyboardInterrupt, SystemExit):
+            written = write_outputs(cast_path, plan, title=scene.title, description=scene.description)
+    except KeyboardInterrupt:
         # What is complete stays, and is reported: the user may not know it was made.
-        done = ([recording.path] if recording is not None and plan.recorded_to is not None else [])
-        done += [output.path for output in written]
+        done = take_unreported()
         if done:
-            print(f"tuiclust: interrupted; wrote {', '.join(shown_path(p) for p in done)}", file=sys.stderr)
+            print(f"tuiclust: interrupted; wrote {', '.join(done)}", file=sys.stderr)
         raise
     for index, entry in unfired_narration(scene):
         where = entry.key or "steps"
@@ -73,7 +70,8 @@ def run(args: argparse.Namespace) -> int:
         file=report,
     )
     for output in written:
-        print(f"wrote {shown_path(output.path)}: {output.n_bytes:,} bytes", file=report)
+        print(f"wrote {output.path}: {output.n_bytes:,} bytes", file=report)
+    take_unreported()
     return 0
 
 

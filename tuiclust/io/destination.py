@@ -56,6 +56,8 @@ __all__ = [
     "refuse_inputs",
     "remove_unfinished",
     "shown_path",
+    "take_unreported",
+    "unfinished",
     "write_bytes",
     "write_output",
 ]
@@ -72,9 +74,12 @@ SHOWN_CHARS = 80
 _DESCRIPTOR_NAMES = {"/dev/stdin": 0, "/dev/stdout": 1, "/dev/stderr": 2}
 _DESCRIPTOR_PATH = re.compile(r"^/(?:dev/fd|proc/self/fd)/(\d+)$")
 
-# Temporary files being written now: removed by remove_unfinished() on a signal.
+# Temporary files and folders being written now: removed by remove_unfinished() on a signal.
 _UNFINISHED: set[Path] = set()
-_UNFINISHED_LOCK = threading.Lock()
+# Outputs complete but not yet reported by the command (see take_unreported()).
+_COMPLETED: list[str] = []
+# Re-entrant: a signal handler runs on the main thread, maybe while it holds the lock.
+_UNFINISHED_LOCK = threading.RLock()
 
 
 def shown_path(path: str | os.PathLike[str]) -> str:
@@ -339,10 +344,15 @@ def _create_temp(folder: Path, given: str) -> tuple[int, Path]:
             continue
         except OSError as exc:
             raise _fail(given, path_problem(exc), "") from None
-        with _UNFINISHED_LOCK:
-            _UNFINISHED.add(temp)
+        unfinished(temp)
         return fd, temp
     raise _fail(given, "could not create a temporary file next to it", "")
+
+
+def unfinished(path: Path) -> None:
+    """Note a temporary file or folder being written, for :func:`remove_unfinished`."""
+    with _UNFINISHED_LOCK:
+        _UNFINISHED.add(path)
 
 
 def _forget(temp: Path) -> None:
@@ -351,15 +361,34 @@ def _forget(temp: Path) -> None:
 
 
 def remove_unfinished() -> None:
-    """Remove every temporary file still being written (for a signal handler: the process is ending)."""
+    """Remove every temporary file and folder still being written (for a signal handler: the process is ending)."""
     with _UNFINISHED_LOCK:
         pending = list(_UNFINISHED)
         _UNFINISHED.clear()
     for temp in pending:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
+        if temp.is_dir():
+            shutil.rmtree(temp, ignore_errors=True)
+        else:
+            temp.unlink(missing_ok=True)
+
+
+def _completed(result: Output) -> None:
+    with _UNFINISHED_LOCK:
+        if result.path is not None and any(folder in result.path.parents for folder in _UNFINISHED):
+            return  # a step on the way (a cast in a private folder), not an output of its own
+        _COMPLETED.append(result.shown)
+
+
+def take_unreported() -> list[str]:
+    """The outputs completed since the last call, by name; a command calls it once it has reported them.
+
+    A run interrupted after an output is complete (a signal during the summary)
+    reports these, so the user learns of the file it made.
+    """
+    with _UNFINISHED_LOCK:
+        done = list(_COMPLETED)
+        _COMPLETED.clear()
+    return done
 
 
 def _numbered(path: Path, number: int) -> Path:
@@ -420,13 +449,14 @@ def _open_stream(dest: Destination) -> int:
 
 
 @contextmanager
-def write_output(dest: Destination) -> Iterator[tuple[BinaryIO, Output]]:
+def write_output(dest: Destination, *, report: bool = True) -> Iterator[tuple[BinaryIO, Output]]:
     """Write ``dest``: yields a binary stream and the :class:`Output`, committed if the block ends normally.
 
     A file destination is written to a temporary file and moved into place;
     a stream or descriptor is written straight through. An ``OSError`` while
     writing becomes a one-line :class:`UsageError` (a reader that left, EPIPE,
-    stays a ``BrokenPipeError`` so ``| head`` ends quietly).
+    stays a ``BrokenPipeError`` so ``| head`` ends quietly). ``report=False``
+    keeps it out of :func:`take_unreported` (one of many frames, say).
     """
     result = Output(dest)
     if dest.kind != "file":
@@ -435,6 +465,8 @@ def write_output(dest: Destination) -> Iterator[tuple[BinaryIO, Output]]:
             with open(fd, "wb", closefd=True) as stream:
                 yield stream, result
                 stream.flush()
+            if report:
+                _completed(result)
         except BrokenPipeError:
             raise
         except OSError as exc:
@@ -449,6 +481,8 @@ def write_output(dest: Destination) -> Iterator[tuple[BinaryIO, Output]]:
             os.fsync(stream.fileno())
             result.n_bytes = stream.tell()
         result.path = _commit_file(temp, dest)
+        if report:
+            _completed(result)
     except OSError as exc:
         raise _fail(dest.given, f"{path_problem(exc)}; nothing was written", "") from None
     finally:
@@ -466,12 +500,16 @@ def output_path(dest: Destination) -> Iterator[tuple[Path, Output]]:
     result = Output(dest)
     if dest.kind != "file":
         with tempfile.TemporaryDirectory(prefix="tuiclust-") as folder:
-            temp = Path(folder) / "output"
-            temp.touch()
-            yield temp, result
-            with write_output(dest) as (stream, _), temp.open("rb") as source:
-                shutil.copyfileobj(source, stream)
-            result.n_bytes = temp.stat().st_size
+            unfinished(Path(folder))
+            try:
+                temp = Path(folder) / "output"
+                temp.touch()
+                yield temp, result
+                with write_output(dest) as (stream, _), temp.open("rb") as source:
+                    shutil.copyfileobj(source, stream)
+                result.n_bytes = temp.stat().st_size
+            finally:
+                _forget(Path(folder))
         return
     assert dest.path is not None
     fd, temp = _create_temp(dest.path.parent, dest.given)
@@ -480,6 +518,7 @@ def output_path(dest: Destination) -> Iterator[tuple[Path, Output]]:
         yield temp, result
         result.n_bytes = temp.stat().st_size
         result.path = _commit_file(temp, dest)
+        _completed(result)
     except OSError as exc:
         raise _fail(dest.given, f"{path_problem(exc)}; nothing was written", "") from None
     finally:
@@ -487,10 +526,10 @@ def output_path(dest: Destination) -> Iterator[tuple[Path, Output]]:
         temp.unlink(missing_ok=True)
 
 
-def write_bytes(target: Destination | str | os.PathLike[str], data: bytes) -> Output:
+def write_bytes(target: Destination | str | os.PathLike[str], data: bytes, *, report: bool = True) -> Output:
     """Write ``data`` to ``target`` by the rules above; returns the :class:`Output`."""
     dest = target if isinstance(target, Destination) else destination(target, flag="")
-    with write_output(dest) as (stream, result):
+    with write_output(dest, report=report) as (stream, result):
         stream.write(data)
     result.n_bytes = len(data)
     return result

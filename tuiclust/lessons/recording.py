@@ -172,7 +172,7 @@ async def record_scene_async(
                         name = f"step-{n_steps:03d}-{shot.step.phase.value}.svg"
                         # Each frame atomically too, by the same rules as -o.
                         frame_file = destination(svg_path / name, flag="--svg")
-                        write_bytes(frame_file, frame.svg().encode("utf-8"))
+                        write_bytes(frame_file, frame.svg().encode("utf-8"), report=False)
                         svg_files.append(svg_path / name)
                 now_ms += round(shot.seconds * 1000)
 

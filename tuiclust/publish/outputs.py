@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UsageError
-from ..io.destination import Destination, destination, refuse_inputs, shown_path, write_bytes
+from ..io.destination import Destination, destination, refuse_inputs, shown_path, unfinished, write_bytes
 
 __all__ = ["KNOWN_SUFFIXES", "OutputPlan", "Written", "plan_outputs", "write_outputs"]
 
@@ -84,6 +84,7 @@ class OutputPlan:
             yield self.recorded_to
             return
         with tempfile.TemporaryDirectory(prefix="tuiclust-record-") as folder:
+            unfinished(Path(folder))  # removed on SIGTERM too
             yield Path(folder) / "lesson.cast"
 
 
@@ -160,7 +161,6 @@ def write_outputs(
     *,
     title: str,
     description: str = "",
-    written: list[Written] | None = None,
 ) -> list[Written]:
     """Make every target of ``plan`` but the one recorded to from the recorded cast.
 
@@ -171,9 +171,6 @@ def write_outputs(
     plan : OutputPlan
     title, description : str
         The scene's, shown above the web page's player.
-    written : list, optional
-        Filled as each output is complete (so an interrupted caller still
-        knows what it wrote).
 
     Returns
     -------
@@ -181,7 +178,7 @@ def write_outputs(
         The outputs written, in the plan's order (the recorded cast not included).
     """
     cast = Path(cast)
-    written = [] if written is None else written
+    written: list[Written] = []
     recorded = plan._recorded
     for dest in plan.destinations:
         if dest is recorded:
