@@ -33,9 +33,9 @@ from typing import Any
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.events import Resize
 from textual.geometry import Size
-from textual.markup import escape
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
@@ -132,8 +132,8 @@ class ExplorerApp(PlotHands, LessonViews, App[None]):
         The first run.
     narrator : callable, optional
         ``narrator(step) -> str | None``: the caption shown above the phase
-        log for that step (lesson narration). No caption when it returns
-        None or "".
+        log for that step (lesson narration), plain text (not markup). No
+        caption when it returns None or "".
     title : str, optional
         Header title (default "tuiclust").
     steps_per_second : float
@@ -471,8 +471,10 @@ class ExplorerApp(PlotHands, LessonViews, App[None]):
             try:
                 text = self.narrator(step)
             except Exception as exc:  # noqa: BLE001 - narration must never take the app down
-                text = escape(f"(narration failed: {_one_line(exc)})")  # the caption reads markup
-        self.caption.update(text or "")
+                text = f"(narration failed: {_one_line(exc)})"
+        # Content, not markup: narration is a scene's text, shown exactly as written
+        # (markup escaping would double the backslashes before a "[").
+        self.caption.update(Content(text or ""))
         self.caption.display = bool(text)
         self._note_error_if_at_end()
         self._show_status()
