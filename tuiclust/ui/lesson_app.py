@@ -162,8 +162,9 @@ class LessonApp(ExplorerApp):
 
 def open_in_explorer(scene: Scene, *, steps_per_second: float | None = None) -> int:
     """Run the explorer on ``scene`` until the user quits (``tuiclust SCENE``)."""
-    LessonApp(scene, steps_per_second=steps_per_second).run()
-    return 0
+    app = LessonApp(scene, steps_per_second=steps_per_second)
+    app.run()
+    return app.return_code or 0
 
 
 # ---------------------------------------------------------------------------
