@@ -289,3 +289,19 @@ def test_a_long_line_inside_one_block_is_refused_too(tmp_path, monkeypatch):
     monkeypatch.setattr(csvio, "MAX_LINE_BYTES", 64)
     path = write(tmp_path, "a,b\n1,2\n3,4\n5,6\n" + "7," * 40 + "8\n9,10\n")
     assert refused(path).startswith("data.csv, line 5 is longer than 0 MiB")
+
+
+# ------------------------------------------------------- files that would block
+def test_a_named_pipe_without_a_writer_is_refused_without_waiting(tmp_path):
+    import os
+
+    pipe = tmp_path / "live.csv"
+    os.mkfifo(pipe)
+    message = refused(pipe)  # open() would wait for a writer forever
+    assert "is a named pipe (FIFO), not a regular CSV file" in message
+    assert f"cat {pipe} > data.csv" in message
+
+
+def test_a_device_is_refused():
+    message = refused(Path("/dev/zero"))  # never ends
+    assert message.startswith("/dev/zero is a character device, not a regular CSV file")

@@ -309,3 +309,14 @@ def test_real_command_shows_no_traceback(tmp_path):
 
 def test_phases_cover_every_phase():
     assert {p for phases in PHASES.values() for p in phases} == set(Phase)
+
+
+# --------------------------------------------------------------- inputs that would block
+def test_a_scene_that_is_a_named_pipe_is_refused_without_waiting(tmp_path):
+    import os
+
+    pipe = tmp_path / "live.toml"
+    os.mkfifo(pipe)
+    with pytest.raises(SceneError) as info:
+        load_scene(str(pipe))  # reading it would wait for a writer forever
+    assert str(info.value) == f"{pipe} is a named pipe (FIFO), not a regular scene file; give a scene file on disk"

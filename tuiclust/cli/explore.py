@@ -117,7 +117,9 @@ def spec_from_args(args: argparse.Namespace, data_source: str | None = None) -> 
         where = f"--data {given!r}" if args.data is not None else given
         if Path(source).is_dir():
             raise UsageError(f"{where} is a folder; give the path of a CSV file inside it")
-        raise UsageError(f"{where}: no such file; check the path (relative to {Path.cwd()})")
+        if not Path(source).exists():
+            raise UsageError(f"{where}: no such file; check the path (relative to {Path.cwd()})")
+        # a named pipe or a device: the reader says what it is, without opening it for a blocking read
     if not data.is_file and (columns or args.x or args.drop_missing):
         raise UsageError("--columns, --x, --y and --drop-missing apply to CSV files only")
 

@@ -48,6 +48,7 @@ import numpy as np
 # tuiclust.errors is a leaf module of the standard library only; the core
 # raises its UsageError so that every front end reports a bad file the same way.
 from tuiclust.errors import UsageError
+from tuiclust.io.opening import open_regular_file
 
 __all__ = ["MAX_LINE_BYTES", "MAX_MAGNITUDE", "MAX_ROWS", "MAX_VALUES", "MISSING_MARKERS", "Table", "read_table"]
 
@@ -165,7 +166,7 @@ def _open_for_reading(path: Path) -> BinaryIO:
         hint = f" such as {', '.join(inside)}" if inside else ""
         raise UsageError(f"{path} is a folder, not a file; give a CSV file inside it{hint}")
     try:
-        return open(path, "rb")
+        return open_regular_file(path, what="CSV file")  # a FIFO or a device would block or never end
     except FileNotFoundError:
         raise UsageError(f"no such file: {path}; check the path{_similar_names(path)}") from None
     except PermissionError:

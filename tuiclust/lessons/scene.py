@@ -36,6 +36,7 @@ from typing import Any
 
 from tuiclust.core.steps import Phase, Step
 from tuiclust.errors import UsageError, first_line
+from tuiclust.io.opening import open_regular_file
 from tuiclust.pipeline.hand_edits import MANUAL, centres_needed, check_placed, dataset_limits, init_key
 from tuiclust.pipeline.spec import AlgorithmSpec, DataSpec, RunSpec
 from tuiclust.pipeline.vocabulary import ALGORITHM_NAMES, ALGORITHMS
@@ -236,9 +237,9 @@ def _scene_path(name_or_path: str) -> Path:
         path = Path(name_or_path).expanduser()
         if not path.exists():
             raise SceneError(f"{name_or_path}: no such scene file")
-        if not path.is_file():
+        if path.is_dir():
             raise SceneError(f"{name_or_path}: is a folder, not a scene file")
-        return path
+        return path  # a pipe or a device is refused when it is opened
     path = builtin_scenes_dir() / f"{name_or_path}{SCENE_SUFFIX}"
     if path.is_file():
         return path
@@ -261,7 +262,12 @@ def load_scene(name_or_path: str) -> Scene:
     """
     path = _scene_path(name_or_path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with open_regular_file(path, what="scene file") as f:  # a FIFO would block forever
+            text = f.read().decode("utf-8")
+    except SceneError:
+        raise
+    except UsageError as exc:  # a named pipe or a device
+        raise SceneError(str(exc)) from None
     except UnicodeDecodeError:
         raise SceneError(f"{path.name}: not UTF-8 text; save the scene as UTF-8") from None
     except OSError as exc:
