@@ -50,6 +50,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     csv_group.add_argument("--drop-missing", action="store_true", help="drop rows with missing values")
     play_group = parser.add_argument_group("playback")
     play_group.add_argument("--speed", metavar="S", help="steps per second when playing (default 2)")
+    lesson_group = parser.add_argument_group("lesson scenes")
+    lesson_group.add_argument("--allow-outside", action="store_true", help="let the scene's csv name files outside the scene's folder (only for scenes you trust)")
 
 
 def _builtin_names() -> tuple[str, ...]:
@@ -168,6 +170,8 @@ def run(args: argparse.Namespace) -> int:
     if args.target is not None and _is_scene(args.target):
         return _run_scene(args, speed)
     speed = speed or 2.0
+    if args.allow_outside:
+        raise UsageError("--allow-outside applies to lesson scenes only (tuiclust SCENE.toml --allow-outside)")
     spec = spec_from_args(args, data_source=args.target)
     from tuiclust.pipeline.hand_edits import waits_for_hands
 
@@ -188,7 +192,7 @@ def _run_scene(args: argparse.Namespace, speed: float | None) -> int:
     from tuiclust.lessons.pacing import check_parts_load
     from tuiclust.lessons.scene import load_scene
 
-    scene = load_scene(args.target)  # raises UsageError naming the file and key
+    scene = load_scene(args.target, allow_outside=args.allow_outside)  # raises UsageError naming the file and key
     check_parts_load(scene)
     from tuiclust.ui.lesson_app import open_in_explorer
 

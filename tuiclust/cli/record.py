@@ -19,6 +19,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--size", metavar="COLSxROWS", help="terminal size of the recording (default: the scene's, usually 100x30)"
     )
     parser.add_argument("--svg", metavar="DIR", help="also write one SVG screenshot per step into DIR")
+    parser.add_argument("--allow-outside", action="store_true", help="let the scene's csv name files outside the scene's folder (only for scenes you trust)")
     parser.epilog = "Play a cast with `asciinema play FILE.cast`; GIFs need `pip install 'tuiclust[publish]'`."
 
 
@@ -26,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     from tuiclust.lessons.pacing import unfired_narration
     from tuiclust.lessons.scene import load_scene, parse_size
 
-    scene = load_scene(args.scene)
+    scene = load_scene(args.scene, allow_outside=args.allow_outside)
     size = None
     if args.size is not None:
         try:

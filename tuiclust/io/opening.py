@@ -18,7 +18,7 @@ from typing import BinaryIO
 
 from tuiclust.errors import UsageError
 
-__all__ = ["open_regular_file", "kind_of_special_file"]
+__all__ = ["kind_of_special_file", "open_regular_file"]
 
 _KINDS = (
     (stat.S_ISFIFO, "a named pipe (FIFO)"),

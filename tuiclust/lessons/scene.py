@@ -251,8 +251,13 @@ def _scene_path(name_or_path: str) -> Path:
     )
 
 
-def load_scene(name_or_path: str) -> Scene:
+def load_scene(name_or_path: str, *, allow_outside: bool = False) -> Scene:
     """Read and validate a scene: a built-in name (``kmeans-basics``) or a path to a TOML file.
+
+    A scene's ``csv`` may name only files inside the scene's folder (after
+    resolving symlinks and ``..``), so that a scene from elsewhere cannot make
+    tuiclust read, show or quote another file; ``allow_outside`` (the command
+    line's ``--allow-outside``) lifts that.
 
     Raises
     ------
@@ -272,16 +277,19 @@ def load_scene(name_or_path: str) -> Scene:
         raise SceneError(f"{path.name}: not UTF-8 text; save the scene as UTF-8") from None
     except OSError as exc:
         raise SceneError(f"{path.name}: cannot read it ({exc.strerror or exc})") from None
-    return parse_scene(text, path)
+    return parse_scene(text, path, allow_outside=allow_outside)
 
 
-def parse_scene(text: str, path: Path) -> Scene:
-    """Validate the TOML ``text`` of the scene file at ``path`` (used for relative CSV paths)."""
+def parse_scene(text: str, path: Path, *, allow_outside: bool = False) -> Scene:
+    """Validate the TOML ``text`` of the scene file at ``path`` (used for relative CSV paths).
+
+    ``allow_outside``: let ``csv`` name files outside the scene's folder.
+    """
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SceneError(f"{path.name}: {_toml_error(exc)}") from None
-    return _SceneReader(path).scene(doc)
+    return _SceneReader(path, allow_outside=allow_outside).scene(doc)
 
 
 def parse_size(text: str, *, where: str = "size") -> tuple[int, int]:
@@ -465,8 +473,9 @@ class _RawPart:
 class _SceneReader:
     """Turns a parsed TOML document into a :class:`Scene`, or raises a SceneError."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, allow_outside: bool = False) -> None:
         self.path = path
+        self.allow_outside = allow_outside
 
     def fail(self, problem: str) -> SceneError:
         return SceneError(f"{self.path.name}: {problem}")
@@ -562,9 +571,10 @@ class _SceneReader:
             return DataSpec(source=generator, n_samples=n_samples, noise=noise, seed=seed, scale=scale)
 
         csv_name = table.string("csv")
-        csv_path = (self.path.parent / csv_name).resolve()
+        csv_path = self._csv_path(table, csv_name)
         if not csv_path.is_file():
             problem = "is a folder" if csv_path.is_dir() else "does not exist"
+            problem = "is not a regular file" if csv_path.exists() and not csv_path.is_dir() else problem
             raise table.fail("csv", f"{_show(csv_name)} {problem} (looked for {csv_path})")
         columns = self._columns(table)
         x = self._column(table, "x")
@@ -573,6 +583,20 @@ class _SceneReader:
         table.finish(_DATA_KEYS)
         return DataSpec(source=str(csv_path), seed=seed, scale=scale, columns=columns, x=x, y=y,
                         drop_missing=drop_missing)
+
+    def _csv_path(self, table: "_MergedTable", csv_name: str) -> Path:
+        """The resolved path of ``csv``: inside the scene's folder unless ``allow_outside``."""
+        if "\0" in csv_name:
+            raise table.fail("csv", "holds a NUL character; give a file name")
+        folder = self.path.parent.resolve()
+        csv_path = (folder / Path(csv_name).expanduser()).resolve()  # symlinks and .. resolved
+        if not self.allow_outside and not csv_path.is_relative_to(folder):
+            raise table.fail(
+                "csv",
+                f"{_show(csv_name)} is outside the scene's folder ({folder}); a scene reads only its own "
+                "files: copy the data beside the scene, or pass --allow-outside if you trust this scene",
+            )
+        return csv_path
 
     def _check_generator(self, table: "_MergedTable", name: str, n_samples: int | None,
                          noise: float | None, seed: int) -> None:
