@@ -228,7 +228,7 @@ def test_out_of_range_values(tmp_path):
         "test-scene.toml: algorithm.n_clusters must be an integer >= 1, got 0"
     )
     assert error_of(tmp_path, GOOD + "[playback]\nsteps_per_second = 0\n") == (
-        "test-scene.toml: playback.steps_per_second must be a number > 0 and <= 60, got 0"
+        "test-scene.toml: playback.steps_per_second must be a number >= 0.05 and <= 20, got 0"
     )
     assert error_of(tmp_path, GOOD + '[playback]\nsize = "20x5"\n') == (
         'test-scene.toml: playback.size must be from 80x24 to 400x150, got "20x5"'

@@ -22,7 +22,7 @@ from tuiclust.cli.flags import (
     parse_choice,
     parse_columns,
     parse_int,
-    parse_positive_float,
+    parse_speed,
 )
 from tuiclust.errors import UsageError
 
@@ -92,6 +92,8 @@ def spec_from_args(args: argparse.Namespace, data_source: str | None = None) -> 
     from tuiclust.pipeline.spec import AlgorithmSpec, DataSpec, RunSpec
 
     algo = parse_choice("--algo", args.algo, ALGORITHMS) or "kmeans"
+    if args.data is not None and not args.data.strip():
+        raise UsageError("--data needs a built-in data set name or a CSV path; got an empty name")
     given = data_source or args.data or "blobs"
     if args.data is not None and data_source is not None:
         raise UsageError(f"give the data once: either TARGET ({data_source}) or --data ({args.data})")
@@ -122,6 +124,8 @@ def spec_from_args(args: argparse.Namespace, data_source: str | None = None) -> 
         if not Path(source).exists():
             raise UsageError(f"{where}: no such file; check the path (relative to {Path.cwd()})")
         # a named pipe or a device: the reader says what it is, without opening it for a blocking read
+    if data.is_file and n_samples is not None:
+        raise UsageError("-n/--samples applies to built-in data sets only: a CSV file is read whole")
     if not data.is_file and (columns or args.x or args.drop_missing):
         raise UsageError("--columns, --x, --y and --drop-missing apply to CSV files only")
 
@@ -166,7 +170,7 @@ def check_data(spec: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Validate the flags, then run the explorer until the user quits."""
-    speed = parse_positive_float("--speed", args.speed)
+    speed = parse_speed("--speed", args.speed)
     if args.target is not None and _is_scene(args.target):
         return _run_scene(args, speed)
     speed = speed or 2.0

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import math
-
-from tuiclust.errors import UsageError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -17,14 +14,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from tuiclust.cli.flags import parse_speed
     from tuiclust.lessons.scene import load_scene
 
-    try:
-        speed = float(args.speed)
-    except ValueError:
-        raise UsageError(f"--speed must be a number > 0, got {args.speed!r}") from None
-    if not (math.isfinite(speed) and 0.05 <= speed <= 20):
-        raise UsageError(f"--speed must be from 0.05 to 20, got {args.speed}")
+    speed = parse_speed("--speed", args.speed)
     scene = load_scene(args.scene, allow_outside=args.allow_outside)
     from tuiclust.lessons.pacing import check_parts_load
 

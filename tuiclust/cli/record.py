@@ -13,7 +13,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     # -o by suffix, several at once: tuiclust.publish.outputs
     parser.add_argument("-o", "--output", metavar="FILE", required=True, action="append",
                         help="write FILE.cast (asciicast v2), FILE.gif or FILE.html (a web page); repeat for several")
-    parser.add_argument("--font-size", metavar="PX", type=int, help="GIF font size in pixels (default 20)")
+    parser.add_argument("--font-size", metavar="PX", help="GIF font size in pixels (default 20)")
     parser.add_argument("--pause-on-markers", action="store_true", help="the web page's player pauses at each chapter")
     parser.add_argument(
         "--size", metavar="COLSxROWS", help="terminal size of the recording (default: the scene's, usually 100x30)"
@@ -34,11 +34,13 @@ def run(args: argparse.Namespace) -> int:
             size = parse_size(args.size, where="--size")
         except ValueError as exc:
             raise UsageError(str(exc)) from None
+    from tuiclust.cli.flags import parse_int
     from tuiclust.lessons.recording import record_scene
     from tuiclust.publish.outputs import plan_outputs, write_outputs
     from tuiclust.ui.stage import HeadlessStage
 
-    plan = plan_outputs(args.output, font_size=args.font_size, pause_on_markers=args.pause_on_markers)
+    font_size = parse_int("--font-size", args.font_size, low=1)
+    plan = plan_outputs(args.output, font_size=font_size, pause_on_markers=args.pause_on_markers)
     with plan.cast_file() as cast_path:
         recording = record_scene(scene, cast_path, stage=HeadlessStage(), size=size, svg_dir=args.svg)
         written = write_outputs(cast_path, plan, title=scene.title, description=scene.description)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from tuiclust.errors import UsageError
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Flags of `tuiclust serve`."""
@@ -26,12 +24,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Check the scene and the address, say where to point a browser, then serve until Ctrl+C."""
+    from tuiclust.cli.flags import parse_int
     from tuiclust.publish.web_server import app_command, check_address, open_url, serve
 
-    try:
-        port = int(args.port)
-    except ValueError:
-        raise UsageError(f"--port must be a whole number from 1 to 65535, got {args.port!r}") from None
+    port = parse_int("--port", args.port, low=1, high=65535)
     target: list[str] = []
     title = "tuiclust explorer"
     if args.scene is not None:

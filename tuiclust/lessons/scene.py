@@ -37,6 +37,7 @@ from typing import Any
 from tuiclust.core.steps import Phase, Step
 from tuiclust.errors import UsageError, first_line
 from tuiclust.io.opening import open_regular_file
+from tuiclust.pipeline.limits import SPEED_RANGE
 from tuiclust.pipeline.hand_edits import MANUAL, centres_needed, check_placed, dataset_limits, init_key
 from tuiclust.pipeline.spec import AlgorithmSpec, DataSpec, RunSpec
 from tuiclust.pipeline.vocabulary import ALGORITHM_NAMES, ALGORITHMS
@@ -701,7 +702,8 @@ class _SceneReader:
     def playback(self, table: _Table | None) -> Playback:
         if table is None:
             return Playback()
-        steps_per_second = table.number("steps_per_second", low=0.0, high=60.0, strict_low=True, default=2.0)
+        low, high = SPEED_RANGE  # the range of every speed: --speed, play --speed
+        steps_per_second = table.number("steps_per_second", low=low, high=high, default=2.0)
         size = DEFAULT_SIZE
         if table.has("size"):
             value = table.raw("size")
