@@ -47,7 +47,7 @@ from ..core.steps import Step
 from ..errors import UsageError, first_line
 from tuiclust.pipeline.spec import RunSpec
 from tuiclust.pipeline import edits as spec_edits
-from tuiclust.pipeline.limits import DataLimitError, Wording
+from tuiclust.pipeline.limits import SPEED_RANGE, DataLimitError, Wording
 from tuiclust.pipeline.vocabulary import ALGORITHM_NAMES
 from .command_palette import SafeCommandPalette
 from .crash import CrashReport
@@ -166,7 +166,9 @@ class ExplorerApp(CrashReport, PlotHands, LessonViews, App[None]):
         self._prepared = prepared
         self.narrator = narrator
         self._title = title
-        self.steps_per_second = max(float(steps_per_second), 0.1)
+        # --speed and scenes are checked against SPEED_RANGE; a lesson multiplies two such speeds
+        low, high = SPEED_RANGE
+        self.steps_per_second = min(max(float(steps_per_second), low * low), high * high)
         self.autoplay = autoplay
         self.spec: RunSpec = spec  # the latest spec asked for (the run on screen may be older)
         self.current_run: Run | None = None  # the run on screen
