@@ -247,7 +247,9 @@ def phase_lines(listing: Listing, step: Step) -> tuple[int, ...]:
     return () if phase is None else listing.phases[phase]
 
 
-def annotations(step: Step, listing: Listing | None = None) -> dict[int, str]:
+def annotations(
+    step: Step, listing: Listing | None = None, values: Iterable[tuple[str, str]] | None = None
+) -> dict[int, str]:
     """The values of the moment to write beside the marked lines, e.g. ``{14: "changed = 25"}``.
 
     Every value comes from the step's own fields; each text is at most
@@ -258,6 +260,12 @@ def annotations(step: Step, listing: Listing | None = None) -> dict[int, str]:
     step : Step
     listing : Listing, optional
         Defaults to ``listing_for(step.algorithm)``.
+    values : iterable of (str, str), optional
+        (value name, text) pairs to place instead of this module's own, so
+        that a caller can write the numbers in its own format (the code
+        pane writes the panel's). Names are those of the listing's value
+        marks (``"changed"``, ``"Nk"`` ...); a name without a mark in the
+        step's phase goes on the phase's annotation line.
 
     Returns
     -------
@@ -277,7 +285,7 @@ def annotations(step: Step, listing: Listing | None = None) -> dict[int, str]:
         return {}
     named = listing.value_lines[phase]
     placed: dict[int, list[str]] = {}
-    for name, text in _values(step):
+    for name, text in _values(step) if values is None else values:
         line = named.get(name, listing.annotation_lines[phase])
         placed.setdefault(line, []).append(text)
     return {line: _SEPARATOR.join(texts) for line, texts in placed.items()}
