@@ -34,7 +34,17 @@ import numpy as np
 
 from tuiclust.core.steps import Phase, PointKind, Step
 
-__all__ = ["ALGORITHMS", "LISTING_PHASES", "MAX_ANNOTATION", "Listing", "annotations", "listing_for", "phase_lines"]
+__all__ = [
+    "ALGORITHMS",
+    "LISTING_PHASES",
+    "MAX_ANNOTATION",
+    "Listing",
+    "annotations",
+    "line_names",
+    "listing_for",
+    "phase_lines",
+    "pointed_lines",
+]
 
 #: Algorithm name (as in ``Step.algorithm``) -> module of its listing.
 ALGORITHMS: Mapping[str, str] = MappingProxyType({"kmeans": "kmeans", "dbscan": "dbscan", "gmm": "gmm"})
@@ -245,6 +255,56 @@ def phase_lines(listing: Listing, step: Step) -> tuple[int, ...]:
     _check_algorithm(listing, step)
     phase = listing.phase_of(step.phase)
     return () if phase is None else listing.phases[phase]
+
+
+def line_names(algorithm: str) -> tuple[str, ...]:
+    """What a scene's narration may point at with ``line = "..."``: the listing's phases, then its value names.
+
+    Parameters
+    ----------
+    algorithm : str
+
+    Returns
+    -------
+    tuple of str
+        Phase ids (``"assign"``, ``"update"`` ...) then value names
+        (``"changed"``, ``"shift"`` ...), each once; empty for an algorithm
+        without a listing.
+    """
+    if algorithm not in ALGORITHMS:
+        return ()
+    listing = listing_for(algorithm)
+    values = (name for phase in listing.phases for name in listing.value_lines[phase])
+    return tuple(dict.fromkeys([*(p.value for p in listing.phases), *values]))
+
+
+def pointed_lines(listing: Listing, name: str, phase: Phase | None = None) -> tuple[int, ...]:
+    """The lines a ``line = name`` pointer marks: a phase's lines, or the one line of a value.
+
+    Parameters
+    ----------
+    listing : Listing
+    name : str
+        A phase id or a value name (:func:`line_names`).
+    phase : Phase, optional
+        The phase on screen: a value name that several phases mark
+        (``"inertia"``, ``"weights"``) means that phase's line first.
+
+    Returns
+    -------
+    tuple of int
+        Empty for a name the listing does not know.
+    """
+    for tagged, lines in listing.phases.items():
+        if tagged.value == name:
+            return lines
+    own = listing.phase_of(phase) if phase is not None else None
+    order = ([own] if own is not None else []) + [p for p in listing.phases if p is not own]
+    for tagged in order:
+        line = listing.value_lines[tagged].get(name)
+        if line is not None:
+            return (line,)
+    return ()
 
 
 def annotations(

@@ -185,6 +185,8 @@ class ExplorerApp(PlotHands, LessonViews, App[None]):
         self._seeds = random.Random()
         self._shown_step: Step | None = None
         self.code_shown = False  # L: the code pane
+        # Lesson narration may point the code pane at a line: code_line(step) -> phase or value name, or None.
+        self.code_line: Callable[[Step], str | None] | None = None
         self.told: list[str] = []  # every notification's text, newest last (for tests and recordings)
 
     # ------------------------------------------------------------ layout
@@ -479,7 +481,7 @@ class ExplorerApp(PlotHands, LessonViews, App[None]):
         self.scatter.show_step(step, self.plot_overlay(step))
         self.lesson_step_shown(run, step)
         if self.code_shown:
-            self.code_pane.show_step(step, run.spec.algorithm.name)
+            self.code_pane.show_step(step, run.spec.algorithm.name, line=self._pointed_line(step))
         self.numbers.show_step(step, position=self._position())
         if step is not None:
             self.phase_log.reach(timeline.index, lambda i: log_line(timeline[i]))
@@ -557,7 +559,16 @@ class ExplorerApp(PlotHands, LessonViews, App[None]):
         if self.code_shown:
             run = self.current_run
             pane = self._code_side if beside else self._code_low
-            pane.show_step(self._shown_step, run.spec.algorithm.name if run is not None else self.spec.algorithm.name)
+            algorithm = run.spec.algorithm.name if run is not None else self.spec.algorithm.name
+            pane.show_step(self._shown_step, algorithm, line=self._pointed_line(self._shown_step))
+
+    def _pointed_line(self, step: Step | None) -> str | None:
+        if step is None or self.code_line is None:
+            return None
+        try:
+            return self.code_line(step)
+        except Exception:  # noqa: BLE001 - narration must never take the app down
+            return None
 
     # ------------------------------------------------------- time actions
     def action_toggle_play(self) -> None:

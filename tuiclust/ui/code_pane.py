@@ -26,7 +26,7 @@ from textual.events import Resize
 from textual.widgets import Static
 
 from tuiclust.listings import ALGORITHMS as LISTED
-from tuiclust.listings import Listing, annotations, listing_for, phase_lines
+from tuiclust.listings import Listing, annotations, listing_for, phase_lines, pointed_lines
 from tuiclust.pipeline.vocabulary import title_of
 
 from ..core.steps import Phase, Step
@@ -194,7 +194,8 @@ class CodePane(Static):
         self.border_title = "Code"
         self._step: Step | None = None
         self._algorithm: str | None = None
-        self._drawn: tuple[Step | None, str | None, int, int] | None = None
+        self._line: str | None = None
+        self._drawn: tuple[Step | None, str | None, str | None, int, int] | None = None
         self.draws = 0  # how often the pane rendered (the plot's frames never count here)
         self.plain_lines: list[str] = []  # what is shown, as plain text (tests, recordings)
         self.marked_lines: tuple[int, ...] = ()
@@ -208,13 +209,16 @@ class CodePane(Static):
         """The step the pane follows."""
         return self._step
 
-    def show_step(self, step: Step | None, algorithm: str | None = None) -> None:
+    def show_step(self, step: Step | None, algorithm: str | None = None, *, line: str | None = None) -> None:
         """Follow ``step`` (of ``algorithm``, which names the run before its first step).
 
-        Redraws only when the step is another one than last drawn.
+        ``line`` (a scene's narration: a phase id or a value name of the
+        listing) marks those lines instead of the step's phase. Redraws
+        only when the step, the line or the pane's size changed.
         """
         self._step = step
         self._algorithm = step.algorithm if step is not None else algorithm
+        self._line = line
         self._draw()
 
     @property
@@ -241,9 +245,9 @@ class CodePane(Static):
         step, algorithm = self._step, self._algorithm
         drawn = self._drawn
         # Steps are compared by identity: a timeline hands out the same object for the same step.
-        if drawn is not None and drawn[0] is step and drawn[1:] == (algorithm, width, height):
+        if drawn is not None and drawn[0] is step and drawn[1:] == (algorithm, self._line, width, height):
             return
-        self._drawn = (step, algorithm, width, height)
+        self._drawn = (step, algorithm, self._line, width, height)
         self.draws += 1
         if algorithm is None:
             self._set(Text("waiting for the first step\u2026", style="dim"), [], (), {})
@@ -258,6 +262,8 @@ class CodePane(Static):
             return
         listing = listing_for(algorithm)
         marked = phase_lines(listing, step) if step is not None else ()
+        if step is not None and self._line is not None:
+            marked = pointed_lines(listing, self._line, step.phase) or marked
         notes = annotations(step, listing, code_values(step)) if step is not None else {}
         styles = {
             "marked": self.get_component_rich_style("code-pane--marked", partial=False),
