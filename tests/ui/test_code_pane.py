@@ -190,3 +190,18 @@ def test_the_window_keeps_the_values_in_view():
     assert start <= 43 and 44 < start + 8
     assert window(rows, 100, marked, (43,)) == 0
     assert window(rows, 8, (58, 59), (59,)) == 52  # never past the end
+
+
+async def test_a_big_terminal_uses_the_room():
+    # issue 17 item 7: at 200x60 the panel kept 32 columns and the log 6 lines
+    async with explorer(size=(100, 30)) as (app, pilot):
+        log, side = app.phase_log.outer_size.height, app.query_one("#side").outer_size.width
+        await pilot.resize_terminal(200, 60)
+        await pilot.pause()
+        assert app.phase_log.outer_size.height >= log + 6  # twelve lines of the run's history
+        assert app.query_one("#side").outer_size.width >= side + 10  # a wider panel: whole sizes and weights
+        assert app.scatter.region.width > 2 * app.query_one("#side").region.width  # the plot still leads
+        await pilot.press("L")
+        await pilot.pause()
+        assert app.code_pane.id == "code-side" and app.phase_log.display
+        assert app.code_pane.content_size.width >= 76  # the longest listing line fits whole

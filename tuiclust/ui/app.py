@@ -269,6 +269,9 @@ class ExplorerApp(PlotHands, LessonViews, App[None]):
         self.set_class(size.height < 28, "-short")
         self.call_after_refresh(self.numbers.fit_to_room)
         self.set_class(size.height < 22, "-tiny")
+        # A big terminal (a projector at 200x60): a taller log and a wider panel use the room.
+        self.set_class(size.height >= 45, "-tall")
+        self.set_class(size.width >= 160, "-roomy")
         self._place_code(size)
         for footer in self.screen_stack[0].query(Footer) if self.screen_stack else ():
             footer.show_command_palette = size.width >= 92  # room for the keys first

@@ -23,7 +23,8 @@ from rich.style import Style
 from rich.syntax import Syntax
 from rich.text import Text
 from textual.events import Resize
-from textual.widgets import Static
+from textual.strip import Strip
+from textual.widget import Widget
 
 from tuiclust.listings import ALGORITHMS as LISTED
 from tuiclust.listings import Listing, annotations, listing_for, phase_lines, pointed_lines
@@ -110,7 +111,8 @@ def code_rows(
     rows: list[tuple[Text, int]] = []
     for index, source in enumerate(lines):
         is_marked = index in marked_set
-        row = Text(MARK + " " if is_marked else "  ", style=gutter_style if is_marked else "", end="")
+        row = Text(end="")
+        row.append(MARK + " " if is_marked else "  ", style=gutter_style if is_marked else None)
         code = _compact(source, halve).copy()
         note = notes.get(index)
         beside = note is not None and len(code) + _NOTE_GAP + len(_NOTE) + len(note) <= room
@@ -171,8 +173,13 @@ def window(row_lines: list[int], height: int, marked: tuple[int, ...], focus: tu
     return max(0, min(start, total - height))
 
 
-class CodePane(Static):
-    """The listing of the algorithm on screen, following the steps (see the module docstring)."""
+class CodePane(Widget):
+    """The listing of the algorithm on screen, following the steps (see the module docstring).
+
+    It draws with Textual's line API: each row becomes a strip once, and a
+    strip is kept for as long as its row reads the same, so a step that
+    moves the mark re-renders only the rows whose mark or value changed.
+    """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"code-pane--marked", "code-pane--gutter", "code-pane--note"}
 
@@ -182,7 +189,6 @@ class CodePane(Static):
         border-title-color: $text-primary;
         border-subtitle-color: $text-muted;
         padding: 0 0 0 1;
-        text-wrap: nowrap;
     }
     CodePane > .code-pane--marked { background: $accent 25%; text-style: bold; }
     CodePane > .code-pane--gutter { color: $text-accent; text-style: bold; }
@@ -190,8 +196,11 @@ class CodePane(Static):
     """
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__("", **kwargs)
+        super().__init__(**kwargs)
         self.border_title = "Code"
+        self._rows: list[Text] = []
+        self._style_key = 0
+        self._strips: dict[tuple[str, int, int], Strip] = {}  # (row text, width, style key) -> strip
         self._step: Step | None = None
         self._algorithm: str | None = None
         self._line: str | None = None
@@ -242,6 +251,8 @@ class CodePane(Static):
         if not self.display:
             return  # drawn when shown: a hidden pane costs nothing
         width, height = self.content_size.width, self.content_size.height
+        if not width or not height:
+            return  # not laid out yet: the Resize that lays it out draws it
         step, algorithm = self._step, self._algorithm
         drawn = self._drawn
         # Steps are compared by identity: a timeline hands out the same object for the same step.
@@ -250,13 +261,13 @@ class CodePane(Static):
         self._drawn = (step, algorithm, self._line, width, height)
         self.draws += 1
         if algorithm is None:
-            self._set(Text("waiting for the first step\u2026", style="dim"), [], (), {})
+            self._set([Text("waiting for the first step\u2026", style="dim")], [], (), {})
             self.border_title, self._where = "Code", ""
             self.status = self._status
             return
         if algorithm not in LISTED:
             line = no_listing_text(algorithm)
-            self._set(Text(line, style="italic"), [line], (), {})
+            self._set([Text(line, style="italic")], [line], (), {})
             self.border_title, self._where = "Code", ""
             self.status = self._status
             return
@@ -270,22 +281,41 @@ class CodePane(Static):
             "gutter": self.get_component_rich_style("code-pane--gutter", partial=True),
             "note": self.get_component_rich_style("code-pane--note", partial=True),
         }
-        rows = code_rows(listing, marked, notes, max(width, 10), styles)
+        self._style_key = hash(tuple(styles.values()))
+        rows = code_rows(listing, marked, notes, width, styles)
         row_lines = [line for _, line in rows]
-        shown = max(height, 1)
-        start = window(row_lines, shown, marked, tuple(sorted(notes)))
-        visible = rows[start : start + shown]
-        text = Text("\n", end="").join(row for row, _ in visible)
-        self._set(text, [row.plain for row, _ in visible], marked, notes)
+        start = window(row_lines, height, marked, tuple(sorted(notes)))
+        visible = rows[start : start + height]
+        self._set([row for row, _ in visible], [row.plain for row, _ in visible], marked, notes)
         phase = step.phase.label if step is not None else ""
         self.border_title = f"{listing.filename} \u00b7 {phase}" if phase else listing.filename
         first, last = (visible[0][1] + 1, visible[-1][1] + 1) if visible else (0, 0)
         self._where = f"lines {first}\u2013{last} of {len(listing.lines)}"
         self.status = self._status
 
-    def _set(self, text: Text, plain: list[str], marked: tuple[int, ...], notes: dict[int, str]) -> None:
+    def _set(self, rows: list[Text], plain: list[str], marked: tuple[int, ...], notes: dict[int, str]) -> None:
+        self._rows = rows
         self.plain_lines, self.marked_lines, self.notes = plain, marked, notes
-        self.update(text)
+        self.refresh()  # the pane's size is set by the layout, never by its text
+
+    def render_line(self, y: int) -> Strip:
+        """Row ``y`` of the pane's content, from the strip cache when that row reads as before."""
+        width = self.content_size.width
+        base = self.rich_style
+        if y >= len(self._rows) or width <= 0:
+            return Strip.blank(max(width, 0), base)
+        row = self._rows[y]
+        # The styles of a row follow from its text (syntax colours, the mark) and the theme's styles.
+        key = (row.plain, width, hash((base, self._style_key)))
+        strip = self._strips.get(key)
+        if strip is None:
+            if len(self._strips) > 4096:
+                self._strips.clear()  # a new theme or many widths: start again
+            row = row.copy()
+            row.style = base
+            strip = Strip(list(row.render(self.app.console)), row.cell_len).crop_extend(0, width, base)
+            self._strips[key] = strip
+        return strip
 
     @property
     def plain_text(self) -> str:
