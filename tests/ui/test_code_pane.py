@@ -42,7 +42,7 @@ async def test_l_shows_and_hides_the_pane_in_the_logs_place_below_120_columns():
         assert app.code_shown and app.code_pane.display
         assert app.code_pane.id == "code-low" and not app.phase_log.display
         assert app.code_pane.region.y >= app.scatter.region.bottom
-        assert app.code_pane.border_title == "kmeans.py \u00b7 Initialize"
+        assert app.code_pane.border_title == "kmeans.py"
         assert "step 1 of" in app.code_pane.border_subtitle  # the log's status line goes with its place
         await pilot.press("L")
         await pilot.pause()

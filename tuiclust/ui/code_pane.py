@@ -16,13 +16,15 @@ its own size changes, never for a frame of the plot.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, ClassVar
 
+from rich.segment import Segment
 from rich.style import Style
 from rich.syntax import Syntax
 from rich.text import Text
 from textual.events import Resize
+from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -72,6 +74,26 @@ def _compact(line: Text, halve: bool) -> Text:
     return line[indent - indent // 2 :] if indent else line
 
 
+@lru_cache(maxsize=64)
+def _code_texts(algorithm: str, room: int) -> tuple[Text, ...]:
+    """The listing's lines fitted to ``room`` columns (indentation halved if need be, long lines cut)."""
+    lines = _highlighted(algorithm)
+    halve = max((len(line) for line in lines), default=0) > room
+    fitted = []
+    for source in lines:
+        code = _compact(source, halve).copy()
+        if len(code) > room:
+            code.truncate(room, overflow="ellipsis")
+        fitted.append(code)
+    return tuple(fitted)
+
+
+@lru_cache(maxsize=64)
+def _plain_rows(algorithm: str, room: int) -> tuple[Text, ...]:
+    """The unmarked rows without values: the same at every step, so built once per width."""
+    return tuple(Text.assemble("  ", code, end="") for code in _code_texts(algorithm, room))
+
+
 def code_rows(
     listing: Listing,
     marked: tuple[int, ...],
@@ -104,25 +126,26 @@ def code_rows(
     """
     styles = styles or {}
     marked_style, gutter_style, note_style = (styles.get(k, Style()) for k in ("marked", "gutter", "note"))
-    lines = _highlighted(listing.algorithm)
     room = max(1, width - _GUTTER)
-    halve = max((len(line) for line in listing.lines), default=0) > room
+    codes = _code_texts(listing.algorithm, room)
+    plain_rows = _plain_rows(listing.algorithm, room)
     marked_set = set(marked)
     rows: list[tuple[Text, int]] = []
-    for index, source in enumerate(lines):
+    for index, code in enumerate(codes):
         is_marked = index in marked_set
+        note = notes.get(index)
+        if not is_marked and note is None:
+            rows.append((plain_rows[index], index))  # shared, never changed: rows are only read
+            continue
         row = Text(end="")
         row.append(MARK + " " if is_marked else "  ", style=gutter_style if is_marked else None)
-        code = _compact(source, halve).copy()
-        note = notes.get(index)
         beside = note is not None and len(code) + _NOTE_GAP + len(_NOTE) + len(note) <= room
-        if len(code) > room:
-            code.truncate(room, overflow="ellipsis")
         row.append_text(code)
         if beside:
             row.append(" " * _NOTE_GAP + _NOTE + str(note), style=note_style)
         if is_marked:
             row.stylize(marked_style, _GUTTER)
+            row.append(" " * max(0, width - row.cell_len), style=marked_style)  # the band spans the pane
         rows.append((row, index))
         if note is not None and not beside:
             indent = len(_INDENT.match(code.plain)[1])  # type: ignore[index]
@@ -200,6 +223,8 @@ class CodePane(Widget):
         self.border_title = "Code"
         self._rows: list[Text] = []
         self._style_key = 0
+        self._base: Style | None = None
+        self._styles: dict[str, Style] | None = None
         self._strips: dict[tuple[str, int, int], Strip] = {}  # (row text, width, style key) -> strip
         self._step: Step | None = None
         self._algorithm: str | None = None
@@ -276,44 +301,63 @@ class CodePane(Widget):
         if step is not None and self._line is not None:
             marked = pointed_lines(listing, self._line, step.phase) or marked
         notes = annotations(step, listing, code_values(step)) if step is not None else {}
-        styles = {
-            "marked": self.get_component_rich_style("code-pane--marked", partial=False),
-            "gutter": self.get_component_rich_style("code-pane--gutter", partial=True),
-            "note": self.get_component_rich_style("code-pane--note", partial=True),
-        }
-        self._style_key = hash(tuple(styles.values()))
+        styles = self._styles
+        if styles is None:  # once per style change (a theme, a class), not at every step
+            styles = self._styles = {
+                "marked": self.get_component_rich_style("code-pane--marked", partial=False),
+                "gutter": self.get_component_rich_style("code-pane--gutter", partial=True),
+                "note": self.get_component_rich_style("code-pane--note", partial=True),
+            }
+            self._style_key = hash(tuple(styles.values()))
         rows = code_rows(listing, marked, notes, width, styles)
         row_lines = [line for _, line in rows]
         start = window(row_lines, height, marked, tuple(sorted(notes)))
         visible = rows[start : start + height]
         self._set([row for row, _ in visible], [row.plain for row, _ in visible], marked, notes)
-        phase = step.phase.label if step is not None else ""
-        self.border_title = f"{listing.filename} \u00b7 {phase}" if phase else listing.filename
+        # The file name only: a title that changed at every step would repaint every row.
+        self.border_title = listing.filename
         first, last = (visible[0][1] + 1, visible[-1][1] + 1) if visible else (0, 0)
         self._where = f"lines {first}\u2013{last} of {len(listing.lines)}"
         self.status = self._status
 
     def _set(self, rows: list[Text], plain: list[str], marked: tuple[int, ...], notes: dict[int, str]) -> None:
+        before = self.plain_lines
         self._rows = rows
         self.plain_lines, self.marked_lines, self.notes = plain, marked, notes
-        self.refresh()  # the pane's size is set by the layout, never by its text
+        if len(before) != len(plain):
+            self.refresh()
+            return
+        # Only the rows that read differently are painted again (Textual's cost is per row).
+        width = self.content_size.width
+        changed = [Region(0, y, width, 1) for y, (old, new) in enumerate(zip(before, plain)) if old != new]
+        if changed:
+            self.refresh(*changed)
+
+    def notify_style_update(self) -> None:
+        """A new theme or class: the styles and strips of the rows are built again."""
+        super().notify_style_update()
+        self._base = self._styles = None
+        self._drawn = None  # the rows carry the old styles: build them again
+        self._strips.clear()
 
     def render_line(self, y: int) -> Strip:
         """Row ``y`` of the pane's content, from the strip cache when that row reads as before."""
         width = self.content_size.width
-        base = self.rich_style
+        base = self._base
+        if base is None:
+            base = self._base = self.rich_style  # once per style change: it is not cheap per row
         if y >= len(self._rows) or width <= 0:
             return Strip.blank(max(width, 0), base)
         row = self._rows[y]
         # The styles of a row follow from its text (syntax colours, the mark) and the theme's styles.
-        key = (row.plain, width, hash((base, self._style_key)))
+        key = (row.plain, width, self._style_key)
         strip = self._strips.get(key)
         if strip is None:
             if len(self._strips) > 4096:
                 self._strips.clear()  # a new theme or many widths: start again
-            row = row.copy()
-            row.style = base
-            strip = Strip(list(row.render(self.app.console)), row.cell_len).crop_extend(0, width, base)
+            # Text.render leaves out a Text's own style, so the widget's style goes under every segment here.
+            segments = Segment.apply_style(row.render(self.app.console), base)
+            strip = Strip(list(segments), row.cell_len).crop_extend(0, width, base)
             self._strips[key] = strip
         return strip
 
