@@ -129,3 +129,24 @@ def test_a_scene_with_code_records_and_its_replay_marks_each_phase(tmp_path):
         phases_seen.add(step.phase)
     assert shown == len(steps)
     assert {p.value for p in phases_seen} >= {"initialize", "assign", "update", "converged"}
+
+
+async def test_each_part_shows_or_hides_the_pane(tmp_path):
+    from tuiclust.ui.lesson_app import LessonApp
+
+    text = SCENE.replace("code = true\n", "").replace('line = "shift"\n', "")
+    text += '[[parts]]\ntitle = "without"\n[[parts]]\ntitle = "with"\ncode = true\n'
+    app = LessonApp(load_scene(str(write(tmp_path, text))))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.wait_until_computed()
+        await pilot.pause()
+        assert not app.code_shown and app.phase_log.display
+        app.show_part(1)
+        await app.wait_until_computed()
+        await pilot.pause()
+        assert app.code_shown and app.code_pane.display and app.code_pane.border_title == "kmeans.py"
+        assert any(line.startswith("\u25b6 ") for line in app.code_pane.plain_lines)
+        app.show_part(0)
+        await app.wait_until_computed()
+        await pilot.pause()
+        assert not app.code_shown and app.phase_log.display
