@@ -10,9 +10,10 @@ from tuiclust.core.steps import Phase
 from tuiclust.listings import listing_for, phase_lines
 from tuiclust.ui.app import ExplorerApp
 from tuiclust.ui.code_pane import MARK, code_rows, no_listing_text, window
+from tuiclust.ui.phase_log import PhaseLog
 from tuiclust.ui.stage import capture_rows
 
-from .conftest import explorer, make_spec, press_and_settle
+from .conftest import explorer, make_spec, press_and_settle, wait_until
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 SHIFT = "shift\u00b2"  # the panel's label
@@ -85,16 +86,21 @@ async def test_dbscan_and_gmm_phases_move_the_mark(algorithm, phases):
         await pilot.press("L")
         await pilot.pause()
         timeline = app.current_run.timeline
+        first = {}  # the first step of each phase, reached as a click on its log line would
+        for index in range(len(timeline)):
+            first.setdefault(timeline[index].phase, index)
         met: dict[Phase, str] = {}
-        while True:
-            step = timeline.current
-            if step.phase in phases and step.phase not in met:
-                assert set(marked_code(app)) <= expected_code(app), step.phase
-                met[step.phase] = pane_text(app)
-            if timeline.at_last_step and timeline.finished:
-                break
-            await press_and_settle(app, pilot, "right")
-        assert set(phases) <= set(met)
+        for phase in dict.fromkeys(phases):
+            app.phase_log.post_message(PhaseLog.StepChosen(first[phase]))
+            await wait_until(lambda phase=phase: app.code_pane.phase is phase, what=f"the pane at {phase}")
+            await pilot.pause()
+            assert set(marked_code(app)) <= expected_code(app), phase
+            met[phase] = pane_text(app)
+        # and stepping on from there moves the mark to the next phase's lines
+        app.phase_log.post_message(PhaseLog.StepChosen(first[phases[0]]))
+        await wait_until(lambda: app.code_pane.phase is phases[0])
+        await press_and_settle(app, pilot, "right")
+        assert app.code_pane.phase is phases[1] and set(marked_code(app)) <= expected_code(app)
         if algorithm == "dbscan":
             assert "core = " in met[Phase.NEIGHBOURHOODS] and "noise = " in met[Phase.NOISE]
         else:
