@@ -197,6 +197,7 @@ class AgglomerativeClustering(StepwiseEstimator):
             message=story.start_message(n, linkage),
             n_clusters_found=n,
             cluster_sizes=(1,) * n,
+            tree=tree,
         )
 
         largest = np.maximum.accumulate(tree.distances)
@@ -225,6 +226,7 @@ class AgglomerativeClustering(StepwiseEstimator):
                 n_clusters_found=left,
                 cluster_sizes=sizes,
                 highlight_clusters=(newest,),
+                tree=tree,
             )
             done = t
 
@@ -249,6 +251,7 @@ class AgglomerativeClustering(StepwiseEstimator):
                 message=message,
                 n_clusters_found=n_final,
                 cluster_sizes=final_sizes,
+                tree=tree,
             )
         return _Final(X, tree, labels_, n_final, params)
 
