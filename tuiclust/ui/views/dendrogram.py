@@ -85,7 +85,9 @@ class DendrogramCanvas(Widget):
         view = self.view
         suggestion = view.suggestion[0] if view.suggestion is not None else None
         rows = draw_dendrogram(layout, width, height, cut=view.cut, suggested=suggestion, styles=_STYLES)
-        return Text("\n").join(rows)
+        drawing = Text("\n", no_wrap=True, overflow="crop").join(rows)
+        drawing.no_wrap, drawing.overflow = True, "crop"  # a row is exactly the width: never wrapped
+        return drawing
 
 
 class DendrogramView(LessonView[int]):
