@@ -88,8 +88,8 @@ def measure(quick: bool) -> list[dict]:
         del ours, theirs
         t_ours, t_sk = _best_of(
             repeats,
-            lambda: AgglomerativeClustering(3, linkage=linkage).fit(X),
-            lambda: SkAgglomerative(3, linkage=linkage).fit(X),
+            lambda linkage=linkage: AgglomerativeClustering(3, linkage=linkage).fit(X),
+            lambda linkage=linkage: SkAgglomerative(3, linkage=linkage).fit(X),
         )
         rows.append(
             {
