@@ -820,6 +820,7 @@ APP_WORDS = Wording(
     n_components="components",
     covariance="diag or spherical covariance ([ and ] in a GMM run, --covariance when starting)",
     columns="fewer columns with --columns",
+    sample="\u2212 on the points row, or -n when starting; a random sample of a file's rows",
 )
 
 
