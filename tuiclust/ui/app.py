@@ -47,7 +47,7 @@ from ..core.steps import Step
 from ..errors import UsageError, first_line
 from tuiclust.pipeline.spec import RunSpec
 from tuiclust.pipeline import edits as spec_edits
-from tuiclust.pipeline.limits import DataLimitError, Wording
+from tuiclust.pipeline.limits import SPEED_RANGE, DataLimitError, Wording
 from tuiclust.pipeline.vocabulary import ALGORITHM_NAMES
 from .code_pane import CodePane
 from .command_palette import SafeCommandPalette
@@ -170,7 +170,9 @@ class ExplorerApp(CrashReport, PlotHands, LessonViews, App[None]):
         self._prepared = prepared
         self.narrator = narrator
         self._title = title
-        self.steps_per_second = max(float(steps_per_second), 0.1)
+        # --speed and scenes are checked against SPEED_RANGE; a lesson multiplies two such speeds
+        low, high = SPEED_RANGE
+        self.steps_per_second = min(max(float(steps_per_second), low * low), high * high)
         self.autoplay = autoplay
         self.spec: RunSpec = spec  # the latest spec asked for (the run on screen may be older)
         self.current_run: Run | None = None  # the run on screen
@@ -818,6 +820,7 @@ APP_WORDS = Wording(
     n_components="components",
     covariance="diag or spherical covariance ([ and ] in a GMM run, --covariance when starting)",
     columns="fewer columns with --columns",
+    sample="\u2212 on the points row, or -n when starting; a random sample of a file's rows",
 )
 
 
