@@ -687,7 +687,9 @@ class ExplorerApp(CrashReport, PlotHands, LessonViews, App[None]):
             if self.is_web:  # `tuiclust serve`: the file belongs to the viewer, not to the server's folder
                 path = self._deliver_to_browser(run, step, default_export_path, write_result_csv)
             else:
-                path = write_result_csv(default_export_path(run.dataset, run.spec.algorithm.name), run.dataset, step)
+                # A fresh name, taken in one step when the file is created: never another export's file.
+                written = write_result_csv(default_export_path(run.dataset, run.spec.algorithm.name), run.dataset, step)
+                path = written.shown
         except Exception as exc:  # noqa: BLE001 - a full disk must not end the lesson
             self.call_from_thread(self.notify, f"export failed: {_one_line(exc)}", severity="error")
             return
@@ -698,10 +700,13 @@ class ExplorerApp(CrashReport, PlotHands, LessonViews, App[None]):
         import tempfile
 
         with tempfile.TemporaryDirectory(prefix="tuiclust-export-") as folder:
-            path = write_result_csv(default_export_path(run.dataset, run.spec.algorithm.name, folder), run.dataset, step)
+            written = write_result_csv(
+                default_export_path(run.dataset, run.spec.algorithm.name, folder), run.dataset, step
+            )
+            assert written.path is not None  # a file in a fresh folder
             # deliver_text opens the file before it returns: the folder can go right after.
-            self.call_from_thread(self.deliver_text, path, mime_type="text/csv")
-        return f"a download in the browser ({path.name})"
+            self.call_from_thread(self.deliver_text, written.path, mime_type="text/csv")
+        return f"a download in the browser ({written.path.name})"
 
     def _exported(self, path: str) -> None:
         self.phase_log.add_note(f"exported this step to {path}")
