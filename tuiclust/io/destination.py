@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import BinaryIO, Literal
 
 from tuiclust.errors import UsageError
+from tuiclust.safe_text import shown as without_controls
 
 __all__ = [
     "Destination",
@@ -83,8 +84,8 @@ _UNFINISHED_LOCK = threading.RLock()
 
 
 def shown_path(path: str | os.PathLike[str]) -> str:
-    """``path`` as a message shows it: cut in the middle when it is very long."""
-    text = os.fspath(path)
+    """``path`` as a message shows it: control characters written out, cut in the middle when it is very long."""
+    text = without_controls(os.fspath(path), limit=None)
     if len(text) <= SHOWN_CHARS:
         return text
     half = (SHOWN_CHARS - 1) // 2
