@@ -789,6 +789,10 @@ class ExplorerApp(CrashReport, PlotHands, LessonViews, App[None]):
             from .terminal_input import SafeLinuxDriver  # imports termios: not on Windows
 
             return SafeLinuxDriver
+        if driver_class.__module__ == "textual.drivers.web_driver" and driver_class.__name__ == "WebDriver":
+            from .web_input import SafeWebDriver  # tuiclust serve
+
+            return SafeWebDriver
         return driver_class
 
     def _redraw_all(self, _app: App[Any] | None = None) -> None:
