@@ -185,8 +185,10 @@ def run(args: argparse.Namespace) -> int:
     else:
         prepared = check_spec(spec)
         spec = prepared.spec
+    from tuiclust.cli.terminal import require_terminal
     from tuiclust.ui.app import ExplorerApp
 
+    require_terminal("the explorer")  # after the flags and the data are checked: those messages come first
     app = ExplorerApp(spec, steps_per_second=speed, prepared=prepared)
     app.run()
     return app.return_code or 0  # 1 after an unexpected error (one line and a log, see ui/crash.py)
@@ -199,6 +201,9 @@ def _run_scene(args: argparse.Namespace, speed: float | None) -> int:
 
     scene = load_scene(args.target, allow_outside=args.allow_outside)  # raises UsageError naming the file and key
     check_parts_load(scene)
+    from tuiclust.cli.terminal import require_terminal
     from tuiclust.ui.lesson_app import open_in_explorer
+
+    require_terminal("the explorer")
 
     return int(open_in_explorer(scene, steps_per_second=speed) or 0)

@@ -257,6 +257,7 @@ class ExplorerApp(CrashReport, PlotHands, LessonViews, App[None]):
         return self.has_class("-too-small")
 
     def on_mount(self) -> None:
+        self.app_resume_signal.subscribe(self, self._redraw_all)
         self.title = self._title or "tuiclust"
         self._fit_to(self.size)
         self.numbers.show_step(None)
@@ -788,13 +789,24 @@ class ExplorerApp(CrashReport, PlotHands, LessonViews, App[None]):
             from .terminal_input import SafeLinuxDriver  # imports termios: not on Windows
 
             return SafeLinuxDriver
+        if driver_class.__module__ == "textual.drivers.web_driver" and driver_class.__name__ == "WebDriver":
+            from .web_input import SafeWebDriver  # tuiclust serve
+
+            return SafeWebDriver
         return driver_class
+
+    def _redraw_all(self, _app: App[Any] | None = None) -> None:
+        """Back from a suspend (ctrl+z or SIGTSTP, then fg): the terminal shows the shell; draw every cell again."""
+        for screen in self.screen_stack:
+            screen.refresh(layout=True)
+        self.refresh(repaint=True, layout=True)
 
     def action_help_quit(self) -> None:
         """Ctrl+C: say how to quit (Textual's own notice is markup, and notifications here are plain text)."""
         keys = [key for key, active in self.active_bindings.items() if active.binding.action in ("quit", "app.quit")]
         if keys:
-            self.notify(f"Press {keys[0]} to quit the app", title="Do you want to quit?")
+            key = min(keys, key=len)  # q rather than ctrl+q
+            self.notify(f"Press {key} to quit the app", title="Do you want to quit?")
 
     def action_command_palette(self) -> None:
         """Open the command palette, safe for keys faster than it draws (see :mod:`.command_palette`)."""
