@@ -613,10 +613,10 @@ class ExplorerApp(PlotHands, LessonViews, App[None]):
         self._request(new, fallback(new) if fallback else None)
 
     def action_restart(self) -> None:
-        """Run again with a new random seed."""
-        seed = self.spec.data.seed
-        while seed == self.spec.data.seed:
-            seed = self._seeds.randrange(0, 10_000)
+        """Run again with a new random seed, one whose run has rounds to watch where that is cheap to find."""
+        from tuiclust.pipeline.seeds import instructive_seed
+
+        seed = instructive_seed(self.spec, lambda: self._seeds.randrange(0, 10_000))
         self._edit(lambda s: spec_edits.with_seed(s, seed))
 
     def action_algorithm(self, name: str) -> None:
@@ -639,6 +639,18 @@ class ExplorerApp(PlotHands, LessonViews, App[None]):
     def action_second_param(self, direction: int) -> None:
         """The init method, min_samples or the covariance type."""
         self._edit(lambda s: spec_edits.step_second(s, direction))
+
+    def action_start(self, direction: int) -> None:
+        """The next (1) or previous (-1) start: GMM's init_params or K-Means' init."""
+        from tuiclust.pipeline.hand_edits import init_key
+
+        def change(spec: RunSpec) -> RunSpec:
+            new = spec_edits.step_start(spec, direction)
+            key = init_key(new.algorithm.name)
+            self.notify(f"{spec_edits.parameter_label(str(key))}: {new.algorithm.params[key]}", timeout=2)
+            return new
+
+        self._edit(change)
 
     def action_dataset(self, direction: int) -> None:
         """The next (1) or previous (-1) built-in data set."""

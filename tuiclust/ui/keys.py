@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from textual.binding import Binding
 
-from tuiclust.pipeline.vocabulary import ALGORITHMS
+from tuiclust.pipeline.vocabulary import ALGORITHMS, parameter
 
 __all__ = ["KeySpec", "KEYS", "bindings"]
 
@@ -50,6 +50,7 @@ class KeySpec:
 # What + - and [ ] change, per algorithm, in the vocabulary's words.
 _MAIN = ", ".join(dict.fromkeys(entry.main.label for entry in ALGORITHMS.values()))
 _SECOND = ", ".join(dict.fromkeys(entry.second.label for entry in ALGORITHMS.values()))
+_GMM_STARTS = ", ".join(parameter("init_params").choices)
 
 KEYS: tuple[KeySpec, ...] = (
     KeySpec("space", "toggle_play", "space", "Play", "Play / pause", "play the run at the playback speed, or pause it"),
@@ -66,6 +67,8 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("minus", "main_param(-1)", "-", "Less", "Decrease main parameter", f"lower the main parameter ({_MAIN})"),
     KeySpec("right_square_bracket", "second_param(1)", "]", "", "Next second parameter", f"the next value of the second parameter ({_SECOND})"),
     KeySpec("left_square_bracket", "second_param(-1)", "[", "", "Previous second parameter", "the previous value of the second parameter"),
+    KeySpec("g", "start(1)", "g", "", "Next start", f"the next start: GMM's ({_GMM_STARTS}) or K-Means' init"),
+    KeySpec("G", "start(-1)", "G", "", "Previous start", "the previous start (GMM or K-Means)"),
     KeySpec("d", "dataset(1)", "d", "Data", "Next data set", "the next built-in data set, with its suggested parameters"),
     KeySpec("D", "dataset(-1)", "D", "", "Previous data set", "the previous built-in data set"),
     KeySpec("greater_than_sign", "samples(1)", ">", "", "More points", "more points in the built-in data set (50 ... 200,000)"),
