@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 import statistics
 
-from tuiclust.cli.main import build_parser
 from tuiclust.cli.explore import spec_from_args
+from tuiclust.cli.main import build_parser
 from tuiclust.core.steps import Phase
 from tuiclust.pipeline.edits import with_seed
 from tuiclust.pipeline.run import prepare_run
