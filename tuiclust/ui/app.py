@@ -48,8 +48,9 @@ from tuiclust.pipeline.spec import RunSpec
 from tuiclust.pipeline import edits as spec_edits
 from tuiclust.pipeline.limits import DataLimitError, Wording
 from tuiclust.pipeline.vocabulary import ALGORITHM_NAMES
+from .footer import KeyFooter
 from .help import HelpScreen
-from .keys import KEYS, bindings
+from .keys import HINTED_ACTIONS, KEYS, bindings, lesson_view_hint
 from .panel import ParameterPanel, StepNumbers, parameter_rows
 from .phase_log import PhaseLog
 from .placement import PlotHands
@@ -178,6 +179,7 @@ class ExplorerApp(PlotHands, LessonViews, App[None]):
         self._remembered: dict[str, dict[str, Any]] = {}
         self._end_told = False
         self._error_logged = False
+        self._hint_retired = False  # the lesson-view hint of the first screen (see _hint_shown)
         self._seeds = random.Random()
         self._shown_step: Step | None = None
         self.told: list[str] = []  # every notification's text, newest last (for tests and recordings)
@@ -203,7 +205,7 @@ class ExplorerApp(PlotHands, LessonViews, App[None]):
             yield self._caption
             yield self.metrics_strip  # lesson views: scores of the step (m)
             yield self._log
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def scatter(self) -> ScatterPane:
@@ -254,6 +256,8 @@ class ExplorerApp(PlotHands, LessonViews, App[None]):
         self.set_class(size.height < 22, "-tiny")
         for footer in self.screen_stack[0].query(Footer) if self.screen_stack else ():
             footer.show_command_palette = size.width >= 92  # room for the keys first
+        if self._hint_shown() and self.caption.display:
+            self.caption.update(self._hint_text())
         if small:
             self._too_small_message.update(
                 f"terminal too small: need at least {MIN_SIZE.width}x{MIN_SIZE.height}, "
@@ -472,11 +476,33 @@ class ExplorerApp(PlotHands, LessonViews, App[None]):
                 text = self.narrator(step)
             except Exception as exc:  # noqa: BLE001 - narration must never take the app down
                 text = escape(f"(narration failed: {_one_line(exc)})")  # the caption reads markup
+        hint = not text and self._hint_shown()
+        if hint:
+            text = self._hint_text()  # the first screen's pointer to the lesson views
+        self.caption.set_class(hint, "-hint")  # muted: not a lesson's narration
         self.caption.update(text or "")
         self.caption.display = bool(text)
         self._note_error_if_at_end()
         self._show_status()
         self._wake.set()  # the worker may compute further now
+
+    def _hint_text(self) -> str:
+        # The caption has one cell of padding on each side.
+        return escape(lesson_view_hint(max(self.size.width - 2, 0)))
+
+    def _hint_shown(self) -> bool:
+        """True while the explorer (no narration) has not yet opened a lesson view or the help."""
+        return self.narrator is None and not self._hint_retired
+
+    async def run_action(self, action: Any, default_namespace: Any = None) -> bool:
+        """Run an action; opening a lesson view or the help retires the first screen's hint."""
+        name = action.partition("(")[0] if isinstance(action, str) else ""
+        if name in HINTED_ACTIONS and not self._hint_retired:
+            self._hint_retired = True
+            if self.narrator is None:
+                self.caption.update("")
+                self.caption.display = False
+        return await super().run_action(action, default_namespace)
 
     def _note_error_if_at_end(self) -> None:
         run = self.current_run
