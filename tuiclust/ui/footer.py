@@ -17,7 +17,7 @@ from textual.events import Resize
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
-from .keys import footer_rank
+from .keys import FOOTER_RANKS, footer_rank
 
 __all__ = ["KeyFooter", "footer_key_width"]
 
@@ -38,9 +38,11 @@ class KeyFooter(Footer):
         room = self._room() - sum(
             footer_key_width(w.key_display, w.description, compact=self.compact) + 1 for w in palette
         )
-        ranks: dict[int, list[int]] = {}
+        # Keys of one listed rank (+ and -) stay or go together; every other key stands alone, in its order.
+        ranks: dict[tuple[int, int], list[int]] = {}
         for index, key in enumerate(keys):
-            ranks.setdefault(footer_rank(key.action), []).append(index)
+            rank = footer_rank(key.action)
+            ranks.setdefault((rank, 0 if key.action in FOOTER_RANKS else index), []).append(index)
         kept: set[int] = set()
         used = 0
         for rank in sorted(ranks):
