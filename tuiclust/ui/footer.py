@@ -21,6 +21,9 @@ from .keys import FOOTER_RANKS, footer_rank
 
 __all__ = ["KeyFooter", "footer_key_width"]
 
+# A screen's own keys kept before its others: the way back and the one that acts.
+_FIRST_SCREEN_KEYS = frozenset({"escape", "enter"})
+
 
 def footer_key_width(key_display: str, description: str, *, compact: bool) -> int:
     """Cells one Footer key takes (Textual's paddings: ``" key description "``, or compact ``"key description "``)."""
@@ -38,11 +41,16 @@ class KeyFooter(Footer):
         room = self._room() - sum(
             footer_key_width(w.key_display, w.description, compact=self.compact) + 1 for w in palette
         )
-        # Keys of one listed rank (+ and -) stay or go together; every other key stands alone, in its order.
+        # Keys of one listed rank (+ and -) stay or go together; every other key stands alone, in its
+        # order, a view's way out and its Enter (esc Back, ⏎ Run with this k) first.
         ranks: dict[tuple[int, int], list[int]] = {}
         for index, key in enumerate(keys):
             rank = footer_rank(key.action)
-            ranks.setdefault((rank, 0 if key.action in FOOTER_RANKS else index), []).append(index)
+            if key.action in FOOTER_RANKS:
+                order = 0
+            else:
+                order = index - len(keys) if key.key.split(",")[0] in _FIRST_SCREEN_KEYS else index
+            ranks.setdefault((rank, order), []).append(index)
         kept: set[int] = set()
         used = 0
         for rank in sorted(ranks):
