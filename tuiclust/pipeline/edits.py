@@ -27,6 +27,7 @@ __all__ = [
     "algorithm_title",
     "dataset_names",
     "effective_params",
+    "step_start",
     "format_speed",
     "next_scaling",
     "next_speed",
@@ -161,6 +162,24 @@ def step_second(spec: RunSpec, direction: int) -> RunSpec:
         if new < second.low:
             raise ValueError(f"{second.label} must be at least {second.low:g}")
     return _with_params(spec, **{key: new})
+
+
+def step_start(spec: RunSpec, direction: int) -> RunSpec:
+    """"g" / "G": the next or previous start (GMM ``init_params``, K-Means ``init``), in the vocabulary's order.
+
+    Raises
+    ------
+    ValueError
+        For an algorithm that has no start to choose.
+    """
+    from tuiclust.pipeline.hand_edits import init_key
+
+    key = init_key(spec.algorithm.name)
+    entry = parameter(key) if key is not None else None
+    if entry is None:
+        raise ValueError(f"{title_of(spec.algorithm.name)} has no start to choose: it begins from the data alone")
+    current = str(effective_params(spec).get(key, entry.choices[0]))
+    return _with_params(spec, **{key: _cycle(entry.choices, current, direction)})
 
 
 def step_dataset(spec: RunSpec, direction: int) -> RunSpec:
