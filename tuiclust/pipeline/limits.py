@@ -16,13 +16,31 @@ from tuiclust.errors import UsageError
 __all__ = [
     "MAX_COVARIANCE_BYTES",
     "MAX_KEPT_COVARIANCE_BYTES",
-    "Wording",
     "PARAMETER_WORDS",
+    "SPEED_RANGE",
     "DataLimitError",
-    "covariance_bytes",
+    "Wording",
     "check_fits_the_data",
     "agglomerative_limit",
+    "check_speed",
+    "covariance_bytes",
 ]
+
+# ------------------------------------------------------------ playback
+#: Speeds of playback, one range everywhere: the explorer's --speed (steps per
+#: second), play's --speed (times the scene's pace) and a scene's
+#: steps_per_second. Slower than 0.05 is 20 s a step; faster than 20 is more
+#: steps than frames a viewer can follow.
+SPEED_RANGE = (0.05, 20.0)
+
+
+def check_speed(value: float, where: str) -> float:
+    """``value`` if it lies in :data:`SPEED_RANGE`, else a one-line :class:`UsageError` naming ``where``."""
+    low, high = SPEED_RANGE
+    if not (low <= value <= high):  # NaN fails too
+        raise UsageError(f"{where} must be from {low:g} to {high:g}, got {value:g}")
+    return float(value)
+
 
 # ------------------------------------------------------------ data limits
 # One set of GMM covariances (k x d x d floats for full, d x d for tied; the

@@ -90,6 +90,7 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("escape", "back_to_grid", "esc", "", "Back to the comparison grid", "after Enter on a grid cell: back to the grid"),
     KeySpec("m", "toggle_metrics", "m", "", "Show / hide scores", "silhouette, Calinski-Harabasz and Davies-Bouldin of this step"),
     KeySpec("M", "silhouette_plot", "M", "", "Silhouette plot", "every point's silhouette at this step, grouped by cluster"),
+    KeySpec("L", "toggle_code", "L", "", "Show / hide the code", "the listing of the algorithm on screen: the lines of this step marked \u25b6, its values beside them"),
     KeySpec("question_mark", "help", "?", "Help", "Help", "show the keys and what each algorithm shows"),
     KeySpec("ctrl+z", "suspend_process", "ctrl+z", "", "Suspend to the shell", "suspend tuiclust and give the terminal back; fg resumes it"),
     KeySpec("q", "quit", "q", "Quit", "Quit", "leave tuiclust"),
