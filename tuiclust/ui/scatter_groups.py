@@ -49,6 +49,7 @@ SMALL, MERGED = "small", "merged"
 #: as many as the palette has colours, so no two of them look alike.
 DISTINCT_CLUSTERS = 7
 SMALL_MARKER = "·"  # agglomerative has no unassigned point, so the dot can stand for "a small cluster"
+MERGED_HALF_MARKER = "∘"  # the smaller half of the last merge when the merged cluster is a small one
 
 
 @dataclass
@@ -188,9 +189,10 @@ def _merge_groups(step: Step, palette: Palette) -> PointGroups:
 
     The step numbers its clusters by size, largest first, so the largest
     ``d`` (at most :data:`DISTINCT_CLUSTERS`, only clusters of two points or
-    more) are labels ``0 .. d-1``. The cluster formed by the step's last
-    merge (``highlight_clusters``) is drawn reversed above everything, in its
-    own colour if it is one of the largest.
+    more) are labels ``0 .. d-1``. The pair the step's last merge joined
+    (``highlight_clusters``, ``highlight_points``) is drawn reversed above
+    everything, in the merged cluster's colour if it is one of the largest:
+    the larger half in its solid marker, the smaller half in the hollow twin.
     """
     labels = step.labels
     sizes = step.cluster_sizes
@@ -207,14 +209,22 @@ def _merge_groups(step: Step, palette: Palette) -> PointGroups:
     if newest is not None and 0 <= newest < len(sizes):
         codes[labels == newest] = d + 1
         if newest < d:
-            glyphs.append(cluster_marker(newest))
-            styles.append(palette.centre(newest))
+            glyph, style = cluster_marker(newest), palette.centre(newest)
         else:
-            glyphs.append(SMALL_MARKER)
-            styles.append(palette.neutral + Style(bold=True, reverse=True))
+            glyph, style = SMALL_MARKER, palette.neutral + Style(bold=True, reverse=True)
+        glyphs.append(glyph)
+        styles.append(style)
         rank.append(2)
         category.append(MERGED)
         cluster.append(newest)
+        if step.highlight_points is not None and step.highlight_points.size:
+            # The pair: the smaller half of the last merge in the hollow twin, the larger in the solid marker.
+            codes[step.highlight_points] = d + 2
+            glyphs.append(cluster_marker(newest, hollow=True) if newest < d else MERGED_HALF_MARKER)
+            styles.append(style)
+            rank.append(3)
+            category.append(MERGED)
+            cluster.append(newest)
     return PointGroups(codes, glyphs, styles, np.array(rank, dtype=np.int64), category, cluster)
 
 
