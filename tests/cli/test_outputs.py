@@ -29,6 +29,8 @@ from tuiclust.cli import progress as progress_module
 from tuiclust.cli.main import main
 from tuiclust.cli.progress import Progress
 
+from ..io.devices import char_device
+
 ROOT = Path(__file__).resolve().parents[2]
 LONG = "a" * 300
 
@@ -81,19 +83,21 @@ def points(tmp_path: Path) -> Path:
 
 # ------------------------------------------------------- devices and FIFOs
 def test_dev_null_is_written_through_and_stays_a_character_device(tmp_path: Path) -> None:
-    before = os.stat("/dev/null")
-    result = tuiclust("fit", "blobs", "-o", "/dev/null", cwd=tmp_path)
+    null = char_device("null", tmp_path)  # as root a private /dev/null: a regression must not break the machine's
+    before = os.stat(null)
+    result = tuiclust("fit", "blobs", "-o", str(null), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    after = os.stat("/dev/null")
+    after = os.stat(null)
     assert stat.S_ISCHR(after.st_mode) and (after.st_ino, after.st_rdev) == (before.st_ino, before.st_rdev)
-    assert "wrote /dev/null" in result.stdout
-    assert list(tmp_path.iterdir()) == []
+    assert f"wrote {null}" in result.stdout
+    assert not [p for p in tmp_path.iterdir() if p != null]
 
 
 def test_a_full_device_is_one_line_and_exit_2(tmp_path: Path) -> None:
-    line = one_line_error(tuiclust("fit", "blobs", "-o", "/dev/full", cwd=tmp_path))
-    assert line == "tuiclust: cannot write /dev/full: no space left on the device"
-    assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+    full = char_device("full", tmp_path)
+    line = one_line_error(tuiclust("fit", "blobs", "-o", str(full), cwd=tmp_path))
+    assert line == f"tuiclust: cannot write {full}: no space left on the device"
+    assert stat.S_ISCHR(os.stat(full).st_mode)
 
 
 def test_a_fifo_gets_the_csv_and_stays_a_fifo(tmp_path: Path) -> None:
@@ -150,11 +154,12 @@ def test_a_reader_that_leaves_early_ends_it_quietly(tmp_path: Path, points: Path
     assert err == ""  # no BrokenPipeError traceback, no summary for a reader that left
 
 
-def test_dev_stdout_keeps_the_shells_append(tmp_path: Path) -> None:
+def test_the_stdout_descriptor_keeps_the_shells_append(tmp_path: Path) -> None:
+    # /dev/fd/1 is /dev/stdout's target; a regression there cannot create a file in /dev.
     log = tmp_path / "log.csv"
     log.write_text("kept\n")
     with open(log, "a") as appended:
-        result = tuiclust("fit", "blobs", "-o", "/dev/stdout", cwd=tmp_path, stdout=appended)
+        result = tuiclust("fit", "blobs", "-o", "/dev/fd/1", cwd=tmp_path, stdout=appended)
     assert result.returncode == 0, result.stderr
     text = log.read_text()
     assert text.startswith("kept\nx1,x2,cluster\n") and text.count("\n") == 302

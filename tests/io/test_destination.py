@@ -21,6 +21,8 @@ from tuiclust.errors import UsageError
 from tuiclust.io import destination as dst
 from tuiclust.io.destination import destination, fresh_destination, refuse_inputs, write_bytes, write_output
 
+from .devices import char_device
+
 
 def read_fifo_in_thread(path: Path) -> tuple[threading.Thread, list[bytes]]:
     got: list[bytes] = []
@@ -57,19 +59,27 @@ def test_a_fifo_nobody_reads_is_refused_instead_of_blocking(tmp_path: Path, monk
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
 
 
-def test_a_character_device_is_written_through_never_replaced() -> None:
-    before = os.stat("/dev/null")
-    dest = destination("/dev/null")
+def test_a_character_device_is_written_through_never_replaced(tmp_path: Path) -> None:
+    null = char_device("null", tmp_path)
+    before = os.stat(null)
+    dest = destination(null)
     assert dest.kind == "stream"
     write_bytes(dest, b"discarded\n")
-    after = os.stat("/dev/null")
+    after = os.stat(null)
     assert stat.S_ISCHR(after.st_mode) and (after.st_ino, after.st_rdev) == (before.st_ino, before.st_rdev)
+    assert not [p for p in tmp_path.iterdir() if p.suffix == ".tmp"]
 
 
-def test_a_full_device_is_one_line_not_a_traceback() -> None:
-    with pytest.raises(UsageError, match=r"^cannot write /dev/full: no space left on the device$"):
-        write_bytes("/dev/full", b"x" * 100_000)
-    assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+def test_a_full_device_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    full = char_device("full", tmp_path)
+    with pytest.raises(UsageError, match=r"^cannot write .*full: no space left on the device$"):
+        write_bytes(full, b"x" * 100_000)
+    assert stat.S_ISCHR(os.stat(full).st_mode)
+
+
+def test_standard_stream_names_are_descriptors_not_paths() -> None:
+    # Classified only: written through the descriptor, never by creating a file in /dev.
+    assert [destination(name).fd for name in ("/dev/stdout", "/dev/stderr", "/dev/fd/1")] == [1, 2, 1]
 
 
 def test_a_symlink_is_followed_and_stays_a_link(tmp_path: Path) -> None:
