@@ -272,7 +272,7 @@ def test_a_300_character_name_is_one_line_anywhere(
     status = main(args)
     err = capsys.readouterr().err
     assert status == 2 and "Traceback" not in err and err.count("\n") == 1, err
-    assert len(err) < 300  # the name is cut in the message, not echoed whole
+    assert LONG not in err and "characters)" in err  # the name is cut in the message, not echoed whole
     assert list(tmp_path.iterdir()) == []
 
 
@@ -309,10 +309,26 @@ def test_progress_starts_after_the_threshold_and_repeats_at_its_interval() -> No
     )
 
 
+def test_on_a_terminal_progress_comes_sooner_and_is_rewritten_in_place() -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    now = [0.0]
+    stream = Terminal()
+    with Progress(stream, "9 rows x 2 columns", clock=lambda: now[0], ticker=False) as progress:
+        now[0] = progress_module.AFTER_SECONDS  # 3 s: someone is waiting at this terminal
+        progress.tick()
+        now[0] += progress_module.TERMINAL_EVERY_SECONDS
+        progress.tick()
+    assert stream.getvalue().count("\r\x1b[K") == 2 and stream.getvalue().endswith(")\n")
+    assert progress_module.LOG_AFTER_SECONDS > progress_module.AFTER_SECONDS  # a log waits longer
+
+
 def test_a_long_fit_shows_progress_on_stderr_only(
     tmp_path: Path, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(progress_module, "AFTER_SECONDS", 0.0)  # every run counts as long
+    monkeypatch.setattr(progress_module, "LOG_AFTER_SECONDS", 0.0)  # every run counts as long
     assert main(["fit", "blobs", "-o", "-"]) == 0
     captured = capfd.readouterr()
     assert captured.out.startswith("x1,x2,cluster\n") and "tuiclust: clustering" not in captured.out

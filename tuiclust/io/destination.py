@@ -69,7 +69,7 @@ NAME_MAX = 255
 #: Seconds a FIFO may go without a reader before the write is refused.
 FIFO_WAIT_SECONDS = 10.0
 #: Characters of a path quoted in a message; longer ones are cut in the middle.
-SHOWN_CHARS = 80
+SHOWN_CHARS = 160
 
 _DESCRIPTOR_NAMES = {"/dev/stdin": 0, "/dev/stdout": 1, "/dev/stderr": 2}
 _DESCRIPTOR_PATH = re.compile(r"^/(?:dev/fd|proc/self/fd)/(\d+)$")
