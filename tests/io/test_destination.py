@@ -77,9 +77,12 @@ def test_a_full_device_is_one_line_not_a_traceback(tmp_path: Path) -> None:
     assert stat.S_ISCHR(os.stat(full).st_mode)
 
 
-def test_standard_stream_names_are_descriptors_not_paths() -> None:
+def test_standard_stream_names_are_descriptors_not_paths(tmp_path: Path) -> None:
     # Classified only: written through the descriptor, never by creating a file in /dev.
     assert [destination(name).fd for name in ("/dev/stdout", "/dev/stderr", "/dev/fd/1")] == [1, 2, 1]
+    # A link to one (record picks its format by suffix) is that descriptor, not the file behind it.
+    (tmp_path / "lesson.cast").symlink_to("/dev/stdout")
+    assert destination(tmp_path / "lesson.cast").fd == 1
 
 
 def test_a_symlink_is_followed_and_stays_a_link(tmp_path: Path) -> None:
