@@ -338,3 +338,17 @@ def test_a_long_fit_shows_progress_on_stderr_only(
 def test_a_quick_fit_prints_no_progress(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["fit", "blobs", "-o", str(tmp_path / "o.csv")]) == 0
     assert "clustering" not in capsys.readouterr().err
+
+
+def test_ctrl_c_after_the_file_is_complete_reports_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tuiclust.cli import fit
+
+    def interrupted(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(fit, "_print_summary", interrupted)
+    assert main(["fit", "blobs", "-o", str(tmp_path / "out.csv")]) == 130
+    assert capsys.readouterr().err == f"tuiclust: interrupted; wrote {tmp_path / 'out.csv'} (300 rows)\n"
+    assert (tmp_path / "out.csv").read_text().count("\n") == 301

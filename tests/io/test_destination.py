@@ -245,3 +245,23 @@ def test_signal_cleanup_removes_a_temporary_file_still_being_written(tmp_path: P
         assert list(tmp_path.iterdir()) == []
         raise KeyboardInterrupt
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_program_filling_a_path_reaches_a_fifo_only_when_done(tmp_path: Path) -> None:
+    # agg writes the GIF to a path: a FIFO gets it copied through once the program is done.
+    fifo = tmp_path / "lesson.gif"
+    os.mkfifo(fifo)
+    reader, got = read_fifo_in_thread(fifo)
+    with dst.output_path(destination(fifo)) as (temp, out):
+        assert temp.parent != tmp_path  # a private folder, not beside the FIFO
+        temp.write_bytes(b"GIF89a...")
+    reader.join(timeout=30)
+    assert got == [b"GIF89a..."] and out.n_bytes == 9 and stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+def test_a_program_that_fails_leaves_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "lesson.gif"
+    with pytest.raises(UsageError), dst.output_path(destination(target)) as (temp, _):
+        temp.write_bytes(b"half")
+        raise UsageError("agg could not render the GIF")
+    assert list(tmp_path.iterdir()) == []
