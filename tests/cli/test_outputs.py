@@ -289,6 +289,12 @@ def test_progress_starts_after_the_threshold_and_repeats_at_its_interval() -> No
     stream = io.StringIO()
     progress = Progress(stream, "4,000,000 rows x 2 columns", after=3, every=30, clock=lambda: now[0], ticker=False)
     step = type("Step", (), {"phase": type("P", (), {"label": "Assign"})(), "iteration": 2})()
+    now[0] = 104.0
+    progress.tick()
+    assert stream.getvalue() == "tuiclust: clustering 4,000,000 rows x 2 columns: 4 s, still on the first step\n"
+    now[0] = 100.0
+    stream = io.StringIO()
+    progress = Progress(stream, "4,000,000 rows x 2 columns", after=3, every=30, clock=lambda: now[0], ticker=False)
     for moment in (101.0, 102.9):  # a quick run says nothing
         now[0] = moment
         progress.step(step)
@@ -321,7 +327,7 @@ def test_on_a_terminal_progress_comes_sooner_and_is_rewritten_in_place() -> None
         progress.tick()
         now[0] += progress_module.TERMINAL_EVERY_SECONDS
         progress.tick()
-    assert stream.getvalue().count("\r\x1b[K") == 2 and stream.getvalue().endswith(")\n")
+    assert stream.getvalue().count("\r\x1b[K") == 2 and stream.getvalue().endswith("still on the first step\n")
     assert progress_module.LOG_AFTER_SECONDS > progress_module.AFTER_SECONDS  # a log waits longer
 
 

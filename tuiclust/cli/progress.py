@@ -69,7 +69,7 @@ class Progress:
         self._start = clock()
         self._next = self._start + after
         self._n_steps = 0
-        self._where = "starting"
+        self._where = ""
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="fit-progress", daemon=True) if ticker else None
@@ -106,10 +106,11 @@ class Progress:
                 return
             self._next = now + self._every
             seconds = now - self._start
-            text = (
-                f"tuiclust: clustering {self._what}: {_clock_text(seconds)}, "
-                f"{self._n_steps:,} step{'s' if self._n_steps != 1 else ''} done (last: {self._where})"
-            )
+            if self._n_steps:
+                done = f"{self._n_steps:,} step{'s' if self._n_steps != 1 else ''} done (last: {self._where})"
+            else:  # k-means++ seeding many centres over many rows is one long first step
+                done = "still on the first step"
+            text = f"tuiclust: clustering {self._what}: {_clock_text(seconds)}, {done}"
             try:
                 self._stream.write(f"\r\x1b[K{text}" if self._in_place else f"{text}\n")
                 self._stream.flush()
