@@ -315,7 +315,10 @@ def test_progress_starts_after_the_threshold_and_repeats_at_its_interval() -> No
     )
 
 
-def test_on_a_terminal_progress_comes_sooner_and_is_rewritten_in_place() -> None:
+def test_on_a_terminal_progress_comes_sooner_and_is_rewritten_in_place(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(progress_module, "AFTER_SECONDS", 3.0)  # the defaults, not the suite's "never"
+    monkeypatch.setattr(progress_module, "LOG_AFTER_SECONDS", 30.0)
+
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
             return True

@@ -64,6 +64,7 @@ class Progress:
         self._in_place = _is_terminal(stream)
         if after is None:  # read now, so a test can set the module's
             after = AFTER_SECONDS if self._in_place else LOG_AFTER_SECONDS
+        self._after = after
         self._every = every if every is not None else (TERMINAL_EVERY_SECONDS if self._in_place else EVERY_SECONDS)
         self._clock = clock
         self._start = clock()

@@ -104,6 +104,8 @@ class LessonApp(ExplorerApp):
         )
         self.scene = scene
         self.part_index = 0
+        self.code_shown = first.code  # [playback] code = true, or the part's own code
+        self.code_line = first.code_line
         # None: the user drives (lesson mode). True / False: a Director plays
         # the scene, and is running / paused; the status line says so.
         self.directed: bool | None = None
@@ -122,6 +124,8 @@ class LessonApp(ExplorerApp):
         index %= len(self.scene.parts)
         part = self.scene.parts[index]
         self.part_index = index
+        self.code_line = part.code_line
+        self.show_code(part.code)
         self.load_spec(part.spec, narrator=lesson_narrator(part), title=window_title(self.scene, index))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
