@@ -79,9 +79,9 @@ class ParameterPanel(Static):
         """Render the rows given by :func:`parameter_rows`."""
         self.rows = [(label, value) for label, value, _, _ in rows]
         lines = []
-        # A long name (HDBSCAN's min_cluster_size) widens the column rather than touching its value.
-        width = max([_LABEL_WIDTH, *(len(label) + 1 for label, _, _, _ in rows)])
         for label, value, left, right in rows:
+            # A long name (HDBSCAN's min_cluster_size) takes its own width; the others stay aligned.
+            width = max(_LABEL_WIDTH, len(label) + 1)
             numeric = label in ("k", "eps", "components", "min_samples", "min_cluster_size", "points")
             dec = _button("\u2212" if numeric else "\u25c2", left) if left else " "
             inc = _button("+" if numeric else "\u25b8", right) if right else " "

@@ -57,11 +57,19 @@ def _information_criteria(run: Run) -> tuple[LessonView[Any], str]:
     return view, "n_components"
 
 
+def _condensed_tree(run: Run) -> tuple[LessonView[Any], str]:
+    from .condensed_tree import CondensedTreeView
+
+    view = CondensedTreeView(run.dataset.X, params=dict(run.params), data_name=run.dataset.name)
+    return view, "min_cluster_size"
+
+
 #: Key ``e`` per algorithm: the view that helps choose its main parameter, and the parameter it sets.
 PARAMETER_VIEWS: dict[str, Callable[[Run], tuple[LessonView[Any], str]]] = {
     "kmeans": _elbow,
     "dbscan": _k_distance,
     "gmm": _information_criteria,
+    "hdbscan": _condensed_tree,
 }
 
 
