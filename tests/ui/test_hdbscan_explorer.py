@@ -50,8 +50,7 @@ async def test_key_5_panel_keys_log_help_palette_and_export(tmp_path, monkeypatc
         await app.workers.wait_for_complete()
         await pilot.pause()
         (written,) = list(Path(tmp_path).glob("*-hdbscan-clusters.csv"))
-        with open(written, newline="", encoding="utf-8") as f:
-            rows = list(csv.reader(f))
+        rows = list(csv.reader(io.StringIO(written.read_text(encoding="utf-8"))))
         assert rows[0][-2:] == ["cluster", "probability"]
         np.testing.assert_allclose([float(r[-1]) for r in rows[1:]], fitted.probabilities_, atol=1e-4)
 
