@@ -23,6 +23,8 @@ def _labels_stand_free(view: CondensedTreeView) -> None:
         text = f"{cluster_marker(label)}{label}"
         assert "".join(chars[row, col : col + len(text)]) == text
         assert chars[row, col - 1] == " " and (col + len(text) == chars.shape[1] or chars[row, col + len(text)] == " ")
+        first, last = picture.bars[label][row]  # beside its own bar, one blank cell apart
+        assert col == last + 2 or col + len(text) == first - 1
 
 
 async def test_arrows_redraw_the_tree_and_escape_changes_nothing(monkeypatch):

@@ -15,7 +15,7 @@ that go on below end at the bottom row.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from rich.style import Style
@@ -44,6 +44,8 @@ class TreePicture:
         The characters, for tests.
     label_cells : dict of int to (row, col)
         Where each selected cluster's label starts (by its label number).
+    bars : dict of int to dict of int to (int, int)
+        Each selected cluster's bar (by its label number): row -> first and last column.
     lambda_bottom : float
         Lambda at the bottom row.
     """
@@ -52,6 +54,7 @@ class TreePicture:
     chars: np.ndarray
     label_cells: dict[int, tuple[int, int]]
     lambda_bottom: float
+    bars: dict[int, dict[int, tuple[int, int]]] = field(default_factory=dict)
 
 
 def axis_bottom(layout: CondensedTreeLayout) -> float:
@@ -176,6 +179,7 @@ def draw_condensed_tree(
             top_row[i] = split_row[layout.parent[i]]
         split_row[i] = max(row_of(float(layout.death[i])), top_row[i] + 2)
     line = palette.neutral
+    spans: dict[int, dict[int, tuple[int, int]]] = {}  # cluster -> screen row -> (first, last) column of its bar
     for i in range(layout.n_clusters):
         chosen = i in selected_labels
         style = palette.point(selected_labels[i]) if chosen else line
@@ -190,10 +194,12 @@ def draw_condensed_tree(
             # Kept inside the plot: a parent is centred over its children, not over its room.
             left = min(max(int(centre[i]) - w // 2, _AXIS_WIDTH + 1), width - w)
             _bar(grid, 1 + r, left, w, chosen, style)
+            spans.setdefault(i, {})[1 + r] = (left, left + w - 1)
         if i in children and split_row[i] < rows:
             _connector(grid, 1 + int(split_row[i]), int(centre[i]), [int(centre[c]) for c in children[i]], line)
-    label_cells = _labels(grid, selected_labels, centre, top_row, palette)
-    return TreePicture(grid.text(), grid.chars, label_cells, bottom)
+    label_cells = _labels(grid, selected_labels, spans, palette)
+    bars = {label: spans.get(i, {}) for i, label in selected_labels.items()}
+    return TreePicture(grid.text(), grid.chars, label_cells, bottom, bars)
 
 
 def _bar(grid: _Grid, row: int, left: int, w: int, chosen: bool, style: Style) -> None:
@@ -221,27 +227,21 @@ def _connector(grid: _Grid, row: int, parent: int, kids: list[int], style: Style
 
 
 def _labels(
-    grid: _Grid, selected_labels: dict[int, int], centre: np.ndarray, top_row: np.ndarray, palette: Palette
+    grid: _Grid, selected_labels: dict[int, int], spans: dict[int, dict[int, tuple[int, int]]], palette: Palette
 ) -> dict[int, tuple[int, int]]:
-    """Each selected cluster's marker and number, beside its first rows, in free cells only."""
+    """Each selected cluster's marker and number beside one of its first rows, in free cells only.
+
+    A blank cell stays between the label and its own bar, and on its other
+    side, so a label never touches, let alone covers, any branch.
+    """
     placed: dict[int, tuple[int, int]] = {}
-    rows = grid.chars.shape[0] - 1
     for i, label in sorted(selected_labels.items(), key=lambda item: item[1]):
         text = f"{cluster_marker(label)}{label}"
-        first = 1 + int(top_row[i]) + 1
-        for r in range(first, min(first + 4, rows + 1)):
-            cols = np.flatnonzero(grid.chars[r] != " ")
-            c = int(centre[i])
-            right = c
-            while right + 1 < grid.chars.shape[1] and grid.chars[r, right + 1] != " " and right + 1 in cols:
-                right += 1
-            left = c
-            while left - 1 >= 0 and grid.chars[r, left - 1] != " ":
-                left -= 1
-            for col in (right + 2, left - 1 - len(text)):
-                if col > _AXIS_WIDTH and grid.free(r, col - 1, len(text) + 2):
-                    grid.write(r, col, text, palette.highlighted_point(label))
-                    placed[label] = (r, col)
+        for row, (first, last) in sorted(spans.get(i, {}).items())[:4]:
+            for col in (last + 2, first - 1 - len(text)):
+                if col > _AXIS_WIDTH and grid.free(row, col - 1, len(text) + 2):
+                    grid.write(row, col, text, palette.highlighted_point(label))
+                    placed[label] = (row, col)
                     break
             if label in placed:
                 break
