@@ -33,9 +33,10 @@ from typing import Any
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.driver import Driver
 from textual.events import Resize
 from textual.geometry import Size
-from textual.markup import escape
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
@@ -46,8 +47,11 @@ from ..core.steps import Step
 from ..errors import UsageError, first_line
 from tuiclust.pipeline.spec import RunSpec
 from tuiclust.pipeline import edits as spec_edits
-from tuiclust.pipeline.limits import DataLimitError, Wording
+from tuiclust.pipeline.limits import SPEED_RANGE, DataLimitError, Wording
 from tuiclust.pipeline.vocabulary import ALGORITHM_NAMES
+from .code_pane import CodePane
+from .command_palette import SafeCommandPalette
+from .crash import CrashReport
 from .help import HelpScreen
 from .keys import KEYS, bindings
 from .panel import ParameterPanel, StepNumbers, parameter_rows
@@ -59,11 +63,14 @@ from .step_text import log_line
 from .views.hooks import LessonViews
 
 __all__ = ["ExplorerApp", "RunLoaded", "RunEnded", "MIN_SIZE", "MAX_FRAMES_PER_SECOND", "Narrator"]
+__all__ += ["CODE_BESIDE_COLUMNS"]
 
 Narrator = Callable[[Step], "str | None"]
 
 # Below this the layout cannot show a plot and the panel side by side.
 MIN_SIZE = Size(60, 18)
+# From this width the code pane sits beside the plot; below it, it takes the phase log's place.
+CODE_BESIDE_COLUMNS = 120
 # Steps kept ahead of the cursor, in "points x steps": every step of a small
 # run is computed at once; a huge run is computed a window ahead of the cursor.
 _POINT_STEPS_AHEAD = 20_000_000
@@ -123,7 +130,7 @@ class _StepsComputed(Message):
         self.generation = generation
 
 
-class ExplorerApp(PlotHands, LessonViews, App[None]):
+class ExplorerApp(CrashReport, PlotHands, LessonViews, App[None]):
     """The explorer app.
 
     Parameters
@@ -132,8 +139,8 @@ class ExplorerApp(PlotHands, LessonViews, App[None]):
         The first run.
     narrator : callable, optional
         ``narrator(step) -> str | None``: the caption shown above the phase
-        log for that step (lesson narration). No caption when it returns
-        None or "".
+        log for that step (lesson narration), plain text (not markup). No
+        caption when it returns None or "".
     title : str, optional
         Header title (default "tuiclust").
     steps_per_second : float
@@ -163,7 +170,9 @@ class ExplorerApp(PlotHands, LessonViews, App[None]):
         self._prepared = prepared
         self.narrator = narrator
         self._title = title
-        self.steps_per_second = max(float(steps_per_second), 0.1)
+        # --speed and scenes are checked against SPEED_RANGE; a lesson multiplies two such speeds
+        low, high = SPEED_RANGE
+        self.steps_per_second = min(max(float(steps_per_second), low * low), high * high)
         self.autoplay = autoplay
         self.spec: RunSpec = spec  # the latest spec asked for (the run on screen may be older)
         self.current_run: Run | None = None  # the run on screen
@@ -180,6 +189,9 @@ class ExplorerApp(PlotHands, LessonViews, App[None]):
         self._error_logged = False
         self._seeds = random.Random()
         self._shown_step: Step | None = None
+        self.code_shown = False  # L: the code pane
+        # Lesson narration may point the code pane at a line: code_line(step) -> phase or value name, or None.
+        self.code_line: Callable[[Step], str | None] | None = None
         self.told: list[str] = []  # every notification's text, newest last (for tests and recordings)
 
     # ------------------------------------------------------------ layout
@@ -192,17 +204,22 @@ class ExplorerApp(PlotHands, LessonViews, App[None]):
         self._caption = Static("", id="caption")
         self._log = PhaseLog(id="log")
         self._too_small_message = Static("", id="too-small")
+        # Two places for the code pane, one shown at a time (a widget cannot move between containers).
+        self._code_side = CodePane(id="code-side")
+        self._code_low = CodePane(id="code-low")
         yield Header()
         yield self._too_small_message
         with Vertical(id="main"):
             with Horizontal(id="top"):
                 yield self._scatter
+                yield self._code_side
                 with VerticalScroll(id="side", can_focus=False):
                     yield self._panel
                     yield self._numbers
             yield self._caption
             yield self.metrics_strip  # lesson views: scores of the step (m)
             yield self._log
+            yield self._code_low
         yield Footer()
 
     @property
@@ -220,6 +237,11 @@ class ExplorerApp(PlotHands, LessonViews, App[None]):
     @property
     def phase_log(self) -> PhaseLog:
         return self._log
+
+    @property
+    def code_pane(self) -> CodePane:
+        """The code pane in use at this width (beside the plot from 120 columns, else in the log's place)."""
+        return self._code_side if self.size.width >= CODE_BESIDE_COLUMNS else self._code_low
 
     @property
     def caption(self) -> Static:
@@ -252,6 +274,10 @@ class ExplorerApp(PlotHands, LessonViews, App[None]):
         self.set_class(size.height < 28, "-short")
         self.call_after_refresh(self.numbers.fit_to_room)
         self.set_class(size.height < 22, "-tiny")
+        # A big terminal (a projector at 200x60): a taller log and a wider panel use the room.
+        self.set_class(size.height >= 45, "-tall")
+        self.set_class(size.width >= 160, "-roomy")
+        self._place_code(size)
         for footer in self.screen_stack[0].query(Footer) if self.screen_stack else ():
             footer.show_command_palette = size.width >= 92  # room for the keys first
         if small:
@@ -462,6 +488,8 @@ class ExplorerApp(PlotHands, LessonViews, App[None]):
         self._shown_step = step
         self.scatter.show_step(step, self.plot_overlay(step))
         self.lesson_step_shown(run, step)
+        if self.code_shown:
+            self.code_pane.show_step(step, run.spec.algorithm.name, line=self._pointed_line(step))
         self.numbers.show_step(step, position=self._position())
         if step is not None:
             self.phase_log.reach(timeline.index, lambda i: log_line(timeline[i]))
@@ -471,8 +499,10 @@ class ExplorerApp(PlotHands, LessonViews, App[None]):
             try:
                 text = self.narrator(step)
             except Exception as exc:  # noqa: BLE001 - narration must never take the app down
-                text = escape(f"(narration failed: {_one_line(exc)})")  # the caption reads markup
-        self.caption.update(text or "")
+                text = f"(narration failed: {_one_line(exc)})"
+        # Content, not markup: narration is a scene's text, shown exactly as written
+        # (markup escaping would double the backslashes before a "[").
+        self.caption.update(Content(text or ""))
         self.caption.display = bool(text)
         self._note_error_if_at_end()
         self._show_status()
@@ -515,7 +545,40 @@ class ExplorerApp(PlotHands, LessonViews, App[None]):
         return " \u00b7 ".join(parts)
 
     def _show_status(self) -> None:
-        self.phase_log.border_subtitle = self.status_text()
+        status = self.status_text()
+        self.phase_log.border_subtitle = status
+        self._code_low.status = status  # in the log's place, the pane carries its status line
+
+    # ------------------------------------------------------------ the code pane
+    def show_code(self, shown: bool = True) -> None:
+        """Show (or hide) the code pane; scenes turn it on with ``code = true``."""
+        if shown == self.code_shown:
+            return
+        self.code_shown = shown
+        self._place_code(self.size)
+        self.call_after_refresh(self.numbers.fit_to_room)
+
+    def action_toggle_code(self) -> None:
+        """L: show or hide the listing of the algorithm on screen."""
+        self.show_code(not self.code_shown)
+
+    def _place_code(self, size: Size) -> None:
+        beside = size.width >= CODE_BESIDE_COLUMNS
+        self.set_class(self.code_shown and beside, "-code-side")
+        self.set_class(self.code_shown and not beside, "-code-low")
+        if self.code_shown:
+            run = self.current_run
+            pane = self._code_side if beside else self._code_low
+            algorithm = run.spec.algorithm.name if run is not None else self.spec.algorithm.name
+            pane.show_step(self._shown_step, algorithm, line=self._pointed_line(self._shown_step))
+
+    def _pointed_line(self, step: Step | None) -> str | None:
+        if step is None or self.code_line is None:
+            return None
+        try:
+            return self.code_line(step)
+        except Exception:  # noqa: BLE001 - narration must never take the app down
+            return None
 
     # ------------------------------------------------------- time actions
     def action_toggle_play(self) -> None:
@@ -681,7 +744,9 @@ class ExplorerApp(PlotHands, LessonViews, App[None]):
             if self.is_web:  # `tuiclust serve`: the file belongs to the viewer, not to the server's folder
                 path = self._deliver_to_browser(run, step, default_export_path, write_result_csv)
             else:
-                path = write_result_csv(default_export_path(run.dataset, run.spec.algorithm.name), run.dataset, step)
+                # A fresh name, taken in one step when the file is created: never another export's file.
+                written = write_result_csv(default_export_path(run.dataset, run.spec.algorithm.name), run.dataset, step)
+                path = written.shown
         except Exception as exc:  # noqa: BLE001 - a full disk must not end the lesson
             self.call_from_thread(self.notify, f"export failed: {_one_line(exc)}", severity="error")
             return
@@ -692,10 +757,13 @@ class ExplorerApp(PlotHands, LessonViews, App[None]):
         import tempfile
 
         with tempfile.TemporaryDirectory(prefix="tuiclust-export-") as folder:
-            path = write_result_csv(default_export_path(run.dataset, run.spec.algorithm.name, folder), run.dataset, step)
+            written = write_result_csv(
+                default_export_path(run.dataset, run.spec.algorithm.name, folder), run.dataset, step
+            )
+            assert written.path is not None  # a file in a fresh folder
             # deliver_text opens the file before it returns: the folder can go right after.
-            self.call_from_thread(self.deliver_text, path, mime_type="text/csv")
-        return f"a download in the browser ({path.name})"
+            self.call_from_thread(self.deliver_text, written.path, mime_type="text/csv")
+        return f"a download in the browser ({written.path.name})"
 
     def _exported(self, path: str) -> None:
         self.phase_log.add_note(f"exported this step to {path}")
@@ -711,6 +779,27 @@ class ExplorerApp(PlotHands, LessonViews, App[None]):
         self.told.append(message)
         kwargs.setdefault("markup", False)
         super().notify(message, **kwargs)
+
+    # ----------------------------------------------------------- terminal
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver, with input that no byte sequence from the terminal can break (Linux, macOS)."""
+        driver_class = super().get_driver_class()
+        if driver_class.__module__ == "textual.drivers.linux_driver" and driver_class.__name__ == "LinuxDriver":
+            from .terminal_input import SafeLinuxDriver  # imports termios: not on Windows
+
+            return SafeLinuxDriver
+        return driver_class
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C: say how to quit (Textual's own notice is markup, and notifications here are plain text)."""
+        keys = [key for key, active in self.active_bindings.items() if active.binding.action in ("quit", "app.quit")]
+        if keys:
+            self.notify(f"Press {keys[0]} to quit the app", title="Do you want to quit?")
+
+    def action_command_palette(self) -> None:
+        """Open the command palette, safe for keys faster than it draws (see :mod:`.command_palette`)."""
+        if self.use_command_palette and not SafeCommandPalette.is_open(self):
+            self.push_screen(SafeCommandPalette(id="--command-palette"))
 
     # ---------------------------------------------------- command palette
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -731,6 +820,7 @@ APP_WORDS = Wording(
     n_components="components",
     covariance="diag or spherical covariance ([ and ] in a GMM run, --covariance when starting)",
     columns="fewer columns with --columns",
+    sample="\u2212 on the points row, or -n when starting; a random sample of a file's rows",
 )
 
 

@@ -85,12 +85,14 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("a", "add_point", "a", "", "Add a point", "inspector: add a point at the cursor; the run recomputes from the same start"),
     KeySpec("delete", "delete_point", "delete", "", "Delete the point", "inspector: delete the selected point; the run recomputes"),
     KeySpec("escape", "leave_plot", "esc", "", "Leave the inspector", "leave the inspector, or stop placing and use the default start"),
-    KeySpec("e", "choose_parameter", "e", "", "Choose k / eps / components / min_cluster_size", "help choosing k (elbow), eps (k-distance plot), the components (BIC, AIC) or min_cluster_size (condensed tree)"),
+    KeySpec("e", "choose_parameter", "e", "", "Choose k / eps / components / the cut / min_cluster_size", "help choosing k (elbow), eps (k-distance plot), the components (BIC, AIC), where to cut the tree (dendrogram) or min_cluster_size (condensed tree)"),
     KeySpec("c", "compare", "c", "", "Compare algorithms across shapes", "every algorithm on six shapes, judged against the true groups; enter opens a cell"),
     KeySpec("escape", "back_to_grid", "esc", "", "Back to the comparison grid", "after Enter on a grid cell: back to the grid"),
     KeySpec("m", "toggle_metrics", "m", "", "Show / hide scores", "silhouette, Calinski-Harabasz and Davies-Bouldin of this step"),
     KeySpec("M", "silhouette_plot", "M", "", "Silhouette plot", "every point's silhouette at this step, grouped by cluster"),
+    KeySpec("L", "toggle_code", "L", "", "Show / hide the code", "the listing of the algorithm on screen: the lines of this step marked \u25b6, its values beside them"),
     KeySpec("question_mark", "help", "?", "Help", "Help", "show the keys and what each algorithm shows"),
+    KeySpec("ctrl+z", "suspend_process", "ctrl+z", "", "Suspend to the shell", "suspend tuiclust and give the terminal back; fg resumes it"),
     KeySpec("q", "quit", "q", "Quit", "Quit", "leave tuiclust"),
 )
 

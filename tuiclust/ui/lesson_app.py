@@ -18,7 +18,6 @@ from collections.abc import Awaitable, Callable, Iterable
 
 from textual.app import SystemCommand
 from textual.binding import Binding
-from textual.markup import escape
 from textual.screen import Screen
 
 from ..core.steps import Step
@@ -36,11 +35,11 @@ _NO_CAPTION = " "
 
 
 def lesson_narrator(part: ScenePart) -> Callable[[Step], str]:
-    """The explorer's narrator for one part: its narration, escaped for Textual markup."""
+    """The explorer's narrator for one part: its narration as plain text (the caption is not markup)."""
 
     def narrate(step: Step) -> str:
         text = part.narrator(step)
-        return escape(text) if text else _NO_CAPTION
+        return text if text else _NO_CAPTION
 
     return narrate
 
@@ -105,6 +104,8 @@ class LessonApp(ExplorerApp):
         )
         self.scene = scene
         self.part_index = 0
+        self.code_shown = first.code  # [playback] code = true, or the part's own code
+        self.code_line = first.code_line
         # None: the user drives (lesson mode). True / False: a Director plays
         # the scene, and is running / paused; the status line says so.
         self.directed: bool | None = None
@@ -123,6 +124,8 @@ class LessonApp(ExplorerApp):
         index %= len(self.scene.parts)
         part = self.scene.parts[index]
         self.part_index = index
+        self.code_line = part.code_line
+        self.show_code(part.code)
         self.load_spec(part.spec, narrator=lesson_narrator(part), title=window_title(self.scene, index))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -163,8 +166,9 @@ class LessonApp(ExplorerApp):
 
 def open_in_explorer(scene: Scene, *, steps_per_second: float | None = None) -> int:
     """Run the explorer on ``scene`` until the user quits (``tuiclust SCENE``)."""
-    LessonApp(scene, steps_per_second=steps_per_second).run()
-    return 0
+    app = LessonApp(scene, steps_per_second=steps_per_second)
+    app.run()
+    return app.return_code or 0
 
 
 # ---------------------------------------------------------------------------
