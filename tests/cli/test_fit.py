@@ -106,7 +106,7 @@ def test_hdbscan_end_to_end_writes_probability_equal_to_sklearn(tmp_path, three_
     X = np.array([[float(r[0]), float(r[1])] for r in rows])
     from sklearn.cluster import HDBSCAN as SkHDBSCAN
 
-    ref = SkHDBSCAN(min_cluster_size=8, min_samples=4).fit(X)
+    ref = SkHDBSCAN(min_cluster_size=8, min_samples=4, copy=True).fit(X)
     np.testing.assert_array_equal(cluster_column(out), ref.labels_)
     np.testing.assert_allclose([float(r[3]) for r in rows], ref.probabilities_, atol=1e-4)
     assert "HDBSCAN (min_cluster_size=8, min_samples=4)" in text and "noise:" in text
