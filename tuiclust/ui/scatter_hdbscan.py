@@ -39,10 +39,9 @@ __all__ = [
     "SPARSE",
     "STRONG_FROM",
     "WEAK_BELOW",
+    "density_style",
     "draw_edges",
     "edge_layers",
-    "hdbscan_groups",
-    "legend_items",
 ]
 
 #: Core-distance thirds, densest first, as categories and markers.
