@@ -17,8 +17,9 @@ Per phase (see :mod:`tuiclust.core.hdbscan.narration`):
 
 The groups are made in :mod:`tuiclust.ui.scatter_groups`, the legend in
 :mod:`tuiclust.ui.scatter_legend`; this module holds their markers and
-thresholds and draws the edges. Edges never cover a point: they are drawn in empty cells only, so the
-points under a dense part of the tree keep their markers.
+thresholds and draws the edges. Edges never cover a point: they are drawn
+in empty cells only, so the points under a dense part of the tree keep
+their markers.
 """
 
 from __future__ import annotations
