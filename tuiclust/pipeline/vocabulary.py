@@ -289,9 +289,10 @@ ALGORITHMS: Mapping[str, Algorithm] = MappingProxyType(
                 gallery_caption="min_cluster_size 15",
                 numbers=("clusters", "found_sizes"),
                 summary=(
-                    "Core distances say how dense each point's neighbourhood is; a spanning tree links the points "
-                    "through dense paths; cutting its longest edges splits clusters, and the ones that last longest "
-                    "are kept. No eps to choose; points in no lasting cluster are noise."
+                    "Core distances say how dense each point's neighbourhood is (big dots dense, small dots sparse); "
+                    "a spanning tree links the points through dense paths (braille edges); cutting its longest edges "
+                    "splits clusters, and the ones that last longest are kept (e: the condensed tree). No eps to "
+                    "choose; points in no lasting cluster are noise (×); at the end hollow marks are weak members."
                 ),
             ),
         )

@@ -184,6 +184,66 @@ def _gmm_groups(step: Step, k: int, palette: Palette) -> PointGroups:
     return PointGroups(codes, glyphs, styles, np.array(rank, dtype=np.int64), category, cluster)
 
 
+def _hdbscan_groups(step: Step, k: int, palette: Palette) -> PointGroups:
+    """HDBSCAN by phase (see :mod:`tuiclust.ui.scatter_hdbscan`): density thirds, reached points, clusters, probabilities.
+
+    Core distances: 0 densest third, 1 middle, 2 sparsest. Spanning tree: 0
+    not yet reached, 1 in the tree. Hierarchy: 0 smaller pieces, 1 + c
+    cluster c. Condense, Select: 0 noise, 1 + c. Done: 0 noise, 1 + 3c weak,
+    2 + 3c fair, 3 + 3c strong members of cluster c.
+    """
+    from .scatter_hdbscan import (
+        DENSE, DENSITY_MARKERS, IN_TREE, MIDDLE, SMALL_PIECE, SPARSE, STRONG_FROM, WEAK_BELOW, density_style,
+    )
+
+    n = step.labels.shape[0]
+    if step.phase is Phase.CORE_DISTANCES and step.point_values is not None:
+        # point_values: the core distance's rank, 0 = densest.
+        codes = np.minimum((step.point_values * 3).astype(np.int8), 2)
+        styles = [density_style(palette, level) for level in range(3)]
+        return PointGroups(codes, list(DENSITY_MARKERS), styles, np.array([2, 1, 0]), [DENSE, MIDDLE, SPARSE], [-1, -1, -1])
+    if step.phase is Phase.SPANNING_TREE:
+        codes = np.zeros(n, dtype=np.int8)
+        if step.edges is not None and step.edges.size:
+            codes[step.edges.ravel()] = 1
+        return PointGroups(
+            codes,
+            [UNASSIGNED_MARKER, DENSITY_MARKERS[1]],
+            [palette.neutral, palette.emphasis],
+            np.array([0, 1]),
+            [UNASSIGNED, IN_TREE],
+            [-1, -1],
+        )
+    codes = step.labels.astype(np.int32)
+    codes += 1
+    outside = (
+        (SMALL_PIECE, UNASSIGNED_MARKER, palette.neutral)
+        if step.phase is Phase.HIERARCHY
+        else (NOISE, NOISE_MARKER, palette.noise)
+    )
+    glyphs, styles, rank, category, cluster = [outside[1]], [outside[2]], [0], [outside[0]], [-1]
+    if step.phase is Phase.DONE and step.point_values is not None:
+        # Three levels per cluster: 1 + 3c weak, 2 + 3c fair, 3 + 3c strong.
+        codes = np.where(codes > 0, 3 * codes - 2, 0).astype(np.int32)
+        codes += step.point_values >= WEAK_BELOW
+        codes += step.point_values >= STRONG_FROM
+        codes[step.labels < 0] = 0
+        for c in range(k):
+            glyphs += [cluster_marker(c, hollow=True), cluster_marker(c), cluster_marker(c)]
+            styles += [palette.soft_point(c, 0), palette.soft_point(c, 1), palette.soft_point(c, 2)]
+            rank += [1, 2, 3]
+            category += [UNCERTAIN, FAIRLY, POINT]
+            cluster += [c, c, c]
+        return PointGroups(codes, glyphs, styles, np.array(rank), category, cluster)
+    for c in range(k):
+        glyphs.append(cluster_marker(c))
+        styles.append(palette.point(c))
+        rank.append(1)
+        category.append(POINT)
+        cluster.append(c)
+    return PointGroups(codes, glyphs, styles, np.array(rank), category, cluster)
+
+
 def _merge_groups(step: Step, palette: Palette) -> PointGroups:
     """Agglomerative Start/Merge: 1 + c for the largest clusters c < d, 0 for the small ones, d + 1 the newest.
 
@@ -235,6 +295,8 @@ def point_groups(step: Step | None, n: int, palette: Palette) -> PointGroups:
     if step.labels.shape[0] != n:
         raise ValueError(f"step has {step.labels.shape[0]} labels but the data set has {n} points")
     k = n_clusters(step)
+    if step.algorithm == "hdbscan":
+        return _hdbscan_groups(step, k, palette)
     if step.algorithm == "dbscan":
         return _dbscan_groups(step, k, palette)
     if step.algorithm == "gmm":

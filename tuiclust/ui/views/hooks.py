@@ -57,6 +57,13 @@ def _information_criteria(run: Run) -> tuple[LessonView[Any], str]:
     return view, "n_components"
 
 
+def _condensed_tree(run: Run) -> tuple[LessonView[Any], str]:
+    from .condensed_tree import CondensedTreeView
+
+    view = CondensedTreeView(run.dataset.X, params=dict(run.params), data_name=run.dataset.name)
+    return view, "min_cluster_size"
+
+
 def _dendrogram(run: Run) -> tuple[LessonView[Any], str] | None:
     from .dendrogram import DendrogramView
 
@@ -75,6 +82,7 @@ PARAMETER_VIEWS: dict[str, Callable[[Run], tuple[LessonView[Any], str] | None]] 
     "kmeans": _elbow,
     "dbscan": _k_distance,
     "gmm": _information_criteria,
+    "hdbscan": _condensed_tree,
     "agglomerative": _dendrogram,
 }
 
