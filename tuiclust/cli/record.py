@@ -18,7 +18,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--size", metavar="COLSxROWS", help="terminal size of the recording (default: the scene's, usually 100x30)"
     )
-    parser.add_argument("--svg", metavar="DIR", help="also write one SVG screenshot per step into DIR")
+    parser.add_argument("--svg", metavar="DIR", help="also write one SVG screenshot per marker (step, figure, question) into DIR")
     parser.epilog = "Play a cast with `asciinema play FILE.cast`; GIFs need `pip install 'tuiclust[publish]'`."
 
 
@@ -48,10 +48,12 @@ def run(args: argparse.Namespace) -> int:
     cols, rows = recording.size
     extra = f", {len(recording.svg_files)} SVG files in {args.svg}" if recording.svg_files else ""
     what = f"wrote {recording.path}" if plan.recorded_to is not None else f"recorded {scene.path.name}"
-    print(
-        f"{what}: {cols}x{rows}, {recording.n_steps} steps, "
-        f"{recording.duration:.1f} s, {recording.n_bytes:,} bytes{extra}"
-    )
+    shown = f"{recording.n_steps} steps"
+    if recording.n_figures:
+        shown += f", {recording.n_figures} figure{'s' if recording.n_figures != 1 else ''}"
+    if recording.n_questions:
+        shown += f", {recording.n_questions} question{'s' if recording.n_questions != 1 else ''}"
+    print(f"{what}: {cols}x{rows}, {shown}, {recording.duration:.1f} s, {recording.n_bytes:,} bytes{extra}")
     for output in written:
         print(f"wrote {output.path}: {output.n_bytes:,} bytes")
     return 0
