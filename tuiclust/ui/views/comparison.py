@@ -191,6 +191,7 @@ class ComparisonView(LessonView["tuple[str, str] | None"]):
         self.rows_per_page = len(SHAPES)
         self.cursor = (0, 0)  # (shape row, algorithm column)
         self._pending_select: str | None = None
+        self._rows_ready = False
 
     @staticmethod
     def _title_for(seed: int, n_samples: int) -> str:
@@ -223,6 +224,7 @@ class ComparisonView(LessonView["tuple[str, str] | None"]):
 
     def on_mount(self) -> None:
         super().on_mount()
+        self._rows_ready = True
         self._place_cursor(self.cursor)
         self._layout_rows()
         pending, self._pending_select = self._pending_select, None
@@ -354,7 +356,7 @@ class ComparisonView(LessonView["tuple[str, str] | None"]):
 
     def select_value(self, value: Any) -> None:
         """Highlight a row (``"moons"``) or a cell (``"moons/dbscan"``), as a lesson scene asks; None: nothing."""
-        if not self.is_mounted:
+        if not self._rows_ready:
             self._pending_select = value  # applied once the rows exist
             return
         for shape in SHAPES:
