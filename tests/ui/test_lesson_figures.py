@@ -122,3 +122,21 @@ async def test_play_waits_for_a_key_at_each_question(scene):
             await lesson.wait()
         await pilot.press("q")
     assert app.return_code == 0
+
+
+async def test_a_question_on_the_first_step_waits_on_the_title_card(tmp_path):
+    from tuiclust.ui.title_card import TitleCard
+
+    path = tmp_path / "first.toml"
+    path.write_text(SCENE.split("[[parts]]")[0] + (
+        '[[steps]]\non = "initialize"\nask = "Where will the first centres be?"\nsay = "On three data points."\n'
+    ), encoding="utf-8")
+    app = LessonApp(load_scene(str(path)))
+    async with app.run_test(size=SIZE) as pilot:
+        await app.wait_until_computed()
+        await wait_until(lambda: isinstance(app.screen, TitleCard), what="the card with the question")
+        await pilot.pause()
+        assert "Where will the first centres be?" in str(app.screen.query_one("#question").render())
+        await pilot.press("z")
+        await wait_until(lambda: not isinstance(app.screen, TitleCard), what="the card to go")
+        assert caption(app) == "On three data points." and app.question is None
