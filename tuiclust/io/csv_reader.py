@@ -48,6 +48,7 @@ import numpy as np
 # tuiclust.errors is a leaf module of the standard library only; the core
 # raises its UsageError so that every front end reports a bad file the same way.
 from tuiclust.errors import UsageError
+from tuiclust.safe_text import shown
 
 __all__ = ["Table", "read_table", "MAX_ROWS", "MAX_VALUES", "MAX_MAGNITUDE", "MISSING_MARKERS"]
 
@@ -282,7 +283,8 @@ def _sniff(head: bytes, at_eof: bool, name: str) -> _Layout:
         body_offset = len("\n".join(lines[: first_no - 1]).encode("utf-8")) + (1 if first_no > 1 else 0)
         sample = rows
     return _Layout(
-        delimiter, decimal_comma, has_header, first if has_header else [], n_fields,
+        # names are shown and written back: their control characters are written out (\x1b), never obeyed
+        delimiter, decimal_comma, has_header, [shown(h, limit=None) for h in first] if has_header else [], n_fields,
         body_offset, body_line, sample,
     )
 

@@ -45,6 +45,7 @@ from tuiclust.errors import UsageError, first_line
 from tuiclust.pipeline.hand_edits import MANUAL, centres_needed, check_placed, dataset_limits, init_key
 from tuiclust.pipeline.spec import AlgorithmSpec, DataSpec, RunSpec
 from tuiclust.pipeline.vocabulary import ALGORITHM_NAMES, ALGORITHMS, FIGURE_NAMES, FIGURES
+from tuiclust.safe_text import printable
 
 __all__ = [
     "PHASES",
@@ -327,6 +328,8 @@ def parse_scene(text: str, path: Path) -> Scene:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SceneError(f"{path.name}: {_toml_error(exc)}") from None
+    except RecursionError:  # tomllib recurses once per level of nested arrays and inline tables
+        raise SceneError(f"{path.name}: arrays or inline tables nested too deeply; a scene needs a few levels at most") from None
     return _SceneReader(path).scene(doc)
 
 
@@ -523,8 +526,7 @@ class _SceneReader:
     # ----------------------------------------------------------------- scene
     def scene(self, doc: dict[str, Any]) -> Scene:
         top = _Table(self, doc, "")
-        title = top.string("title", required=True)
-        description = top.string("description", default="", nonempty=False)
+        title, description = self._words(top)
         data = self._raw_section(top, "data")
         algorithm = self._raw_section(top, "algorithm")
         playback = self.playback(top.subtable("playback"))
@@ -589,9 +591,15 @@ class _SceneReader:
         section.used.update(section.table)  # checked once merged, with their paths
         return {k: (v, section.key(k)) for k, v in section.table.items()}
 
+    def _words(self, table: _Table) -> tuple[str, str]:
+        """Title and description, without the control characters a terminal would obey."""
+        title = printable(table.string("title", required=True) or "")
+        if not title.strip():
+            raise table.fail("title", "must not be empty (it holds only control characters)")
+        return title, printable(table.string("description", default="", nonempty=False) or "", newlines=True)
+
     def _raw_part(self, table: _Table) -> _RawPart:
-        title = table.string("title", required=True)
-        description = table.string("description", default="", nonempty=False)
+        title, description = self._words(table)
         data = self._raw_section(table, "data")
         algorithm = self._raw_section(table, "algorithm")
         view = table.subtable("view")
@@ -661,7 +669,9 @@ class _SceneReader:
         text = table.string(key, required=required)
         if text is None:
             return None
-        text = " ".join(text.split())
+        text = " ".join(printable(text).split())  # no control characters a terminal would obey
+        if not text:
+            raise table.fail(key, "must not be empty (it holds only control characters)")
         if len(text) > MAX_SAY_CHARS:
             raise table.fail(key, f"is {len(text)} characters long; keep narration under {MAX_SAY_CHARS}")
         return text
@@ -697,6 +707,8 @@ class _SceneReader:
             return DataSpec(source=generator, n_samples=n_samples, noise=noise, seed=seed, scale=scale)
 
         csv_name = table.string("csv")
+        if "\x00" in csv_name:  # the file system cannot name it (and resolve() would raise)
+            raise table.fail("csv", f"{_show(csv_name)} holds a NUL character; give a file name")
         csv_path = (self.path.parent / csv_name).resolve()
         if not csv_path.is_file():
             problem = "is a folder" if csv_path.is_dir() else "does not exist"

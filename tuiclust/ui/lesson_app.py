@@ -22,7 +22,6 @@ from collections.abc import Awaitable, Callable, Iterable
 from textual import events
 from textual.app import SystemCommand
 from textual.binding import Binding
-from textual.markup import escape
 from textual.screen import Screen
 
 from ..core.steps import Step
@@ -43,11 +42,11 @@ _PASS_KEYS = frozenset({"q", "ctrl+q", "ctrl+c", "n", "p"})
 
 
 def lesson_narrator(part: ScenePart) -> Callable[[Step], str]:
-    """The explorer's narrator for one part: its narration, escaped for Textual markup."""
+    """The explorer's narrator for one part: its narration as plain text (the caption is not markup)."""
 
     def narrate(step: Step) -> str:
         text = part.narrator(step)
-        return escape(text) if text else _NO_CAPTION
+        return text if text else _NO_CAPTION
 
     return narrate
 
@@ -167,7 +166,7 @@ class LessonApp(ExplorerApp):
             override = self.figure.main_caption if part.figure is not None else None
             if self.question is not None and part.figure is None:
                 override = self.question_words(self.question)
-            return escape(override) if override else plain(step)
+            return override if override else plain(step)
 
         return narrate
 
@@ -320,8 +319,9 @@ class LessonApp(ExplorerApp):
 
 def open_in_explorer(scene: Scene, *, steps_per_second: float | None = None) -> int:
     """Run the explorer on ``scene`` until the user quits (``tuiclust SCENE``)."""
-    LessonApp(scene, steps_per_second=steps_per_second).run()
-    return 0
+    app = LessonApp(scene, steps_per_second=steps_per_second)
+    app.run()
+    return app.return_code or 0
 
 
 # ---------------------------------------------------------------------------
