@@ -43,7 +43,8 @@ def replay(header: dict, events: list[list], until: float | None = None) -> pyte
 
 
 def squeeze(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    """Text without spaces and the side borders of boxes (a title card wraps its lines between them)."""
+    return re.sub(r"[\s\u2502]+", "", text)
 
 
 def expected_markers(scene) -> list[tuple[str, str | None]]:
