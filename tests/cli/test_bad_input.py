@@ -103,7 +103,7 @@ def test_binary_garbage(tmp_path, capsys):
     ("content", "words"),
     [
         (b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 50, ("Excel", "save it as CSV")),
-        (gzip.compress(b"x,y\n1,2\n"), ("gzip", "gunzip")),
+        (gzip.compress(b"x,y\n1,2\n", mtime=0), ("gzip", "gunzip")),
         ("x,y\n1,2\n".encode("utf-16"), ("UTF-16", "UTF-8")),
     ],
 )
@@ -375,3 +375,13 @@ def monkeypatch_module():
         patch.setattr(csvio, "_SAMPLE_ROWS", 2)
         patch.setattr(csvio, "_SNIFF_LINES", 2)
         yield patch
+
+
+def test_a_named_pipe_as_data_is_refused_by_fit_and_the_explorer(tmp_path, capsys):
+    import os
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    assert_words(fit_fails(capsys, str(pipe)), "is a named pipe (FIFO)", "cat ")
+    assert main(["--data", str(pipe)]) == 2  # checked before the app starts
+    assert "is a named pipe (FIFO)" in capsys.readouterr().err

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tuiclust.errors import UsageError
 from tuiclust.io import csv_reader as csvio
 from tuiclust.io.csv_reader import read_table
-from tuiclust.errors import UsageError
 
 
 def write(tmp_path: Path, text: str | bytes, name: str = "data.csv") -> Path:
@@ -248,7 +248,9 @@ finite = st.floats(min_value=-csvio.MAX_MAGNITUDE, max_value=csvio.MAX_MAGNITUDE
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    rows=st.integers(1, 12).flatmap(lambda n: st.lists(st.lists(finite, min_size=3, max_size=3), min_size=n, max_size=n)),
+    rows=st.integers(1, 12).flatmap(
+        lambda n: st.lists(st.lists(finite, min_size=3, max_size=3), min_size=n, max_size=n)
+    ),
     delimiter=st.sampled_from([",", ";", "\t"]),
     header=st.booleans(),
 )
@@ -258,3 +260,48 @@ def test_any_finite_table_reads_back_exactly(tmp_path, rows, delimiter, header):
     table = read_table(path)
     np.testing.assert_array_equal(table.values, np.array(rows, dtype=float))
     assert table.has_header is header
+
+
+# ------------------------------------------------------------ one long line
+@pytest.mark.parametrize("where", ["first line", "later line"])
+def test_a_line_longer_than_the_bound_is_refused_after_reading_that_much(tmp_path, where):
+    """A 12 MiB line is refused by its line number, holding a bounded share of it in memory."""
+    import tracemalloc
+
+    long_line = b"1," * (3 * csvio.MAX_LINE_BYTES // 2)
+    head = b"" if where == "first line" else b"a,b\n1,2\n3,4\n"
+    path = write(tmp_path, head + long_line + b"\n5,6\n")
+    tracemalloc.start()
+    try:
+        message = refused(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    line = 1 if where == "first line" else 4
+    assert message.startswith(f"data.csv, line {line} is longer than {csvio.MAX_LINE_BYTES >> 20} MiB")
+    assert "one row per line" in message
+    # The line is 3x the bound; the reader holds the bound plus one read, not the line split into fields.
+    assert peak < 4 * csvio.MAX_LINE_BYTES
+
+
+def test_a_long_line_inside_one_block_is_refused_too(tmp_path, monkeypatch):
+    """The bound holds for a line that ends inside the block it started in."""
+    monkeypatch.setattr(csvio, "MAX_LINE_BYTES", 64)
+    path = write(tmp_path, "a,b\n1,2\n3,4\n5,6\n" + "7," * 40 + "8\n9,10\n")
+    assert refused(path).startswith("data.csv, line 5 is longer than 0 MiB")
+
+
+# ------------------------------------------------------- files that would block
+def test_a_named_pipe_without_a_writer_is_refused_without_waiting(tmp_path):
+    import os
+
+    pipe = tmp_path / "live.csv"
+    os.mkfifo(pipe)
+    message = refused(pipe)  # open() would wait for a writer forever
+    assert "is a named pipe (FIFO), not a regular CSV file" in message
+    assert f"cat {pipe} > data.csv" in message
+
+
+def test_a_device_is_refused():
+    message = refused(Path("/dev/zero"))  # never ends
+    assert message.startswith("/dev/zero is a character device, not a regular CSV file")

@@ -36,6 +36,7 @@ REQUIRED_SCENES = {
     "gmm-overlap",
     "compare-shapes",
     "scaling-pitfall",
+    "agglomerative-linkage",
 }
 
 GOOD = """\
@@ -228,7 +229,7 @@ def test_out_of_range_values(tmp_path):
         "test-scene.toml: algorithm.n_clusters must be an integer >= 1, got 0"
     )
     assert error_of(tmp_path, GOOD + "[playback]\nsteps_per_second = 0\n") == (
-        "test-scene.toml: playback.steps_per_second must be a number > 0 and <= 60, got 0"
+        "test-scene.toml: playback.steps_per_second must be a number >= 0.05 and <= 20, got 0"
     )
     assert error_of(tmp_path, GOOD + '[playback]\nsize = "20x5"\n') == (
         'test-scene.toml: playback.size must be from 80x24 to 400x150, got "20x5"'
@@ -427,3 +428,44 @@ def test_cli_bad_figure_exits_2_with_one_line(tmp_path, capsys):
     assert capsys.readouterr().err == (
         "tuiclust: test-scene.toml: parts[1].view.select must be an integer from 1 to 10, got 0\n"
     )
+
+
+# --------------------------------------------------------------- inputs that would block
+def test_a_scene_that_is_a_named_pipe_is_refused_without_waiting(tmp_path):
+    import os
+
+    pipe = tmp_path / "live.toml"
+    os.mkfifo(pipe)
+    with pytest.raises(SceneError) as info:
+        load_scene(str(pipe))  # reading it would wait for a writer forever
+    assert str(info.value) == f"{pipe} is a named pipe (FIFO), not a regular scene file; give a scene file on disk"
+
+
+# --------------------------------------------------------------- csv outside the scene's folder
+CSV_SCENE = GOOD.replace('generator = "blobs"\nn_samples = 60', 'csv = "{csv}"').replace("n_clusters = 3", "n_clusters = 2")
+
+
+@pytest.mark.parametrize("how", ["dot-dot", "absolute", "symlink inside"])
+def test_a_scene_reads_only_files_in_its_folder_unless_allowed(tmp_path, how, capsys):
+    outside = tmp_path / "private.csv"
+    outside.write_text("secret,code\n1,2\n3,4\n5,6\n", encoding="utf-8")
+    folder = tmp_path / "lesson"
+    folder.mkdir()
+    if how == "symlink inside":
+        (folder / "pts.csv").symlink_to(outside)
+    csv = {"dot-dot": "../private.csv", "absolute": str(outside), "symlink inside": "pts.csv"}[how]
+    scene_path = write(folder, CSV_SCENE.format(csv=csv))
+    with pytest.raises(SceneError) as info:
+        load_scene(str(scene_path))
+    message = str(info.value)
+    assert message.startswith('test-scene.toml: data.csv "')
+    assert f"is outside the scene's folder ({folder.resolve()}); a scene reads only its own files" in message
+    assert "--allow-outside" in message
+    assert "secret" not in message  # nothing of the other file is read, let alone quoted
+    scene = load_scene(str(scene_path), allow_outside=True)
+    assert scene.parts[0].spec.data.source == str(outside.resolve())
+    # The command line refuses it before anything starts, and takes the flag.
+    assert main(["play", str(scene_path)]) == 2
+    assert "is outside the scene's folder" in capsys.readouterr().err
+    assert main(["record", str(scene_path), "-o", str(tmp_path / "x.cast"), "--size", "10x10", "--allow-outside"]) == 2
+    assert "--size" in capsys.readouterr().err  # past the scene check: the bad size is what stops it

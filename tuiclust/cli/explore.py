@@ -22,7 +22,7 @@ from tuiclust.cli.flags import (
     parse_choice,
     parse_columns,
     parse_int,
-    parse_positive_float,
+    parse_speed,
 )
 from tuiclust.errors import UsageError
 
@@ -50,6 +50,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     csv_group.add_argument("--drop-missing", action="store_true", help="drop rows with missing values")
     play_group = parser.add_argument_group("playback")
     play_group.add_argument("--speed", metavar="S", help="steps per second when playing (default 2)")
+    lesson_group = parser.add_argument_group("lesson scenes")
+    lesson_group.add_argument("--allow-outside", action="store_true", help="let the scene's csv name files outside the scene's folder (only for scenes you trust)")
 
 
 def _builtin_names() -> tuple[str, ...]:
@@ -90,6 +92,8 @@ def spec_from_args(args: argparse.Namespace, data_source: str | None = None) -> 
     from tuiclust.pipeline.spec import AlgorithmSpec, DataSpec, RunSpec
 
     algo = parse_choice("--algo", args.algo, ALGORITHMS) or "kmeans"
+    if args.data is not None and not args.data.strip():
+        raise UsageError("--data needs a built-in data set name or a CSV path; got an empty name")
     given = data_source or args.data or "blobs"
     if args.data is not None and data_source is not None:
         raise UsageError(f"give the data once: either TARGET ({data_source}) or --data ({args.data})")
@@ -117,7 +121,11 @@ def spec_from_args(args: argparse.Namespace, data_source: str | None = None) -> 
         where = f"--data {given!r}" if args.data is not None else given
         if Path(source).is_dir():
             raise UsageError(f"{where} is a folder; give the path of a CSV file inside it")
-        raise UsageError(f"{where}: no such file; check the path (relative to {Path.cwd()})")
+        if not Path(source).exists():
+            raise UsageError(f"{where}: no such file; check the path (relative to {Path.cwd()})")
+        # a named pipe or a device: the reader says what it is, without opening it for a blocking read
+    if data.is_file and n_samples is not None:
+        raise UsageError("-n/--samples applies to built-in data sets only: a CSV file is read whole")
     if not data.is_file and (columns or args.x or args.drop_missing):
         raise UsageError("--columns, --x, --y and --drop-missing apply to CSV files only")
 
@@ -162,10 +170,12 @@ def check_data(spec: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Validate the flags, then run the explorer until the user quits."""
-    speed = parse_positive_float("--speed", args.speed)
+    speed = parse_speed("--speed", args.speed)
     if args.target is not None and _is_scene(args.target):
         return _run_scene(args, speed)
     speed = speed or 2.0
+    if args.allow_outside:
+        raise UsageError("--allow-outside applies to lesson scenes only (tuiclust SCENE.toml --allow-outside)")
     spec = spec_from_args(args, data_source=args.target)
     from tuiclust.pipeline.hand_edits import waits_for_hands
 
@@ -187,7 +197,7 @@ def _run_scene(args: argparse.Namespace, speed: float | None) -> int:
     from tuiclust.lessons.pacing import check_parts_load
     from tuiclust.lessons.scene import load_scene
 
-    scene = load_scene(args.target)  # raises UsageError naming the file and key
+    scene = load_scene(args.target, allow_outside=args.allow_outside)  # raises UsageError naming the file and key
     check_parts_load(scene)
     from tuiclust.ui.lesson_app import open_in_explorer
 

@@ -8,10 +8,12 @@ mistake the same way.
 from __future__ import annotations
 
 import argparse
+import math
+import re
 from typing import Any
 
 from tuiclust.errors import UsageError
-from tuiclust.pipeline.limits import Wording
+from tuiclust.pipeline.limits import Wording, check_speed
 from tuiclust.pipeline.vocabulary import ALGORITHM_NAMES, SCALINGS, Parameter, flag_of
 from tuiclust.pipeline.vocabulary import ALGORITHMS as _ENTRIES
 
@@ -20,12 +22,15 @@ __all__ = [
     "FLAG_WORDS",
     "SCALINGS",
     "add_algorithm_arguments",
-    "parse_int",
-    "parse_positive_float",
-    "parse_choice",
-    "parse_columns",
     "algorithm_params",
     "name_the_flag",
+    "parse_choice",
+    "parse_columns",
+    "parse_float",
+    "parse_int",
+    "parse_positive_float",
+    "parse_speed",
+    "shown",
 ]
 
 # Limits worded with the flags that change them.
@@ -34,6 +39,7 @@ FLAG_WORDS = Wording(
     n_components="--components",
     covariance="--covariance diag or spherical",
     columns="fewer columns with --columns",
+    sample="-n for a built-in data set, a random sample of a file's rows",
 )
 
 # The names --algo takes (the vocabulary's, in key order).
@@ -81,36 +87,59 @@ def _dest(flag: str) -> str:
     return flag.lstrip("-").replace("-", "_")
 
 
-def parse_int(flag: str, text: str | None, *, low: int = 0) -> int | None:
-    """``text`` as a whole number >= ``low`` (None stays None)."""
+# Numbers on the command line are ASCII: int() and float() also take "1_000",
+# Arabic-Indic or full-width digits and surrounding spaces, which a flag should not.
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_REAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_SHOWN_CHARS = 40
+
+
+def shown(text: str) -> str:
+    """``text`` quoted for a message, cut to a few dozen characters (a 5,000-digit value is not echoed)."""
+    return repr(text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 1] + "\u2026")
+
+
+def parse_int(flag: str, text: str | None, *, low: int = 0, high: int | None = None) -> int | None:
+    """``text`` as a whole number (ASCII digits) >= ``low`` and <= ``high`` (None stays None)."""
     if text is None:
         return None
-    try:
-        value = int(text)
-    except ValueError:
-        raise UsageError(f"{flag} must be a whole number >= {low}, got {text!r}") from None
-    if value < low:
-        raise UsageError(f"{flag} must be a whole number >= {low}, got {value}")
+    allowed = f">= {low}" if high is None else f"from {low} to {high}"
+    if not _INTEGER.fullmatch(text) or len(text) > 30:
+        raise UsageError(f"{flag} must be a whole number {allowed}, got {shown(text)}")
+    value = int(text)
+    if value < low or (high is not None and value > high):
+        raise UsageError(f"{flag} must be a whole number {allowed}, got {shown(text)}")
+    return value
+
+
+def parse_float(flag: str, text: str | None, *, allowed: str = "a number such as 0.5 or 2") -> float | None:
+    """``text`` as a finite number written with ASCII digits (None stays None); ``allowed`` words the refusal."""
+    if text is None:
+        return None
+    value = float(text) if _REAL.fullmatch(text) else float("nan")
+    if not math.isfinite(value):
+        raise UsageError(f"{flag} must be {allowed}, got {shown(text)}")
     return value
 
 
 def parse_positive_float(flag: str, text: str | None) -> float | None:
     """``text`` as a finite number > 0 (None stays None)."""
-    if text is None:
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        raise UsageError(f"{flag} must be a number > 0, got {text!r}") from None
-    if not (0 < value < float("inf")):
-        raise UsageError(f"{flag} must be a number > 0, got {text}")
+    value = parse_float(flag, text, allowed="a number > 0")
+    if value is not None and not value > 0:
+        raise UsageError(f"{flag} must be a number > 0, got {shown(text)}")
     return value
+
+
+def parse_speed(flag: str, text: str | None) -> float | None:
+    """``text`` as a playback speed in :data:`~tuiclust.pipeline.limits.SPEED_RANGE` (None stays None)."""
+    value = parse_float(flag, text)
+    return None if value is None else check_speed(value, flag)
 
 
 def parse_choice(flag: str, text: str | None, allowed: tuple[str, ...]) -> str | None:
     """``text`` if it is one of ``allowed`` (None stays None)."""
     if text is not None and text not in allowed:
-        raise UsageError(f"{flag} must be one of {', '.join(allowed)}; got {text!r}")
+        raise UsageError(f"{flag} must be one of {', '.join(allowed)}; got {shown(text)}")
     return text
 
 

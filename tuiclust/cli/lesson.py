@@ -30,6 +30,7 @@ def run(args: argparse.Namespace) -> int:
         from tuiclust.cli import play
 
         args.scene = LESSON_SCENE
+        args.allow_outside = False  # the shipped scene reads only its own files
         return play.run(args)
     from tuiclust.lessons.pacing import check_parts_load
     from tuiclust.lessons.scene import load_scene

@@ -18,12 +18,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     # -o by suffix, several at once: tuiclust.publish.outputs
     parser.add_argument("-o", "--output", metavar="FILE", required=True, action="append",
                         help="write FILE.cast (asciicast v2), FILE.gif or FILE.html (a web page); repeat for several")
-    parser.add_argument("--font-size", metavar="PX", type=int, help="GIF font size in pixels (default 20)")
+    parser.add_argument("--font-size", metavar="PX", help="GIF font size in pixels (default 20)")
     parser.add_argument("--pause-on-markers", action="store_true", help="the web page's player pauses at each chapter")
     parser.add_argument(
         "--size", metavar="COLSxROWS", help="terminal size of the recording (default: the scene's, usually 100x30)"
     )
     parser.add_argument("--svg", metavar="DIR", help="also write one SVG screenshot per marker (step, figure, question) into DIR")
+    parser.add_argument("--allow-outside", action="store_true", help="let the scene's csv name files outside the scene's folder (only for scenes you trust)")
     parser.epilog = "Play a cast with `asciinema play FILE.cast`; GIFs need `pip install 'tuiclust[publish]'`."
 
 
@@ -31,19 +32,21 @@ def run(args: argparse.Namespace) -> int:
     from tuiclust.lessons.pacing import unfired_narration
     from tuiclust.lessons.scene import load_scene, parse_size
 
-    scene = load_scene(args.scene)
+    scene = load_scene(args.scene, allow_outside=args.allow_outside)
     size = None
     if args.size is not None:
         try:
             size = parse_size(args.size, where="--size")
         except ValueError as exc:
             raise UsageError(str(exc)) from None
+    from tuiclust.cli.flags import parse_int
     from tuiclust.io.destination import shown_path, take_unreported
     from tuiclust.lessons.recording import record_scene
     from tuiclust.publish.outputs import plan_outputs, write_outputs
     from tuiclust.ui.stage import HeadlessStage
 
-    plan = plan_outputs(args.output, font_size=args.font_size, pause_on_markers=args.pause_on_markers,
+    font_size = parse_int("--font-size", args.font_size, low=1)
+    plan = plan_outputs(args.output, font_size=font_size, pause_on_markers=args.pause_on_markers,
                         inputs=_inputs_of(scene))
     # Anything on standard output would mix with a cast written there.
     report = sys.stderr if plan.to_stdout else sys.stdout

@@ -27,7 +27,13 @@ import numpy as np
 
 from .validation import _LARGEST_SEED, _range, check_choice, check_int, check_random_state
 
-__all__ = ["Constraint", "Interval", "Options", "RandomState", "Array", "Optional", "Rule"]
+__all__ = ["LARGEST_MAGNITUDE", "Array", "Constraint", "Interval", "Optional", "Options", "RandomState", "Rule"]
+
+
+#: Largest magnitude of a real parameter or of a value in an array parameter:
+#: squared distances between such numbers still fit in a float64 (a CSV cell
+#: has the same bound), so nothing overflows into infinity or warns.
+LARGEST_MAGNITUDE = 1e150
 
 
 class Constraint(ABC):
@@ -87,6 +93,11 @@ class Interval(Constraint):
         if isinstance(value, bool) or not isinstance(value, Real) or not np.isfinite(value):
             raise ValueError(f"{name} must be a finite number{self._real_range()}, got {value!r}")
         value = float(value)
+        if abs(value) > LARGEST_MAGNITUDE:
+            raise ValueError(
+                f"{name} must be{self._real_range()} and at most {LARGEST_MAGNITUDE:.0e} in size "
+                f"(squares of larger numbers overflow), got {value:.3g}"
+            )
         too_low = self.low is not None and (value < self.low or (value == self.low and not self._low_closed))
         too_high = self.high is not None and (value > self.high or (value == self.high and not self._high_closed))
         if too_low or too_high:
@@ -209,6 +220,11 @@ def float_array(name: str, value: Any) -> np.ndarray:
         raise ValueError(f"{name} must be an array of numbers, got {short_repr(value)}") from None
     if not np.isfinite(arr).all():
         raise ValueError(f"{name} holds NaN or infinite values; give finite numbers")
+    if arr.size and np.abs(arr).max() > LARGEST_MAGNITUDE:
+        raise ValueError(
+            f"{name} holds {np.abs(arr).max():.3g}, beyond {LARGEST_MAGNITUDE:.0e} (squares of larger numbers "
+            "overflow); rescale the data and the values"
+        )
     arr.flags.writeable = False
     return arr
 

@@ -16,6 +16,7 @@ of the Assign step before it).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 from enum import IntEnum, StrEnum
 
 import numpy as np
@@ -158,6 +159,9 @@ class Step:
     point_values : ndarray of shape (n_samples,), float32 in [0, 1], or None
         HDBSCAN: a shade per point (core-distance rank, later the
         membership probability).
+    tree : agglomerative_tree.Tree or None
+        Agglomerative: the whole merge tree (``children``, ``distances``),
+        one object shared by every step of the run, for the dendrogram view.
     """
 
     algorithm: str
@@ -187,6 +191,7 @@ class Step:
     highlight_clusters: tuple[int, ...] = ()
     edges: np.ndarray | None = None
     point_values: np.ndarray | None = None
+    tree: Any = None
 
     @property
     def n_samples(self) -> int:

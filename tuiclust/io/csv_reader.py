@@ -48,9 +48,10 @@ import numpy as np
 # tuiclust.errors is a leaf module of the standard library only; the core
 # raises its UsageError so that every front end reports a bad file the same way.
 from tuiclust.errors import UsageError
+from tuiclust.io.opening import open_regular_file
 from tuiclust.safe_text import shown
 
-__all__ = ["Table", "read_table", "MAX_ROWS", "MAX_VALUES", "MAX_MAGNITUDE", "MISSING_MARKERS"]
+__all__ = ["MAX_LINE_BYTES", "MAX_MAGNITUDE", "MAX_ROWS", "MAX_VALUES", "MISSING_MARKERS", "Table", "read_table"]
 
 #: Most data rows read from one file: 4,000,000 rows of two columns load and
 #: cluster with K-Means in well under 2 GB (see tests/bench/bench_csv.py).
@@ -70,7 +71,10 @@ _DELIMITER_NAMES = {"\t": "tab", ";": "semicolon", ",": "comma"}
 _QUOTE = '"'
 _BLOCK_BYTES = 4 << 20  # one parse block; keeps the text side of memory small
 _HEAD_BYTES = 256 << 10  # first read, for sniffing
-_MAX_LINE_BYTES = 64 << 20  # a line longer than this is not a table row
+#: Longest line read, in bytes: a row of 100,000 numbers fits; a line longer than this is
+#: not a table row, and is refused as soon as this much of it is read (bounded memory, no
+#: splitting of a 48 MB line into millions of fields first).
+MAX_LINE_BYTES = 4 << 20
 _SAMPLE_ROWS = 1000  # rows used to tell numeric columns from text
 _SNIFF_LINES = 50  # lines used to choose the delimiter
 _SHOWN_LINES = 5  # line numbers quoted in a message
@@ -163,7 +167,7 @@ def _open_for_reading(path: Path) -> BinaryIO:
         hint = f" such as {', '.join(inside)}" if inside else ""
         raise UsageError(f"{path} is a folder, not a file; give a CSV file inside it{hint}")
     try:
-        return open(path, "rb")
+        return open_regular_file(path, what="CSV file")  # a FIFO or a device would block or never end
     except FileNotFoundError:
         raise UsageError(f"no such file: {path}; check the path{_similar_names(path)}") from None
     except PermissionError:
@@ -183,19 +187,49 @@ def _similar_names(path: Path) -> str:
 
 
 def _read_head(f: BinaryIO, name: str) -> tuple[bytes, bool]:
-    """The first bytes of the file: at least three whole lines when there are that many."""
+    """The first bytes of the file: at least three whole lines when there are that many.
+
+    Reads in growing chunks, never more of one line than :data:`MAX_LINE_BYTES`
+    and a byte: a longer line is refused with that much of it read.
+    """
     head = f.read(_HEAD_BYTES)
     at_eof = len(head) < _HEAD_BYTES
+    _check_line_lengths(head, 1, name, open_end=not at_eof)
     while not at_eof and head.count(b"\n") < 3:
-        if len(head) >= _MAX_LINE_BYTES:
-            raise UsageError(
-                f"{name} has no line break in its first {_MAX_LINE_BYTES >> 20} MiB; "
-                "give a CSV file with one row per line"
-            )
-        more = f.read(len(head))  # doubling: a 10,000-column header is a few hundred KiB
-        at_eof = len(more) < len(head)
+        partial = len(head) - head.rfind(b"\n") - 1  # bytes of the line still being read
+        want = min(len(head), MAX_LINE_BYTES + 1 - partial)  # doubling: a wide header is a few hundred KiB
+        more = f.read(want)
+        at_eof = len(more) < want
         head += more
+        _check_line_lengths(head, 1, name, open_end=not at_eof)
     return head, at_eof
+
+
+def _check_line_lengths(data: bytes, first_line: int, name: str, *, open_end: bool) -> None:
+    """Refuse ``data`` (lines from ``first_line`` on) if a line in it is longer than :data:`MAX_LINE_BYTES`.
+
+    With ``open_end``, the text after the last line break is the start of a
+    line that goes on: it counts too, so a single 48 MB line is refused after
+    4 MiB of it are read.
+    """
+    half = MAX_LINE_BYTES // 2
+    # A line longer than the bound holds a whole aligned half-window without a line
+    # break: a few C-level finds rule that out for an ordinary block, copying nothing.
+    for start in range(0, len(data) - half + 1, half):
+        if data.find(b"\n", start, start + half) >= 0:
+            continue
+        line_start = data.rfind(b"\n", 0, start) + 1
+        line_end = data.find(b"\n", start + half)
+        if line_end < 0:
+            line_end = len(data)
+            if not open_end and data.endswith(b"\r"):
+                line_end -= 1
+        if line_end - line_start > MAX_LINE_BYTES:
+            line = first_line + data.count(b"\n", 0, line_start)
+            raise UsageError(
+                f"{name}, line {line} is longer than {MAX_LINE_BYTES >> 20} MiB (the longest line read); "
+                "a CSV file has one row per line: check the line breaks, or cut the row into fewer columns"
+            )
 
 
 def _check_is_text(head: bytes, name: str) -> int:
@@ -275,8 +309,7 @@ def _sniff(head: bytes, at_eof: bool, name: str) -> _Layout:
     if has_header:
         body_line = first_no + 1
         body_offset = len("\n".join(lines[:first_no]).encode("utf-8")) + 1
-        if body_offset > len(head):  # the header is the last line and has no line break
-            body_offset = len(head)
+        body_offset = min(body_offset, len(head))
         sample = rows[1:]
     else:
         body_line = first_no
@@ -418,8 +451,7 @@ def _choose_columns(
             if kind == _TEXT:
                 line, cell = example
                 raise UsageError(
-                    f"{name}, column {names[j]!r} is not numeric (line {line}: {_show(cell)}); "
-                    f"pick numeric columns"
+                    f"{name}, column {names[j]!r} is not numeric (line {line}: {_show(cell)}); pick numeric columns"
                 )
             if kind == _MISSING:
                 raise UsageError(
@@ -505,9 +537,7 @@ def _count_lines_from(f: BinaryIO, offset: int) -> int:
 
 
 def _check_size(rows: int, n_columns: int, name: str) -> None:
-    sample = (
-        f"cluster a random sample, e.g. (head -n 1 {name}; tail -n +2 {name} | shuf -n 1000000) > sample.csv"
-    )
+    sample = f"cluster a random sample, e.g. (head -n 1 {name}; tail -n +2 {name} | shuf -n 1000000) > sample.csv"
     if rows > MAX_ROWS:
         raise UsageError(f"{name} has {rows:,} rows, more than the limit of {MAX_ROWS:,}; {sample}")
     if rows * n_columns > MAX_VALUES:
@@ -538,13 +568,13 @@ class _BodyReader:
         values = np.empty((upper, len(self.usecols)), dtype=np.float64)
         n_rows, line_no, pending = 0, self.layout.body_line, b""
         while True:
-            block = f.read(_BLOCK_BYTES)
+            # never more of one line than the bound and a byte: a long one is refused with that much read
+            block = f.read(max(1, min(_BLOCK_BYTES, MAX_LINE_BYTES + 1 - len(pending))))
             data = pending + block
             if block:
+                _check_line_lengths(data, line_no, self.name, open_end=True)
                 cut = data.rfind(b"\n") + 1
                 if cut == 0:  # a line longer than a block: keep reading it
-                    if len(data) > _MAX_LINE_BYTES:
-                        raise UsageError(f"{self.name}, line {line_no} is longer than {_MAX_LINE_BYTES >> 20} MiB")
                     pending = data
                     continue
                 data, pending = data[:cut], data[cut:]
@@ -597,8 +627,13 @@ class _BodyReader:
             return np.empty((0, len(self.usecols)))
         try:
             parsed = np.loadtxt(
-                lines, delimiter=delimiter, usecols=self.usecols, dtype=np.float64, ndmin=2,
-                comments=None, quotechar=_QUOTE if quoted else None,
+                lines,
+                delimiter=delimiter,
+                usecols=self.usecols,
+                dtype=np.float64,
+                ndmin=2,
+                comments=None,
+                quotechar=_QUOTE if quoted else None,
             )
         except ValueError:  # a missing marker or a bad cell: find out which, cell by cell
             parsed = self._parse_slowly(lines, numbers, first_line)

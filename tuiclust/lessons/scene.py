@@ -12,9 +12,9 @@ Layout of a scene file (see the README for the full reference)::
     title = "..."              description = "..."
     [data]        generator = "blobs" | csv = "points.csv", n_samples, noise, seed, scale, ...
     [algorithm]   name = "kmeans" | "dbscan" | "gmm", and the constructor's parameters
-    [playback]    steps_per_second, size = "100x30", title_seconds, end_seconds
-    [[steps]]     on = "assign", iteration = 1, say = "...", hold = 4.0, ask = "...?"
-    [[parts]]     title, description, [parts.data], [parts.algorithm], [parts.view], [[parts.steps]]
+    [playback]    steps_per_second, size = "100x30", title_seconds, end_seconds, code = true
+    [[steps]]     on = "assign", iteration = 1, say = "...", hold = 4.0, line = "update", ask = "...?"
+    [[parts]]     title, description, code, [parts.data], [parts.algorithm], [parts.view], [[parts.steps]]
     [parts.view]  kind = "elbow" | "k-distance" | "bic-aic" | "comparison" | "scores" | "silhouette", select
 
 Without ``[[parts]]`` the scene is one part made of the top level. With
@@ -42,14 +42,16 @@ from typing import Any
 
 from tuiclust.core.steps import Phase, Step
 from tuiclust.errors import UsageError, first_line
+from tuiclust.io.opening import open_regular_file
 from tuiclust.pipeline.hand_edits import MANUAL, centres_needed, check_placed, dataset_limits, init_key
+from tuiclust.pipeline.limits import SPEED_RANGE
 from tuiclust.pipeline.spec import AlgorithmSpec, DataSpec, RunSpec
 from tuiclust.pipeline.vocabulary import ALGORITHM_NAMES, ALGORITHMS, FIGURE_NAMES, FIGURES
 from tuiclust.safe_text import printable
 
 __all__ = [
-    "PHASES",
     "MIN_SIZE",
+    "PHASES",
     "Narration",
     "StagedFigure",
     "Playback",
@@ -105,6 +107,10 @@ class Narration:
         player choose a reading time from the length of ``say``.
     key : str
         Where it was written, e.g. ``"parts[2].steps[1]"``, for messages.
+    line : str or None
+        What the code pane marks while this caption is up: a phase id
+        (its lines) or a value name of the listing (``"shift"``: its one
+        line); None marks the step's own phase.
     ask : str or None
         A question shown before the step (predict, then see): the previous
         screen stays with the question until a key is pressed (a recording
@@ -119,6 +125,7 @@ class Narration:
     iteration: int | None = None
     hold: float | None = None
     key: str = ""
+    line: str | None = None
     ask: str | None = None
     select: int | float | str | None = None
 
@@ -145,12 +152,15 @@ class Playback:
         How long a part's title card stays on screen.
     end_seconds : float
         How long the last step stays on screen before the end (or the loop).
+    code : bool
+        Show the code pane in every part (a part's own ``code`` wins).
     """
 
     steps_per_second: float = 2.0
     size: tuple[int, int] = DEFAULT_SIZE
     title_seconds: float = 2.5
     end_seconds: float = 3.0
+    code: bool = False
 
 
 @dataclass(frozen=True)
@@ -195,6 +205,8 @@ class ScenePart:
     narration : tuple of Narration
         The part's own entries first, then the scene's shared ones (a
         figure part has only its own, in the order they are shown).
+    code : bool
+        The code pane is shown while this part plays.
     figure : StagedFigure or None
         The figure the part stages instead of playing its run.
     """
@@ -203,6 +215,7 @@ class ScenePart:
     description: str
     spec: RunSpec
     narration: tuple[Narration, ...] = ()
+    code: bool = False
     figure: StagedFigure | None = None
 
     def narration_for(self, step: Step) -> Narration | None:
@@ -225,6 +238,11 @@ class ScenePart:
         """The caption for ``step``: its narration text, or None."""
         entry = self.narration_for(step)
         return entry.say if entry is not None else None
+
+    def code_line(self, step: Step) -> str | None:
+        """What the code pane marks at ``step`` instead of its phase (the entry's ``line``), or None."""
+        entry = self.narration_for(step)
+        return entry.line if entry is not None else None
 
 
 @dataclass(frozen=True)
@@ -289,9 +307,9 @@ def _scene_path(name_or_path: str) -> Path:
         path = Path(name_or_path).expanduser()
         if not path.exists():
             raise SceneError(f"{name_or_path}: no such scene file")
-        if not path.is_file():
+        if path.is_dir():
             raise SceneError(f"{name_or_path}: is a folder, not a scene file")
-        return path
+        return path  # a pipe or a device is refused when it is opened
     path = builtin_scenes_dir() / f"{name_or_path}{SCENE_SUFFIX}"
     if path.is_file():
         return path
@@ -303,8 +321,13 @@ def _scene_path(name_or_path: str) -> Path:
     )
 
 
-def load_scene(name_or_path: str) -> Scene:
+def load_scene(name_or_path: str, *, allow_outside: bool = False) -> Scene:
     """Read and validate a scene: a built-in name (``kmeans-basics``) or a path to a TOML file.
+
+    A scene's ``csv`` may name only files inside the scene's folder (after
+    resolving symlinks and ``..``), so that a scene from elsewhere cannot make
+    tuiclust read, show or quote another file; ``allow_outside`` (the command
+    line's ``--allow-outside``) lifts that.
 
     Raises
     ------
@@ -314,23 +337,31 @@ def load_scene(name_or_path: str) -> Scene:
     """
     path = _scene_path(name_or_path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with open_regular_file(path, what="scene file") as f:  # a FIFO would block forever
+            text = f.read().decode("utf-8")
+    except SceneError:
+        raise
+    except UsageError as exc:  # a named pipe or a device
+        raise SceneError(str(exc)) from None
     except UnicodeDecodeError:
         raise SceneError(f"{path.name}: not UTF-8 text; save the scene as UTF-8") from None
     except OSError as exc:
         raise SceneError(f"{path.name}: cannot read it ({exc.strerror or exc})") from None
-    return parse_scene(text, path)
+    return parse_scene(text, path, allow_outside=allow_outside)
 
 
-def parse_scene(text: str, path: Path) -> Scene:
-    """Validate the TOML ``text`` of the scene file at ``path`` (used for relative CSV paths)."""
+def parse_scene(text: str, path: Path, *, allow_outside: bool = False) -> Scene:
+    """Validate the TOML ``text`` of the scene file at ``path`` (used for relative CSV paths).
+
+    ``allow_outside``: let ``csv`` name files outside the scene's folder.
+    """
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SceneError(f"{path.name}: {_toml_error(exc)}") from None
     except RecursionError:  # tomllib recurses once per level of nested arrays and inline tables
         raise SceneError(f"{path.name}: arrays or inline tables nested too deeply; a scene needs a few levels at most") from None
-    return _SceneReader(path).scene(doc)
+    return _SceneReader(path, allow_outside=allow_outside).scene(doc)
 
 
 def parse_size(text: str, *, where: str = "size") -> tuple[int, int]:
@@ -395,7 +426,7 @@ def _join(prefix: str, key: str) -> str:
 class _Table:
     """Reads the keys of one TOML table, checking types; finish() rejects the rest."""
 
-    def __init__(self, reader: "_SceneReader", table: dict[str, Any], where: str) -> None:
+    def __init__(self, reader: _SceneReader, table: dict[str, Any], where: str) -> None:
         self.reader = reader
         self.table = table
         self.where = where
@@ -463,7 +494,7 @@ class _Table:
             raise self.fail(key, f"must be true or false, got {_show(value)}")
         return value
 
-    def subtable(self, key: str) -> "_Table | None":
+    def subtable(self, key: str) -> _Table | None:
         if key not in self.table:
             return None
         value = self.raw(key)
@@ -471,7 +502,7 @@ class _Table:
             raise self.fail(key, f"must be a table ([{self.key(key)}]), got {_show(value)}")
         return _Table(self.reader, value, self.key(key))
 
-    def tables(self, key: str) -> list["_Table"]:
+    def tables(self, key: str) -> list[_Table]:
         if key not in self.table:
             return []
         value = self.raw(key)
@@ -489,12 +520,12 @@ class _Table:
 
 
 _TOP_KEYS = ("title", "description", "data", "algorithm", "playback", "steps", "parts")
-_PART_KEYS = ("title", "description", "data", "algorithm", "view", "steps")
+_PART_KEYS = ("title", "description", "data", "algorithm", "view", "steps", "code")
 _DATA_KEYS = (
     "generator", "csv", "n_samples", "noise", "seed", "scale", "columns", "x", "y", "drop_missing",
 )
-_PLAYBACK_KEYS = ("steps_per_second", "size", "title_seconds", "end_seconds")
-_STEP_KEYS = ("on", "iteration", "say", "hold", "ask")
+_PLAYBACK_KEYS = ("steps_per_second", "size", "title_seconds", "end_seconds", "code")
+_STEP_KEYS = ("on", "iteration", "say", "hold", "line", "ask")
 _FIGURE_STEP_KEYS = ("say", "hold", "ask", "select")
 _VIEW_KEYS = ("kind", "select")
 _GENERATOR_ONLY = ("n_samples", "noise")
@@ -511,14 +542,16 @@ class _RawPart:
     algorithm: dict[str, Any]
     steps: list[_Table]
     where: str
+    code: bool | None = None  # the part's own `code`, None to follow [playback]
     view: _Table | None = None
 
 
 class _SceneReader:
     """Turns a parsed TOML document into a :class:`Scene`, or raises a SceneError."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, allow_outside: bool = False) -> None:
         self.path = path
+        self.allow_outside = allow_outside
 
     def fail(self, problem: str) -> SceneError:
         return SceneError(f"{self.path.name}: {problem}")
@@ -577,6 +610,7 @@ class _SceneReader:
                     narration=own if figure is not None else (
                         own + tuple(n for n in shared if n.on in PHASES[spec.algorithm.name])
                     ),
+                    code=self._part_code(raw, spec, own + shared, playback),
                     figure=figure,
                 )
                 for raw, spec, own, figure in parts
@@ -604,8 +638,9 @@ class _SceneReader:
         algorithm = self._raw_section(table, "algorithm")
         view = table.subtable("view")
         steps = table.tables("steps")
+        code = table.boolean("code", default=False) if table.has("code") else None
         table.finish(_PART_KEYS)
-        return _RawPart(title, description, data, algorithm, steps, table.where, view)
+        return _RawPart(title, description, data, algorithm, steps, table.where, code, view)
 
     # ---------------------------------------------------------------- figures
     def _figure_kind(self, table: _Table | None) -> str | None:
@@ -709,9 +744,10 @@ class _SceneReader:
         csv_name = table.string("csv")
         if "\x00" in csv_name:  # the file system cannot name it (and resolve() would raise)
             raise table.fail("csv", f"{_show(csv_name)} holds a NUL character; give a file name")
-        csv_path = (self.path.parent / csv_name).resolve()
+        csv_path = self._csv_path(table, csv_name)
         if not csv_path.is_file():
             problem = "is a folder" if csv_path.is_dir() else "does not exist"
+            problem = "is not a regular file" if csv_path.exists() and not csv_path.is_dir() else problem
             raise table.fail("csv", f"{_show(csv_name)} {problem} (looked for {csv_path})")
         columns = self._columns(table)
         x = self._column(table, "x")
@@ -721,7 +757,19 @@ class _SceneReader:
         return DataSpec(source=str(csv_path), seed=seed, scale=scale, columns=columns, x=x, y=y,
                         drop_missing=drop_missing)
 
-    def _check_generator(self, table: "_MergedTable", name: str, n_samples: int | None,
+    def _csv_path(self, table: _MergedTable, csv_name: str) -> Path:
+        """The resolved path of ``csv``: inside the scene's folder unless ``allow_outside``."""
+        folder = self.path.parent.resolve()
+        csv_path = (folder / Path(csv_name).expanduser()).resolve()  # symlinks and .. resolved
+        if not self.allow_outside and not csv_path.is_relative_to(folder):
+            raise table.fail(
+                "csv",
+                f"{_show(csv_name)} is outside the scene's folder ({folder}); a scene reads only its own "
+                "files: copy the data beside the scene, or pass --allow-outside if you trust this scene",
+            )
+        return csv_path
+
+    def _check_generator(self, table: _MergedTable, name: str, n_samples: int | None,
                          noise: float | None, seed: int) -> None:
         # The generator knows its own limits (fixed layouts have a maximum size).
         from tuiclust.core.datasets import make_dataset
@@ -731,7 +779,7 @@ class _SceneReader:
         except ValueError as exc:
             raise self._value_error(table, exc, {"n_samples": n_samples, "noise": noise}) from None
 
-    def _columns(self, table: "_MergedTable") -> tuple[str, ...] | None:
+    def _columns(self, table: _MergedTable) -> tuple[str, ...] | None:
         if not table.has("columns"):
             return None
         value = table.raw("columns")
@@ -740,7 +788,7 @@ class _SceneReader:
             raise table.fail("columns", f"must be a non-empty array of column names or 0-based indexes, got {_show(value)}")
         return tuple(str(v) for v in value)
 
-    def _column(self, table: "_MergedTable", key: str) -> str | None:
+    def _column(self, table: _MergedTable, key: str) -> str | None:
         if not table.has(key):
             return None
         value = table.raw(key)
@@ -775,7 +823,7 @@ class _SceneReader:
             spec = replace(spec, placed=self._placed(table, str(start_key), placed, spec, data))
         return spec
 
-    def _placed(self, table: "_MergedTable", key: str, value: list[Any], spec: AlgorithmSpec, data: DataSpec) -> tuple:
+    def _placed(self, table: _MergedTable, key: str, value: list[Any], spec: AlgorithmSpec, data: DataSpec) -> tuple:
         """Hand-placed centres: pairs, as many as k, distinct, inside the data's plot range."""
         from tuiclust.pipeline.data import load_dataset
         from tuiclust.pipeline.estimators import resolved_params
@@ -788,7 +836,7 @@ class _SceneReader:
             raise self.fail(str(exc)) from None
         return pairs
 
-    def _check_cluster_count(self, table: "_MergedTable", spec: AlgorithmSpec, data: DataSpec) -> None:
+    def _check_cluster_count(self, table: _MergedTable, spec: AlgorithmSpec, data: DataSpec) -> None:
         # Caught here rather than half-way through a recording.
         if data.is_file:
             return
@@ -800,7 +848,7 @@ class _SceneReader:
             if isinstance(value, int) and value > n_points:
                 raise table.fail(key, f"is {value}, more than the {n_points} points of the data; use at most {n_points}")
 
-    def _check_algorithm(self, table: "_MergedTable", spec: AlgorithmSpec, data: DataSpec) -> None:
+    def _check_algorithm(self, table: _MergedTable, spec: AlgorithmSpec, data: DataSpec) -> None:
         # The estimator's constraint table checks the parameters (no estimator
         # is built); its ValueError names the parameter, which becomes the key path here.
         from tuiclust.pipeline.estimators import check_estimator_params
@@ -810,7 +858,7 @@ class _SceneReader:
         except (ValueError, TypeError) as exc:
             raise self._value_error(table, exc, dict(spec.params)) from None
 
-    def _value_error(self, table: "_MergedTable", exc: Exception, values: dict[str, Any]) -> SceneError:
+    def _value_error(self, table: _MergedTable, exc: Exception, values: dict[str, Any]) -> SceneError:
         message = first_line(exc)
         for key, value in values.items():
             if message.startswith(f"{key} ") or message.startswith(f"{key}="):
@@ -824,7 +872,8 @@ class _SceneReader:
     def playback(self, table: _Table | None) -> Playback:
         if table is None:
             return Playback()
-        steps_per_second = table.number("steps_per_second", low=0.0, high=60.0, strict_low=True, default=2.0)
+        low, high = SPEED_RANGE  # the range of every speed: --speed, play --speed
+        steps_per_second = table.number("steps_per_second", low=low, high=high, default=2.0)
         size = DEFAULT_SIZE
         if table.has("size"):
             value = table.raw("size")
@@ -834,8 +883,9 @@ class _SceneReader:
                 raise self.fail(str(exc)) from None
         title_seconds = table.number("title_seconds", low=0.0, high=60.0, default=2.5)
         end_seconds = table.number("end_seconds", low=0.0, high=60.0, default=3.0)
+        code = table.boolean("code", default=False)
         table.finish(_PLAYBACK_KEYS)
-        return Playback(steps_per_second, size, title_seconds, end_seconds)
+        return Playback(steps_per_second, size, title_seconds, end_seconds, code)
 
     # -------------------------------------------------------------- narration
     def narration(self, table: _Table, algorithms: set[str]) -> Narration:
@@ -855,11 +905,39 @@ class _SceneReader:
         say = self._line(table, "say", required=True)
         assert say is not None
         hold = table.number("hold", low=0.0, high=60.0, strict_low=True)
+        line = self._code_line(table, algorithms)
         ask = self._line(table, "ask")
         if table.has("select"):
             raise table.fail("select", "only applies in a part with [parts.view]; leave it out")
         table.finish(_STEP_KEYS)
-        return Narration(on=Phase(on_value), say=say, iteration=iteration, hold=hold, key=table.where, ask=ask)
+        return Narration(
+            on=Phase(on_value), say=say, iteration=iteration, hold=hold, key=table.where, line=line, ask=ask
+        )
+
+    # ------------------------------------------------------------ code pane
+    def _code_line(self, table: _Table, algorithms: set[str]) -> str | None:
+        """A narration's ``line``: a phase or value name of the listing of one of ``algorithms``."""
+        if not table.has("line"):
+            return None
+        from tuiclust.listings import line_names
+
+        names = tuple(dict.fromkeys(n for a in ALGORITHM_NAMES if a in algorithms for n in line_names(a)))
+        if not names:
+            titles = " and ".join(ALGORITHMS[a].title for a in sorted(algorithms))
+            raise table.fail("line", f"has nothing to point at: {titles} has no listing in the code pane")
+        return table.string("line", choices=names)
+
+    def _part_code(self, raw: _RawPart, spec: RunSpec, narration: tuple[Narration, ...], playback: Playback) -> bool:
+        """Whether the code pane shows in a part; a ``line`` needs it shown."""
+        code = raw.code if raw.code is not None else playback.code
+        if not code:
+            pointing = next((n for n in narration if n.line is not None and n.on in PHASES[spec.algorithm.name]), None)
+            if pointing is not None:
+                raise self.fail(
+                    f"{pointing.key}.line points at the code pane, which this part does not show; "
+                    "set code = true in [playback] or in the part"
+                )
+        return code
 
 
 class _MergedTable(_Table):

@@ -263,7 +263,9 @@ ALGORITHMS: Mapping[str, Algorithm] = MappingProxyType(
                 numbers=("clusters", "found_sizes"),
                 summary=(
                     "Every point starts as its own cluster; each Merge step joins the closest pairs "
-                    "(ward: the merge that adds the least variance), until the tree is cut at k clusters."
+                    "(ward: the merge that adds the least variance), until the tree is cut at k clusters. "
+                    "The largest clusters have their own marks, the many small ones a grey dot; the cluster "
+                    "the last merge formed is drawn reversed. e opens the dendrogram: move the cut, Enter runs it."
                 ),
             ),
             Algorithm(

@@ -50,8 +50,9 @@ from ..core.steps import Step
 from ..errors import UsageError, first_line
 from tuiclust.pipeline.spec import RunSpec
 from tuiclust.pipeline import edits as spec_edits
-from tuiclust.pipeline.limits import DataLimitError, Wording
+from tuiclust.pipeline.limits import SPEED_RANGE, DataLimitError, Wording
 from tuiclust.pipeline.vocabulary import ALGORITHM_NAMES
+from .code_pane import CodePane
 from .command_palette import SafeCommandPalette
 from .crash import CrashReport
 from .help import HelpScreen
@@ -65,11 +66,14 @@ from .step_text import log_line
 from .views.hooks import LessonViews
 
 __all__ = ["ExplorerApp", "RunLoaded", "RunEnded", "MIN_SIZE", "MAX_FRAMES_PER_SECOND", "Narrator"]
+__all__ += ["CODE_BESIDE_COLUMNS"]
 
 Narrator = Callable[[Step], "str | None"]
 
 # Below this the layout cannot show a plot and the panel side by side.
 MIN_SIZE = Size(60, 18)
+# From this width the code pane sits beside the plot; below it, it takes the phase log's place.
+CODE_BESIDE_COLUMNS = 120
 # Steps kept ahead of the cursor, in "points x steps": every step of a small
 # run is computed at once; a huge run is computed a window ahead of the cursor.
 _POINT_STEPS_AHEAD = 20_000_000
@@ -169,7 +173,9 @@ class ExplorerApp(CrashReport, PlotHands, LessonViews, App[None]):
         self._prepared = prepared
         self.narrator = narrator
         self._title = title
-        self.steps_per_second = max(float(steps_per_second), 0.1)
+        # --speed and scenes are checked against SPEED_RANGE; a lesson multiplies two such speeds
+        low, high = SPEED_RANGE
+        self.steps_per_second = min(max(float(steps_per_second), low * low), high * high)
         self.autoplay = autoplay
         self.spec: RunSpec = spec  # the latest spec asked for (the run on screen may be older)
         self.current_run: Run | None = None  # the run on screen
@@ -186,6 +192,9 @@ class ExplorerApp(CrashReport, PlotHands, LessonViews, App[None]):
         self._error_logged = False
         self._seeds = random.Random()
         self._shown_step: Step | None = None
+        self.code_shown = False  # L: the code pane
+        # Lesson narration may point the code pane at a line: code_line(step) -> phase or value name, or None.
+        self.code_line: Callable[[Step], str | None] | None = None
         self.told: list[str] = []  # every notification's text, newest last (for tests and recordings)
 
     # ------------------------------------------------------------ layout
@@ -198,17 +207,22 @@ class ExplorerApp(CrashReport, PlotHands, LessonViews, App[None]):
         self._caption = Static("", id="caption")
         self._log = PhaseLog(id="log")
         self._too_small_message = Static("", id="too-small")
+        # Two places for the code pane, one shown at a time (a widget cannot move between containers).
+        self._code_side = CodePane(id="code-side")
+        self._code_low = CodePane(id="code-low")
         yield Header()
         yield self._too_small_message
         with Vertical(id="main"):
             with Horizontal(id="top"):
                 yield self._scatter
+                yield self._code_side
                 with VerticalScroll(id="side", can_focus=False):
                     yield self._panel
                     yield self._numbers
             yield self._caption
             yield self.metrics_strip  # lesson views: scores of the step (m)
             yield self._log
+            yield self._code_low
         yield Footer()
 
     @property
@@ -226,6 +240,11 @@ class ExplorerApp(CrashReport, PlotHands, LessonViews, App[None]):
     @property
     def phase_log(self) -> PhaseLog:
         return self._log
+
+    @property
+    def code_pane(self) -> CodePane:
+        """The code pane in use at this width (beside the plot from 120 columns, else in the log's place)."""
+        return self._code_side if self.size.width >= CODE_BESIDE_COLUMNS else self._code_low
 
     @property
     def caption(self) -> Static:
@@ -258,6 +277,10 @@ class ExplorerApp(CrashReport, PlotHands, LessonViews, App[None]):
         self.set_class(size.height < 28, "-short")
         self.call_after_refresh(self.numbers.fit_to_room)
         self.set_class(size.height < 22, "-tiny")
+        # A big terminal (a projector at 200x60): a taller log and a wider panel use the room.
+        self.set_class(size.height >= 45, "-tall")
+        self.set_class(size.width >= 160, "-roomy")
+        self._place_code(size)
         for footer in self.screen_stack[0].query(Footer) if self.screen_stack else ():
             footer.show_command_palette = size.width >= 92  # room for the keys first
         if small:
@@ -468,6 +491,8 @@ class ExplorerApp(CrashReport, PlotHands, LessonViews, App[None]):
         self._shown_step = step
         self.scatter.show_step(step, self.plot_overlay(step))
         self.lesson_step_shown(run, step)
+        if self.code_shown:
+            self.code_pane.show_step(step, run.spec.algorithm.name, line=self._pointed_line(step))
         self.numbers.show_step(step, position=self._position())
         if step is not None:
             self.phase_log.reach(timeline.index, lambda i: log_line(timeline[i]))
@@ -544,7 +569,40 @@ class ExplorerApp(CrashReport, PlotHands, LessonViews, App[None]):
         return " \u00b7 ".join(parts)
 
     def _show_status(self) -> None:
-        self.phase_log.border_subtitle = self.status_text()
+        status = self.status_text()
+        self.phase_log.border_subtitle = status
+        self._code_low.status = status  # in the log's place, the pane carries its status line
+
+    # ------------------------------------------------------------ the code pane
+    def show_code(self, shown: bool = True) -> None:
+        """Show (or hide) the code pane; scenes turn it on with ``code = true``."""
+        if shown == self.code_shown:
+            return
+        self.code_shown = shown
+        self._place_code(self.size)
+        self.call_after_refresh(self.numbers.fit_to_room)
+
+    def action_toggle_code(self) -> None:
+        """L: show or hide the listing of the algorithm on screen."""
+        self.show_code(not self.code_shown)
+
+    def _place_code(self, size: Size) -> None:
+        beside = size.width >= CODE_BESIDE_COLUMNS
+        self.set_class(self.code_shown and beside, "-code-side")
+        self.set_class(self.code_shown and not beside, "-code-low")
+        if self.code_shown:
+            run = self.current_run
+            pane = self._code_side if beside else self._code_low
+            algorithm = run.spec.algorithm.name if run is not None else self.spec.algorithm.name
+            pane.show_step(self._shown_step, algorithm, line=self._pointed_line(self._shown_step))
+
+    def _pointed_line(self, step: Step | None) -> str | None:
+        if step is None or self.code_line is None:
+            return None
+        try:
+            return self.code_line(step)
+        except Exception:  # noqa: BLE001 - narration must never take the app down
+            return None
 
     # ------------------------------------------------------- time actions
     def action_toggle_play(self) -> None:
@@ -791,6 +849,7 @@ APP_WORDS = Wording(
     n_components="components",
     covariance="diag or spherical covariance ([ and ] in a GMM run, --covariance when starting)",
     columns="fewer columns with --columns",
+    sample="\u2212 on the points row, or -n when starting; a random sample of a file's rows",
 )
 
 

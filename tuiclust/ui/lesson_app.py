@@ -115,6 +115,8 @@ class LessonApp(ExplorerApp):
         )
         self.scene = scene
         self.part_index = 0
+        self.code_shown = first.code  # [playback] code = true, or the part's own code
+        self.code_line = first.code_line
         # None: the user drives (lesson mode). True / False: a Director plays
         # the scene, and is running / paused; the status line says so.
         self.directed: bool | None = None
@@ -156,6 +158,8 @@ class LessonApp(ExplorerApp):
         self.question = None
         self._answered = set()
         self._stage_when_loaded = part.figure is not None and self.directed is None
+        self.code_line = part.code_line
+        self.show_code(part.code)
         self.load_spec(part.spec, narrator=self._narrator_for(part), title=window_title(self.scene, index))
 
     # ------------------------------------------------------------ narration
