@@ -368,17 +368,17 @@ def test_a_comparison_part_needs_no_data_of_its_own(tmp_path):
     "change, message",
     [
         (('kind = "elbow"', 'kind = "elbows"'),
-         'parts[1].view.kind must be one of elbow, k-distance, bic-aic, comparison, scores, silhouette; '
-         'got "elbows" (did you mean "elbow"?)'),
+         ('parts[1].view.kind must be one of elbow, k-distance, bic-aic, comparison, scores, silhouette; '
+          'got "elbows" (did you mean "elbow"?)')),
         (('kind = "elbow"', 'kind = "k-distance"'),
-         'parts[1].view.kind is "k-distance", which is for dbscan runs, but the part\'s algorithm is kmeans; '
-         'set algorithm.name = "dbscan" in this part'),
+         ('parts[1].view.kind is "k-distance", which is for dbscan runs, but the part\'s algorithm is kmeans; '
+          'set algorithm.name = "dbscan" in this part')),
         (("select = 4", "select = 11"), "parts[1].view.select must be an integer from 1 to 10, got 11"),
         (("select = 4", 'select = "four"'), 'parts[1].view.select must be an integer from 1 to 10, got "four"'),
         (("select = 4", "select = 4, zoom = 2"), 'parts[1].view.zoom is not a known key; allowed keys: kind, select'),
         (("select = 3\n", "select = 3\non = \"assign\"\n"),
-         "parts[1].steps[2].on does not apply: the elbow view has no phases, its entries are shown in order; "
-         "leave it out"),
+         ("parts[1].steps[2].on does not apply: the elbow view has no phases, its entries are shown in order; "
+          "leave it out")),
         (('ask = "Where is the elbow?"', 'ask = ""'), "parts[1].steps[2].ask must not be empty"),
         (('ask = "Where is the elbow?"', 'ask = 3'), "parts[1].steps[2].ask must be a string, got 3"),
         (('say = "At k = 3."', 'said = "At k = 3."'), "parts[1].steps[2].say is missing"),
