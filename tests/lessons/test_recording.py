@@ -443,3 +443,38 @@ def test_a_question_is_on_screen_before_its_step_and_the_figure_follows_the_sele
     assert "selected k = 2" in screens[0] and "selected k = 2" in screens[1] and "Where is the elbow?" in screens[1]
     assert "selected k = 3" in screens[2] and "The elbow is at k = 3." in screens[2]
     assert all("computed in" not in screen for screen in screens)  # no wall-clock time in a recording
+
+
+async def test_play_ends_saying_so_and_refuses_keys_that_would_change_the_run():
+    from tuiclust.ui.lesson_app import PlayerApp
+
+    app = PlayerApp(load_scene("kmeans-basics"), speed=20.0)
+    async with app.run_test(size=SIZE) as pilot:
+        first = app.current_run
+        await pilot.press("plus")  # k + 1 would leave the scene's captions over another run
+        await pilot.pause()
+        assert app.current_run is first and any("keys that change the run are off" in t for t in app.told)
+        await next(worker for worker in app.workers if worker.name == "lesson").wait()
+        await pilot.pause()
+        assert "playing the lesson" not in app.status_text() and "end of the lesson" in app.status_text()
+        await pilot.press("q")
+
+
+async def test_lesson_mode_leaves_the_narration_when_a_key_changes_the_run():
+    from tuiclust.ui.lesson_app import LessonApp
+
+    scene = load_scene("kmeans-basics")
+    app = LessonApp(scene)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.wait_until_computed()
+        assert app.narrator is not None and app.title == scene.title
+        await pilot.press("plus")
+        await app.wait_until_computed()
+        await pilot.pause()
+        assert app.current_run.params["n_clusters"] != scene.parts[0].spec.algorithm.params.get("n_clusters")
+        assert app.narrator is None and "left the lesson" in app.title
+        assert not app.caption.display  # no caption of the part over the new run
+        await pilot.press("n")  # back to the lesson (its single part), narrated again
+        await app.wait_until_computed()
+        await pilot.pause()
+        assert app.narrator is not None and app.title == scene.title

@@ -137,7 +137,9 @@ class Step:
     log_likelihood : float or None
         GMM: mean log-likelihood per sample.
     log_likelihood_change : float or None
-        GMM: change since the previous E-step (inf at the first).
+        GMM: change since the previous E-step (inf at the first); on the
+        Converged / Stopped step, the change the run stopped on (between its
+        last two E-steps), the number its message quotes.
     points_added : int or None
         DBSCAN Expand: points this step added to the active cluster.
     n_clusters_found : int or None

@@ -55,8 +55,9 @@ from tuiclust.pipeline.vocabulary import ALGORITHM_NAMES
 from .code_pane import CodePane
 from .command_palette import SafeCommandPalette
 from .crash import CrashReport
+from .footer import KeyFooter
 from .help import HelpScreen
-from .keys import KEYS, bindings
+from .keys import HINTED_ACTIONS, KEYS, bindings, lesson_view_hint
 from .panel import ParameterPanel, StepNumbers, parameter_rows
 from .phase_log import PhaseLog
 from .placement import PlotHands
@@ -190,6 +191,7 @@ class ExplorerApp(CrashReport, PlotHands, LessonViews, App[None]):
         self._remembered: dict[str, dict[str, Any]] = {}
         self._end_told = False
         self._error_logged = False
+        self._hint_retired = False  # the lesson-view hint of the first screen (see _hint_shown)
         self._seeds = random.Random()
         self._shown_step: Step | None = None
         self.code_shown = False  # L: the code pane
@@ -223,7 +225,7 @@ class ExplorerApp(CrashReport, PlotHands, LessonViews, App[None]):
             yield self.metrics_strip  # lesson views: scores of the step (m)
             yield self._log
             yield self._code_low
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def scatter(self) -> ScatterPane:
@@ -260,6 +262,7 @@ class ExplorerApp(CrashReport, PlotHands, LessonViews, App[None]):
         return self.has_class("-too-small")
 
     def on_mount(self) -> None:
+        self.app_resume_signal.subscribe(self, self._redraw_all)
         self.title = self._title or "tuiclust"
         self._fit_to(self.size)
         self.numbers.show_step(None)
@@ -283,6 +286,8 @@ class ExplorerApp(CrashReport, PlotHands, LessonViews, App[None]):
         self._place_code(size)
         for footer in self.screen_stack[0].query(Footer) if self.screen_stack else ():
             footer.show_command_palette = size.width >= 92  # room for the keys first
+        if self._hint_shown() and self.caption.display:
+            self.caption.update(Content(self._hint_text()))
         if small:
             self._too_small_message.update(
                 f"terminal too small: need at least {MIN_SIZE.width}x{MIN_SIZE.height}, "
@@ -511,6 +516,10 @@ class ExplorerApp(CrashReport, PlotHands, LessonViews, App[None]):
                 text = self.narrator(step)
             except Exception as exc:  # noqa: BLE001 - narration must never take the app down
                 text = f"(narration failed: {_one_line(exc)})"
+        hint = not text and self._hint_shown()
+        if hint:
+            text = self._hint_text()  # the first screen's pointer to the lesson views
+        self.caption.set_class(hint, "-hint")  # muted: not a lesson's narration
         # Content, not markup: narration is a scene's text, shown exactly as written
         # (markup escaping would double the backslashes before a "[").
         self.caption.update(Content(text or ""))
@@ -531,6 +540,24 @@ class ExplorerApp(CrashReport, PlotHands, LessonViews, App[None]):
             return False
         timeline = run.timeline
         return timeline.index + 1 < len(timeline) and self.hold_before(timeline[timeline.index + 1])
+
+    def _hint_text(self) -> str:
+        # The caption has one cell of padding on each side.
+        return lesson_view_hint(max(self.size.width - 2, 0))
+
+    def _hint_shown(self) -> bool:
+        """True while the explorer (no narration) has not yet opened a lesson view or the help."""
+        return self.narrator is None and not self._hint_retired
+
+    async def run_action(self, action: Any, default_namespace: Any = None) -> bool:
+        """Run an action; opening a lesson view or the help retires the first screen's hint."""
+        name = action.partition("(")[0] if isinstance(action, str) else ""
+        if name in HINTED_ACTIONS and not self._hint_retired:
+            self._hint_retired = True
+            if self.narrator is None:
+                self.caption.update("")
+                self.caption.display = False
+        return await super().run_action(action, default_namespace)
 
     def _note_error_if_at_end(self) -> None:
         run = self.current_run
@@ -705,10 +732,10 @@ class ExplorerApp(CrashReport, PlotHands, LessonViews, App[None]):
         self._request(new, fallback(new) if fallback else None)
 
     def action_restart(self) -> None:
-        """Run again with a new random seed."""
-        seed = self.spec.data.seed
-        while seed == self.spec.data.seed:
-            seed = self._seeds.randrange(0, 10_000)
+        """Run again with a new random seed, one whose run has rounds to watch where that is cheap to find."""
+        from tuiclust.pipeline.seeds import instructive_seed
+
+        seed = instructive_seed(self.spec, lambda: self._seeds.randrange(0, 10_000))
         self._edit(lambda s: spec_edits.with_seed(s, seed))
 
     def action_algorithm(self, name: str) -> None:
@@ -731,6 +758,18 @@ class ExplorerApp(CrashReport, PlotHands, LessonViews, App[None]):
     def action_second_param(self, direction: int) -> None:
         """The init method, min_samples or the covariance type."""
         self._edit(lambda s: spec_edits.step_second(s, direction))
+
+    def action_start(self, direction: int) -> None:
+        """The next (1) or previous (-1) start: GMM's init_params or K-Means' init."""
+        from tuiclust.pipeline.hand_edits import init_key
+
+        def change(spec: RunSpec) -> RunSpec:
+            new = spec_edits.step_start(spec, direction)
+            key = init_key(new.algorithm.name)
+            self.notify(f"{spec_edits.parameter_label(str(key))}: {new.algorithm.params[key]}", timeout=2)
+            return new
+
+        self._edit(change)
 
     def action_dataset(self, direction: int) -> None:
         """The next (1) or previous (-1) built-in data set."""
@@ -817,13 +856,24 @@ class ExplorerApp(CrashReport, PlotHands, LessonViews, App[None]):
             from .terminal_input import SafeLinuxDriver  # imports termios: not on Windows
 
             return SafeLinuxDriver
+        if driver_class.__module__ == "textual.drivers.web_driver" and driver_class.__name__ == "WebDriver":
+            from .web_input import SafeWebDriver  # tuiclust serve
+
+            return SafeWebDriver
         return driver_class
+
+    def _redraw_all(self, _app: App[Any] | None = None) -> None:
+        """Back from a suspend (ctrl+z or SIGTSTP, then fg): the terminal shows the shell; draw every cell again."""
+        for screen in self.screen_stack:
+            screen.refresh(layout=True)
+        self.refresh(repaint=True, layout=True)
 
     def action_help_quit(self) -> None:
         """Ctrl+C: say how to quit (Textual's own notice is markup, and notifications here are plain text)."""
         keys = [key for key, active in self.active_bindings.items() if active.binding.action in ("quit", "app.quit")]
         if keys:
-            self.notify(f"Press {keys[0]} to quit the app", title="Do you want to quit?")
+            key = min(keys, key=len)  # q rather than ctrl+q
+            self.notify(f"Press {key} to quit the app", title="Do you want to quit?")
 
     def action_command_palette(self) -> None:
         """Open the command palette, safe for keys faster than it draws (see :mod:`.command_palette`)."""

@@ -303,8 +303,10 @@ class CodePane(Widget):
         notes = annotations(step, listing, code_values(step)) if step is not None else {}
         styles = self._styles
         if styles is None:  # once per style change (a theme, a class), not at every step
+            band = self.get_component_rich_style("code-pane--marked", partial=False)
             styles = self._styles = {
-                "marked": self.get_component_rich_style("code-pane--marked", partial=False),
+                # the band's background and weight only: the syntax colours stay on the marked lines
+                "marked": Style(bgcolor=band.bgcolor, bold=band.bold),
                 "gutter": self.get_component_rich_style("code-pane--gutter", partial=True),
                 "note": self.get_component_rich_style("code-pane--note", partial=True),
             }

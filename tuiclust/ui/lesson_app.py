@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
 
 from textual import events
 from textual.app import SystemCommand
@@ -120,6 +121,8 @@ class LessonApp(ExplorerApp):
         # None: the user drives (lesson mode). True / False: a Director plays
         # the scene, and is running / paused; the status line says so.
         self.directed: bool | None = None
+        self.lesson_ended = False  # a Director has reached the last step of the last part
+        self._hint_retired = True  # the scene's captions and title guide here, not the explorer's hint
         # False in a recording: nobody is there to press a key, the question is timed.
         self.waits_for_keys = True
         self.figure = FigureStage(self)
@@ -145,7 +148,10 @@ class LessonApp(ExplorerApp):
         if self.directed is None:
             return text
         position = text.rsplit(" \u00b7 ", 1)[0] if " \u00b7 " in text else ""
-        state = "\u25b6 playing the lesson" if self.directed else "\u2016 lesson paused (space)"
+        if self.lesson_ended:
+            state = "\u25a0 end of the lesson"
+        else:
+            state = "\u25b6 playing the lesson" if self.directed else "\u2016 lesson paused (space)"
         return f"{position} \u00b7 {state}" if position else state
 
     def show_part(self, index: int) -> None:
@@ -191,8 +197,8 @@ class LessonApp(ExplorerApp):
     # ------------------------------------------------------------ questions
     def hold_before(self, step: Step) -> bool:
         """Lesson mode: a step whose narration asks a question waits until it is answered."""
-        if self.directed is not None:
-            return False  # the Director asks its questions itself
+        if self.directed is not None or self.narrator is None:
+            return False  # the Director asks its questions itself; a run of the user's own has none
         entry = self.part.narration_for(step)
         if entry is None or entry.ask is None or entry.key in self._answered:
             return False
@@ -244,7 +250,7 @@ class LessonApp(ExplorerApp):
 
     def on_run_loaded(self, message: RunLoaded) -> None:
         """Lesson mode: a figure part opens its figure, a first step that asks waits on a card."""
-        if self.directed is not None:
+        if self.directed is not None or self.narrator is None:
             return
         if self._stage_when_loaded:
             self._stage_when_loaded = False
@@ -279,9 +285,9 @@ class LessonApp(ExplorerApp):
         self._show_status()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Part keys only exist in scenes with several parts (so the Footer stays short otherwise)."""
+        """Part keys exist in scenes with several parts (so the Footer stays short otherwise), and to go back to the lesson."""
         if action in ("next_part", "previous_part"):
-            return len(self.scene.parts) > 1
+            return len(self.scene.parts) > 1 or self.narrator is None
         return super().check_action(action, parameters)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -292,8 +298,8 @@ class LessonApp(ExplorerApp):
         yield from super().get_system_commands(screen)
 
     def on_run_ended(self, message: RunEnded) -> None:
-        """Playing through the end of a part goes on with the next part."""
-        if self.part_index + 1 < len(self.scene.parts) and self.directed is None:
+        """Playing through the end of a part goes on with the next part (not once the user has left the lesson)."""
+        if self.narrator is not None and self.directed is None and self.part_index + 1 < len(self.scene.parts):
             # The explorer starts playing the next run as soon as it is shown; a figure waits for n.
             self.autoplay = self.scene.parts[self.part_index + 1].figure is None
             self._change_part(1)
@@ -314,11 +320,38 @@ class LessonApp(ExplorerApp):
 
     def _change_part(self, direction: int) -> None:
         if len(self.scene.parts) == 1:
+            if self.narrator is None:  # left the lesson: n / p bring it back
+                self.show_part(0)
+                self.refresh_bindings()
+                return
             self.notify("This scene has a single part.", timeout=2)
             return
         index = (self.part_index + direction) % len(self.scene.parts)
         self.show_part(index)
         self.notify(self.scene.parts[index].title, title=f"Part {index + 1} of {len(self.scene.parts)}", timeout=3)
+
+
+    def _edit(self, change: Callable[[Any], Any], fallback: Callable[[Any], Any] | None = None) -> None:
+        """A key that changes the run: refused while a Director plays; in lesson mode it leaves the narration.
+
+        Either way the screen never keeps a part's title and captions over a run
+        that is no longer the part's.
+        """
+        if self.directed is not None:
+            self.notify(
+                "The lesson plays its own runs, so keys that change the run are off here; "
+                f"to explore it, open the scene in lesson mode: tuiclust {self.scene.name}",
+                title="Playing the lesson",
+                severity="warning",
+                timeout=5,
+            )
+            return
+        if self.narrator is not None:
+            self.narrator = None  # captions described the part's run, not this one
+            self._title = self.title = f"{self.scene.title} \u00b7 left the lesson (n / p: back to a part)"
+            self.notify("This run is yours now: the lesson's captions are off. n or p goes back to a part.", timeout=4)
+            self.refresh_bindings()  # n / p now lead back, even in a scene of one part
+        super()._edit(change, fallback)
 
 
 def open_in_explorer(scene: Scene, *, steps_per_second: float | None = None) -> int:
@@ -364,6 +397,7 @@ class Director:
         """Play every part from ``start`` to the end, calling ``show`` for each shot."""
         scene = self.app.scene
         index = start
+        self.app.lesson_ended = False
         while index < len(scene.parts):
             self._jump = None
             await self._play_part(index, show)
@@ -412,6 +446,8 @@ class Director:
             seconds = step_seconds(playback, narration)
             if last and index == len(scene.parts) - 1:
                 seconds = max(seconds, playback.end_seconds)
+                app.lesson_ended = True  # the status line stops saying "playing the lesson"
+                app._show_status()
             label = narration.say if narration is not None else _log_label(step)
             await show(Shot(index, step, seconds, label, narration is not None))
             if last or self._jump is not None:

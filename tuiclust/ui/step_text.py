@@ -11,6 +11,7 @@ import re
 
 from tuiclust.pipeline.vocabulary import ALGORITHMS
 
+from ..core.numbers import format_change
 from ..core.steps import Phase, PointKind, Step
 
 __all__ = ["code_values", "format_number", "log_line", "step_numbers", "MINUS"]
@@ -113,7 +114,8 @@ def _log_likelihood(step: Step) -> list[tuple[str, str]]:
     rows = [("log-lik.", "\u2013" if ll is None else f"{ll:,.4f}".replace("-", MINUS))]
     change = step.log_likelihood_change
     if change is not None and change not in (float("inf"), float("-inf")):
-        rows.append(("change", format_number(change, signed=True)))
+        # The phase log's formatter: the panel and the log show the same number (±0 within rounding).
+        rows.append(("change", format_change(change, ll)))
     return rows
 
 
