@@ -34,6 +34,9 @@ __all__ = [
     "title_of",
     "parameter",
     "flag_of",
+    "Figure",
+    "FIGURES",
+    "FIGURE_NAMES",
 ]
 
 
@@ -337,3 +340,48 @@ def flag_of(name: str) -> str | None:
         return "--seed"
     p = parameter(name)
     return p.flag if p is not None else None
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A lesson figure that a scene part can stage instead of a run (``[parts.view] kind = ...``).
+
+    Attributes
+    ----------
+    name : str
+        The id in scenes (``kind = "elbow"``).
+    title : str
+        What the figure is called in messages and recordings.
+    key : str
+        The explorer key that opens it.
+    algorithm : str or None
+        The algorithm whose main parameter it helps choose (the part must run
+        it); None when it works for any algorithm.
+    select : str
+        What ``select`` names on it: the parameter it chooses (``"n_clusters"``,
+        ``"eps"``, ``"n_components"``), ``"cell"`` for a grid row or cell, or
+        ``""`` when the figure has nothing to select.
+    """
+
+    name: str
+    title: str
+    key: str
+    algorithm: str | None
+    select: str
+
+
+FIGURES: Mapping[str, Figure] = MappingProxyType(
+    {
+        f.name: f
+        for f in (
+            Figure("elbow", "the elbow view", "e", "kmeans", "n_clusters"),
+            Figure("k-distance", "the k-distance view", "e", "dbscan", "eps"),
+            Figure("bic-aic", "the BIC/AIC view", "e", "gmm", "n_components"),
+            Figure("comparison", "the comparison grid", "c", None, "cell"),
+            Figure("scores", "the scores strip", "m", None, ""),
+            Figure("silhouette", "the silhouette plot", "M", None, ""),
+        )
+    }
+)
+#: Figure ids in the order the README lists them.
+FIGURE_NAMES: tuple[str, ...] = tuple(FIGURES)
