@@ -14,12 +14,12 @@ import numpy as np
 import pyte
 import pytest
 
-from tuiclust.io.castfile import CastWriter
 from tuiclust.cli.main import main
+from tuiclust.io.castfile import CastWriter
 from tuiclust.lessons.pacing import part_steps
 from tuiclust.lessons.recording import record_scene
-from tuiclust.ui.stage import HeadlessStage
 from tuiclust.lessons.scene import builtin_scene_names, load_scene
+from tuiclust.ui.stage import HeadlessStage
 
 # The smallest size the explorer supports: the quickest to record, and the
 # hardest for captions to fit.
@@ -73,102 +73,121 @@ def expected_markers(scene) -> list[tuple[str, str | None]]:
     return found
 
 
-@pytest.fixture(scope="module")
-def recordings(tmp_path_factory) -> dict[str, Path]:
-    """Every shipped scene recorded once at 80x24 (shared by the tests below)."""
+@pytest.fixture(scope="session")
+def recorded(tmp_path_factory):
+    """``recorded(name)``: the shipped scene recorded at 80x24, once per test process."""
     folder = tmp_path_factory.mktemp("casts")
-    result = {}
-    for name in builtin_scene_names():
-        path = folder / f"{name}.cast"
-        record_scene(load_scene(name), path, stage=HeadlessStage(), size=SIZE)
-        result[name] = path
-    return result
+    done: dict[str, Path] = {}
+
+    def get(name: str) -> Path:
+        if name not in done:
+            path = folder / f"{name}.cast"
+            record_scene(load_scene(name), path, stage=HeadlessStage(), size=SIZE)
+            done[name] = path
+        return done[name]
+
+    return get
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("name", builtin_scene_names())
-def test_cast_is_valid_asciicast_v2_with_one_marker_per_step(recordings, name):
-    header, events = read_cast(recordings[name])
-    scene = load_scene(name)
-    assert header["version"] == 2
-    assert (header["width"], header["height"]) == SIZE
-    assert header["title"] == scene.title
-    assert "timestamp" not in header  # nothing from the clock
-    times = [event[0] for event in events]
-    assert times[0] == 0 and times == sorted(times)
-    for event in events:
-        assert len(event) == 3 and isinstance(event[0], (int, float))
-        assert event[1] in ("o", "m") and isinstance(event[2], str)
-    markers = [event[2] for event in events if event[1] == "m"]
-    expected = expected_markers(scene)
-    assert len(markers) == len(expected)
-    # Every narration line is the label of the marker of the step it narrates; a question's names it.
-    for label, (kind, said) in zip(markers, expected):
-        if kind == "question":
-            assert label == f"Question: {said}"
-        elif said is not None:
-            assert label == said
-        else:
-            assert label  # the step's phase-log line, or the figure's title
+class _ShippedScene:
+    """What every shipped scene's recording must be; one ``TestScene_*`` class per scene, made below.
+
+    A class per scene, not one module-wide fixture: xdist's loadscope hands
+    out whole classes, so the scenes' recordings (the lesson alone takes tens
+    of seconds) spread over the workers instead of queueing on one.
+    """
+
+    scene_name = ""
+
+    @pytest.mark.slow
+    def test_cast_is_valid_asciicast_v2_with_one_marker_per_step(self, recorded):
+        name = self.scene_name
+        header, events = read_cast(recorded(name))
+        scene = load_scene(name)
+        assert header["version"] == 2
+        assert (header["width"], header["height"]) == SIZE
+        assert header["title"] == scene.title
+        assert "timestamp" not in header  # nothing from the clock
+        times = [event[0] for event in events]
+        assert times[0] == 0 and times == sorted(times)
+        for event in events:
+            assert len(event) == 3 and isinstance(event[0], (int, float))
+            assert event[1] in ("o", "m") and isinstance(event[2], str)
+        markers = [event[2] for event in events if event[1] == "m"]
+        expected = expected_markers(scene)
+        assert len(markers) == len(expected)
+        # Every narration line is the label of the marker of the step it narrates; a question's names it.
+        for label, (kind, said) in zip(markers, expected):
+            if kind == "question":
+                assert label == f"Question: {said}"
+            elif said is not None:
+                assert label == said
+            else:
+                assert label  # the step's phase-log line, or the figure's title
+
+    def test_replayed_cast_shows_the_plot_and_the_narration(self, recorded):
+        name = self.scene_name
+        header, events = read_cast(recorded(name))
+        scene = load_scene(name)
+        entries = [n for part in scene.parts for n in part.narration]
+        narrated = {n.say for n in entries}
+        questions = {f"Question: {n.ask}": n.ask for n in entries if n.ask}
+        screen = pyte.Screen(header["width"], header["height"])
+        stream = pyte.Stream(screen)
+        seen: set[str] = set()
+        plot_seen = False
+        for _, kind, data in events:
+            if kind == "o":
+                stream.feed(data)
+                continue
+            shown = squeeze("".join(screen.display))
+            if data in narrated:
+                # The narration is on screen when its marker comes (maybe wrapped).
+                assert squeeze(data) in shown, data
+                seen.add(data)
+            elif data in questions:
+                assert squeeze(data) in shown, data
+                seen.add(data)
+            if not plot_seen and "Phaselog" in shown:
+                text = "\n".join(screen.display)
+                assert all(mark in text for mark in "\u2524\u252c\u2514")  # the plot's axes: y ticks, x ticks, corner
+                assert re.search(r"\d\u2524", text)  # a tick label on the y axis
+                plot_seen = True
+        # Every entry of the scene was on screen at its marker, and so was every question.
+        assert seen == narrated | set(questions)
+        assert plot_seen
 
 
-@pytest.mark.parametrize("name", builtin_scene_names())
-def test_replayed_cast_shows_the_plot_and_the_narration(recordings, name):
-    header, events = read_cast(recordings[name])
-    scene = load_scene(name)
-    entries = [n for part in scene.parts for n in part.narration]
-    narrated = {n.say for n in entries}
-    questions = {f"Question: {n.ask}": n.ask for n in entries if n.ask}
-    screen = pyte.Screen(header["width"], header["height"])
-    stream = pyte.Stream(screen)
-    seen: set[str] = set()
-    plot_seen = False
-    for _, kind, data in events:
-        if kind == "o":
-            stream.feed(data)
-            continue
-        shown = squeeze("".join(screen.display))
-        if data in narrated:
-            # The narration is on screen when its marker comes (maybe wrapped).
-            assert squeeze(data) in shown, data
-            seen.add(data)
-        elif data in questions:
-            assert squeeze(data) in shown, data
-            seen.add(data)
-        if not plot_seen and "Phaselog" in shown:
-            text = "\n".join(screen.display)
-            assert all(mark in text for mark in "\u2524\u252c\u2514")  # the plot's axes: y ticks, x ticks, corner
-            assert re.search(r"\d\u2524", text)  # a tick label on the y axis
-            plot_seen = True
-    # Every entry of the scene was on screen at its marker, and so was every question.
-    assert seen == narrated | set(questions)
-    assert plot_seen
+for _name in builtin_scene_names():
+    _cls = type("TestScene_" + re.sub(r"\W", "_", _name), (_ShippedScene,), {"scene_name": _name})
+    globals()[_cls.__name__] = _cls
+del _name, _cls
 
 
-def test_two_recordings_are_byte_identical(recordings, tmp_path):
+def test_two_recordings_are_byte_identical(recorded, tmp_path):
     again = tmp_path / "again.cast"
     record_scene(load_scene("kmeans-basics"), again, stage=HeadlessStage(), size=SIZE)
-    assert again.read_bytes() == recordings["kmeans-basics"].read_bytes()
+    assert again.read_bytes() == recorded("kmeans-basics").read_bytes()
 
 
-def test_cast_gets_the_umask_mode_not_a_private_one(recordings):
+def test_cast_gets_the_umask_mode_not_a_private_one(recorded):
     umask = os.umask(0)
     os.umask(umask)
-    for path in recordings.values():
+    for path in (recorded("kmeans-basics"), recorded("kmeans-init")):
         assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask
 
 
-def test_title_cards_open_every_part(recordings):
-    header, events = read_cast(recordings["kmeans-init"])
+def test_title_cards_open_every_part(recorded):
+    header, events = read_cast(recorded("kmeans-init"))
     cards = [t for t, kind, data in events if kind == "o" and "Part " in data and " of 3" in data]
     assert len(cards) == 3
     first = "\n".join(replay(header, events, until=0).display)
     assert "K-Means: where the centres start matters" in first and "Random initialisation" in first
 
 
-def test_timing_comes_from_the_scene(recordings):
+def test_timing_comes_from_the_scene(recorded):
     scene = load_scene("kmeans-basics")
-    _, events = read_cast(recordings["kmeans-basics"])
+    _, events = read_cast(recorded("kmeans-basics"))
     marker_times = [t for t, kind, _ in events if kind == "m"]
     steps = part_steps(scene.parts[0])
     assert marker_times[0] == scene.playback.title_seconds
@@ -295,7 +314,7 @@ async def test_lesson_mode_narrates_steps_and_switches_parts():
     async with app.run_test(size=SIZE) as pilot:
         await app.wait_until_computed()
         await pilot.pause()
-        caption = lambda: str(app.caption.render()).strip()  # noqa: E731
+        caption = lambda: str(app.caption.render()).strip()
         assert caption() == "Two of the three random starts landed in the same group."
         await pilot.press("right")
         await pilot.pause()
