@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent / "tuiclust"
 # Rank of each top-level part of the package; a module imports only ranks <= its own.
 LAYERS: dict[str, int] = {
     "core": 0,
+    "safe_text": 1,
     "errors": 1,
     "io": 1,
     "pipeline": 2,

@@ -37,7 +37,7 @@ def kmeans_step(labels) -> Step:
 
 def test_round_trip_keeps_rows_order_names_and_exact_values(tmp_path, table):
     dataset = load_dataset(DataSpec(str(table), drop_missing=True, scale="standard"))
-    out = write_result_csv(tmp_path / "out.csv", dataset, kmeans_step([1, 0, 1]))
+    out = write_result_csv(tmp_path / "out.csv", dataset, kmeans_step([1, 0, 1])).path
     assert out == (tmp_path / "out.csv").absolute()
     header, rows = read_back(out)
     assert header == ["visits", "spend", "cluster"]
@@ -50,7 +50,7 @@ def test_floats_are_written_to_read_back_to_the_same_float64(tmp_path):
     values = np.random.default_rng(0).normal(size=(50, 2)) * 1e-7
     path.write_text("a,b\n" + "".join(f"{x!r},{y!r}\n" for x, y in values.tolist()), encoding="utf-8")
     dataset = load_dataset(DataSpec(str(path)))
-    out = write_result_csv(tmp_path / "o.csv", dataset, kmeans_step(np.zeros(50)))
+    out = write_result_csv(tmp_path / "o.csv", dataset, kmeans_step(np.zeros(50))).path
     _, rows = read_back(out)
     np.testing.assert_array_equal(np.array([r[:2] for r in rows], dtype=float), values)
 
@@ -59,7 +59,7 @@ def test_dbscan_writes_the_point_kind(tmp_path, table):
     dataset = load_dataset(DataSpec(str(table), columns=("spend",)))
     kinds = np.array([PointKind.CORE, PointKind.BORDER, PointKind.NOISE, PointKind.CORE], dtype=np.int8)
     step = Step("dbscan", Phase.DONE, 5, np.array([0, 0, -1, 1], dtype=np.int8), "done", point_kinds=kinds)
-    header, rows = read_back(write_result_csv(tmp_path / "d.csv", dataset, step))
+    header, rows = read_back(write_result_csv(tmp_path / "d.csv", dataset, step).path)
     assert header == ["spend", "cluster", "kind"]
     assert [r[1:] for r in rows] == [["0", "core"], ["0", "border"], ["-1", "noise"], ["1", "core"]]
 
@@ -68,11 +68,11 @@ def test_gmm_writes_confidence_and_optional_probabilities(tmp_path, table):
     dataset = load_dataset(DataSpec(str(table), columns=("spend",)))
     confidence = np.array([0.9, 0.6, 1.0, 0.55], dtype=np.float32)
     step = Step("gmm", Phase.CONVERGED, 3, np.array([0, 1, 1, 0], dtype=np.int8), "done", confidence=confidence)
-    header, rows = read_back(write_result_csv(tmp_path / "g.csv", dataset, step))
+    header, rows = read_back(write_result_csv(tmp_path / "g.csv", dataset, step).path)
     assert header == ["spend", "cluster", "confidence"]
     assert [r[2] for r in rows] == ["0.9000", "0.6000", "1.0000", "0.5500"]
     proba = np.array([[0.9, 0.1], [0.4, 0.6], [0.0, 1.0], [0.55, 0.45]])
-    header, rows = read_back(write_result_csv(tmp_path / "g2.csv", dataset, step, probabilities=proba))
+    header, rows = read_back(write_result_csv(tmp_path / "g2.csv", dataset, step, probabilities=proba).path)
     assert header == ["spend", "cluster", "confidence", "p0", "p1"]
     assert rows[1][3:] == ["0.4000", "0.6000"]
 
@@ -81,7 +81,7 @@ def test_an_input_column_named_cluster_is_renamed(tmp_path):
     path = tmp_path / "c.csv"
     path.write_text("cluster,x\n1,2\n3,4\n", encoding="utf-8")
     dataset = load_dataset(DataSpec(str(path)))
-    header, rows = read_back(write_result_csv(tmp_path / "o.csv", dataset, kmeans_step([0, 1])))
+    header, rows = read_back(write_result_csv(tmp_path / "o.csv", dataset, kmeans_step([0, 1])).path)
     assert header == ["cluster_input", "x", "cluster"]
     assert rows == [["1", "2", "0"], ["3", "4", "1"]]
 
@@ -120,7 +120,7 @@ def test_a_failure_midway_leaves_no_partial_file_and_the_old_file_intact(tmp_pat
             yield text
 
     monkeypatch.setattr(export, "_rows", failing_rows)
-    with pytest.raises(UsageError, match="No space left on device; nothing was written"):
+    with pytest.raises(UsageError, match="no space left on the device; nothing was written"):
         write_result_csv(target, dataset, kmeans_step([0, 0, 1, 1]))
     assert target.read_text(encoding="utf-8") == "an earlier export\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv", "shop.csv"]
@@ -143,7 +143,7 @@ def test_written_file_gets_ordinary_permissions(tmp_path, table):
     dataset = load_dataset(DataSpec(str(table), columns=("spend",)))
     umask = os.umask(0o022)
     try:
-        out = write_result_csv(tmp_path / "o.csv", dataset, kmeans_step([0, 0, 1, 1]))
+        out = write_result_csv(tmp_path / "o.csv", dataset, kmeans_step([0, 0, 1, 1])).path
     finally:
         os.umask(umask)
     assert out.stat().st_mode & 0o777 == 0o644
@@ -151,21 +151,20 @@ def test_written_file_gets_ordinary_permissions(tmp_path, table):
 
 def test_default_path_never_overwrites(tmp_path, table):
     dataset = load_dataset(DataSpec(str(table), columns=("spend",)))
-    first = default_export_path(dataset, "kmeans", tmp_path)
-    assert first == tmp_path.absolute() / "shop-kmeans-clusters.csv"
-    first.write_text("taken", encoding="utf-8")
-    second = default_export_path(dataset, "kmeans", tmp_path)
-    assert second.name == "shop-kmeans-clusters-2.csv"
-    second.write_text("taken", encoding="utf-8")
-    assert default_export_path(dataset, "kmeans", tmp_path).name == "shop-kmeans-clusters-3.csv"
+    step = kmeans_step([0, 0, 1, 1])
+    names = [write_result_csv(default_export_path(dataset, "kmeans", tmp_path), dataset, step).path for _ in range(3)]
+    assert [p.name for p in names] == [
+        "shop-kmeans-clusters.csv", "shop-kmeans-clusters-2.csv", "shop-kmeans-clusters-3.csv"
+    ]
+    assert names[0].parent == tmp_path.absolute()
 
 
 def test_default_path_is_in_the_current_folder_and_safe(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     dataset = load_dataset(DataSpec("blobs"))
-    assert default_export_path(dataset, "dbscan") == tmp_path.absolute() / "blobs-dbscan-clusters.csv"
+    assert default_export_path(dataset, "dbscan").path == tmp_path.absolute() / "blobs-dbscan-clusters.csv"
     odd = type("D", (), {"name": "../my data?.csv"})()
-    assert default_export_path(odd, "gmm").name == "my-data-gmm-clusters.csv"
+    assert default_export_path(odd, "gmm").path.name == "my-data-gmm-clusters.csv"
 
 
 @pytest.mark.parametrize("covariance_type", ["full", "tied", "diag", "spherical"])

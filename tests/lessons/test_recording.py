@@ -203,7 +203,9 @@ def test_record_command_bad_size(tmp_path, capsys, argv, message):
 def test_record_command_missing_output_folder(tmp_path, capsys):
     out = tmp_path / "nowhere" / "x.cast"
     assert main(["record", "kmeans-basics", "-o", str(out)]) == 2
-    assert capsys.readouterr().err == f"tuiclust: -o {out}: the folder {out.parent} does not exist\n"
+    assert capsys.readouterr().err == (
+        f"tuiclust: -o {out}: the folder {out.parent} does not exist; create it or choose another path\n"
+    )
 
 
 def test_record_command_unknown_scene(tmp_path, capsys):

@@ -98,7 +98,7 @@ def test_added_and_removed_points_are_kept_in_the_spec_and_exported(tmp_path):
     run.timeline.compute_ahead(3)
     from tuiclust.io.csv_writer import write_result_csv
 
-    path = write_result_csv(tmp_path / "out.csv", run.dataset, run.timeline[2])
+    path = write_result_csv(tmp_path / "out.csv", run.dataset, run.timeline[2]).path
     with open(path, newline="", encoding="utf-8") as f:
         rows = list(csv.reader(f))
     assert len(rows) == 1 + 199

@@ -34,7 +34,7 @@ def run_cli(*argv: str) -> tuple[int, str, str]:
 @needs_agg
 def test_hand_written_cast_with_markers_becomes_a_looping_gif_of_each_frame(tiny_cast: Path, tmp_path: Path) -> None:
     assert len(read_cast_info(tiny_cast).markers) == 3  # agg must take "m" events in its stride
-    out = gif.render_gif(tiny_cast, tmp_path / "tiny.gif", font_size=12)
+    out = gif.render_gif(tiny_cast, tmp_path / "tiny.gif", font_size=12).path
     info = read_gif(out.read_bytes())
     assert info.n_frames >= 3
     assert info.loops
@@ -45,7 +45,7 @@ def test_hand_written_cast_with_markers_becomes_a_looping_gif_of_each_frame(tiny
 
 @needs_agg
 def test_recorded_scene_gif_keeps_the_scenes_pace(recorded_cast: Path, tmp_path: Path) -> None:
-    out = gif.render_gif(recorded_cast, tmp_path / "lesson.gif")
+    out = gif.render_gif(recorded_cast, tmp_path / "lesson.gif").path
     info = read_gif(out.read_bytes())
     cast = read_cast_info(recorded_cast)
     assert info.n_frames >= len(cast.markers)  # at least one frame per step

@@ -16,7 +16,7 @@ from .images import read_png_pixels
 
 @needs_chromium
 def test_recorded_page_plays_in_chromium_and_lists_its_chapters(recorded_cast: Path, tmp_path: Path) -> None:
-    page = render_html(recorded_cast, tmp_path / "lesson.html", PageText("K-Means, step by step", "Three blobs."))
+    page = render_html(recorded_cast, tmp_path / "lesson.html", PageText("K-Means, step by step", "Three blobs.")).path
     markers = read_cast_info(recorded_cast).markers
     dom = dump_dom(page.resolve().as_uri())
     # The player built its terminal and controls: the script ran with no network.
@@ -31,7 +31,7 @@ def test_recorded_page_plays_in_chromium_and_lists_its_chapters(recorded_cast: P
 
 @needs_chromium
 def test_recorded_page_screenshot_is_not_blank(recorded_cast: Path, tmp_path: Path) -> None:
-    page = render_html(recorded_cast, tmp_path / "lesson.html", PageText("K-Means", ""))
+    page = render_html(recorded_cast, tmp_path / "lesson.html", PageText("K-Means", "")).path
     shot = tmp_path / "page.png"
     with tempfile.TemporaryDirectory(prefix="tuiclust-chromium-") as profile:
         subprocess.run(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 
 from tuiclust.ui.app import MIN_SIZE, ExplorerApp
@@ -104,6 +103,18 @@ async def test_light_theme_and_no_colour_render():
         await app.wait_until_computed()
         await pilot.press("right")
         assert "Assign" in app.export_screenshot()
+
+
+@pytest.mark.parametrize(("algorithm", "words"), [("gmm", "gaussian_mixture"), ("hdbscan", "min_cluster_size")])
+async def test_long_names_in_the_run_panel_are_never_cut_at_80x24(algorithm, words):
+    # issue 17 item 6: "gaussian_mixtur…" -- a value too long for its line goes under its label instead
+    spec = make_spec(algorithm, "gaussian_mixture")
+    async with explorer(spec, size=(80, 24)) as (app, pilot):
+        await pilot.pause()
+        lines = app.panel.render().plain.splitlines()
+        assert any("gaussian_mixture" in line for line in lines) and any(words in line for line in lines)
+        assert max(len(line) for line in lines) <= app.panel.content_region.width, "a row is cut at the edge"
+        assert app.query_one("#side").max_scroll_y == 0, "the side column scrolls"
 
 
 @pytest.mark.parametrize("algorithm", ["dbscan", "gmm"])

@@ -18,12 +18,13 @@ import pytest
 from textual.worker import WorkerState
 
 from tuiclust.pipeline.spec import AlgorithmSpec, DataSpec, RunSpec
+from tuiclust.pipeline.vocabulary import ALGORITHMS
 from tuiclust.ui.app import ExplorerApp
 from tuiclust.ui.keys import KEYS
 
 from .conftest import make_spec, notifications, press_and_settle, wait_until
 
-_TITLES = {"kmeans": "K-Means", "dbscan": "DBSCAN", "gmm": "GMM"}
+_TITLES = {entry.name: entry.short_title for entry in ALGORITHMS.values()}
 
 
 def assert_alive(app: ExplorerApp) -> None:
@@ -147,9 +148,9 @@ def gated(monkeypatch, release_after: int = 2):
     """
     import threading
 
+    from tuiclust.pipeline.run import build_run
     from tuiclust.pipeline.timeline import Timeline
     from tuiclust.ui import app as app_module
-    from tuiclust.pipeline.run import build_run
 
     gate = threading.Event()
 
@@ -236,7 +237,7 @@ async def test_switching_algorithm_while_playing(monkeypatch):
         for key in ("2", "3", "1", "2", "3"):
             assert app.playing
             await pilot.press("right", key)
-            await wait_until(lambda: app.current_run.spec.algorithm.name == _KEY_ALGORITHMS[key])
+            await wait_until(lambda key=key: app.current_run.spec.algorithm.name == _KEY_ALGORITHMS[key])
             assert app.current_run.spec.algorithm.name == _KEY_ALGORITHMS[key]
             assert app.playing  # the new run plays on from its first step
             assert_alive(app)
@@ -441,8 +442,8 @@ async def test_a_file_broken_while_the_app_runs_keeps_the_run_and_shows_the_erro
 
 
 async def test_running_out_of_memory_in_a_new_run_keeps_the_run(monkeypatch):
-    from tuiclust.ui import app as app_module
     from tuiclust.pipeline.run import build_run
+    from tuiclust.ui import app as app_module
 
     def build_or_run_out(spec):
         if spec.algorithm.name == "gmm":
@@ -459,9 +460,9 @@ async def test_running_out_of_memory_in_a_new_run_keeps_the_run(monkeypatch):
 
 
 async def test_running_out_of_memory_mid_run_ends_that_run_where_it_got(monkeypatch):
+    from tuiclust.pipeline.run import build_run
     from tuiclust.pipeline.timeline import Timeline
     from tuiclust.ui import app as app_module
-    from tuiclust.pipeline.run import build_run
 
     def build_failing(spec):
         run = build_run(spec)

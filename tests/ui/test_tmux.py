@@ -16,7 +16,7 @@ pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed (.ci
 
 # A private tmux server: this test never sees or touches anyone else's sessions.
 SOCKET = f"tuiclust-test-{os.getpid()}"
-SESSION = "explorer"
+SESSION = f"tuiclust-test-{os.getpid()}"  # own name: other test runs may share the tmux server
 
 
 def tmux(*args: str) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 
 import numpy as np
+from rich.console import Console
 
 from tuiclust.analysis.scores import score_clustering, silhouette_profile
 from tuiclust.ui.help import HelpScreen
@@ -80,7 +82,9 @@ async def test_help_carries_the_guidance_and_the_palette_every_view():
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        text = str(app.screen.query_one("#help-text").render())
+        console = Console(file=io.StringIO(), width=400, color_system=None)
+        console.print(app.screen.query_one("#help-text").content)
+        text = console.file.getvalue()
         for words in ("Which algorithm when", "Common pitfalls", "good match: ARI >= 0.90", "Davies-Bouldin"):
             assert words in text
         await pilot.press("escape")

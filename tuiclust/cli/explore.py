@@ -187,8 +187,9 @@ def run(args: argparse.Namespace) -> int:
         spec = prepared.spec
     from tuiclust.ui.app import ExplorerApp
 
-    ExplorerApp(spec, steps_per_second=speed, prepared=prepared).run()
-    return 0
+    app = ExplorerApp(spec, steps_per_second=speed, prepared=prepared)
+    app.run()
+    return app.return_code or 0  # 1 after an unexpected error (one line and a log, see ui/crash.py)
 
 
 def _run_scene(args: argparse.Namespace, speed: float | None) -> int:

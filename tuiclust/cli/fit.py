@@ -42,7 +42,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Flags of `tuiclust fit`."""
     parser.add_argument("data", metavar="DATA", help="a CSV file, or a built-in data set name (e.g. blobs)")
     parser.add_argument("-o", "--output", metavar="OUT.csv",
-                        help="where to write the labels (default: ./<data>-<algo>-clusters.csv, never overwriting)")
+                        help="where to write the labels; - for standard output "
+                        "(default: ./<data>-<algo>-clusters.csv, never overwriting)")
     parser.add_argument("--algo", metavar="NAME", default="kmeans", help=f"{ALGORITHMS[0]} (default), {', '.join(ALGORITHMS[1:-1])} or {ALGORITHMS[-1]}")
     parser.add_argument("--seed", metavar="N", help="seed of the initialisation and of built-in data (default 0)")
     add_algorithm_arguments(parser, eps_default="from the data's k-distances")
@@ -54,20 +55,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """Cluster DATA to the end, write the CSV, print the summary. Returns 0."""
+    from tuiclust.cli.flags import FLAG_WORDS
+    from tuiclust.cli.progress import Progress
     from tuiclust.io.csv_writer import (
         check_export_path,
         default_export_path,
         write_result_csv,
     )
-    from tuiclust.cli.flags import FLAG_WORDS
+    from tuiclust.io.destination import refuse_inputs, take_unreported
     from tuiclust.pipeline.limits import DataLimitError
     from tuiclust.pipeline.run import prepare_run
     from tuiclust.pipeline.spec import AlgorithmSpec, RunSpec
 
     out = out or sys.stdout
     data_spec, algo_name, params = _specs_from_args(args)
-    if args.output:
-        check_export_path(args.output)  # a typo in -o should not cost a long run first
+    # A typo in -o should not cost a long run first; "-" is standard output.
+    target = check_export_path(args.output, allow_dash=True) if args.output is not None else None
     try:
         # The explorer's own run builder: same defaults, same suggested eps,
         # same limits, so the file holds what the explorer shows.
@@ -79,17 +82,30 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     except ValueError as exc:
         raise UsageError(name_the_flag(str(exc))) from None
     dataset = prepared.dataset
-    target = Path(args.output) if args.output else default_export_path(dataset, algo_name)
-    _refuse_overwriting_input(target, data_spec)
-    last = _run_to_the_end(prepared.steps, dataset.X)
+    if target is None:  # a fresh name, taken when the file is created: never another run's file
+        target = default_export_path(dataset, algo_name)
+    if data_spec.is_file:
+        # Writing the labels over the CSV they came from would lose its text columns.
+        refuse_inputs(target, {"the input file": data_spec.source})
+    if target.is_stdout:
+        out = sys.stderr  # the CSV owns standard output: `fit data.csv -o - | head`
+    with Progress(sys.stderr, f"{dataset.n_samples:,} rows x {dataset.n_features:,} columns") as progress:
+        last = _run_to_the_end(prepared.steps, dataset.X, progress)
     probabilities = None
     if last.weights is not None:  # a mixture: each point's probability under each component
         from tuiclust.io.csv_writer import component_probabilities
 
         probabilities = component_probabilities(dataset.X, last)
     written = write_result_csv(target, dataset, last, probabilities=probabilities)
-    described = _describe_params(algo_name, prepared.params, prepared.eps_suggested)
-    _print_summary(out, dataset, data_spec, algo_name, described, last, written, probabilities)
+    try:
+        described = _describe_params(algo_name, prepared.params, prepared.eps_suggested)
+        _print_summary(out, dataset, data_spec, algo_name, described, last, written.shown, probabilities)
+    except KeyboardInterrupt:
+        # The file is complete: say so, even if the summary never comes.
+        print(f"tuiclust: interrupted; wrote {written.shown} ({dataset.n_samples:,} rows)", file=sys.stderr)
+        raise
+    finally:
+        take_unreported()
     return 0
 
 
@@ -135,24 +151,16 @@ def _data_source(text: str) -> str:
 
 
 # ------------------------------------------------------------- the run
-def _refuse_overwriting_input(target: Path, data_spec: Any) -> None:
-    """Writing the labels over the CSV they came from would lose its text columns."""
-    if not data_spec.is_file:
-        return
-    try:
-        same = target.exists() and target.samefile(data_spec.source)
-    except OSError:
-        same = False
-    if same:
-        raise UsageError(f"-o {target} is the input file itself; write the labels to another file")
+def _run_to_the_end(steps: Iterator[Any], X: np.ndarray, progress: Any = None) -> Any:
+    """The last :class:`~tuiclust.core.steps.Step` of ``steps`` (a run on ``X``), keeping no other.
 
-
-def _run_to_the_end(steps: Iterator[Any], X: np.ndarray) -> Any:
-    """The last :class:`~tuiclust.core.steps.Step` of ``steps`` (a run on ``X``), keeping no other."""
+    ``progress`` (a :class:`~tuiclust.cli.progress.Progress`) hears of every step.
+    """
     last = None
     try:
         for last in steps:
-            pass
+            if progress is not None:
+                progress.step(last)
     except ValueError as exc:
         raise UsageError(name_the_flag(str(exc))) from None
     except MemoryError:
@@ -174,7 +182,7 @@ def _print_summary(
     algo: str,
     described: str,
     last: Any,
-    written: Path,
+    written: str,
     probabilities: np.ndarray | None,
 ) -> None:
     from tuiclust.pipeline.vocabulary import title_of

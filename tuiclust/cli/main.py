@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -29,6 +30,32 @@ SUBCOMMANDS: dict[str, str] = {
 EPILOG = "sub-commands:\n" + "\n".join(f"  {name:<9} {text}" for name, text in SUBCOMMANDS.items()) + (
     "\n\nRun `tuiclust COMMAND --help` for a sub-command's options. Keys inside the explorer: press ?"
 )
+
+
+# Commands that write files: SIGTERM ends them through their cleanup (no temporary file left behind).
+WRITING_COMMANDS = ("fit", "record")
+
+
+def _end_cleanly_on_sigterm() -> None:
+    """On SIGTERM: remove unfinished temporary files, report complete outputs, then end as SIGTERM does.
+
+    Nothing is raised into the program (it may be deep in an event loop):
+    the handler cleans up what the writers registered and re-sends the
+    signal with its default action, so the exit status stays "killed by SIGTERM".
+    """
+
+    def handler(signum: int, frame: object) -> None:
+        from tuiclust.io.destination import remove_unfinished, take_unreported
+
+        remove_unfinished()
+        done = take_unreported()
+        if done:
+            os.write(2, f"tuiclust: terminated; wrote {', '.join(done)}\n".encode("utf-8", "replace"))
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+        os._exit(128 + signum)  # pragma: no cover - the signal ends the process first
+
+    signal.signal(signal.SIGTERM, handler)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -66,6 +93,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser = build_parser(command)
         args = parser.parse_args(rest)  # exits 2 itself on a bad flag
         module = importlib.import_module(f"tuiclust.cli.{command}")
+        if command in WRITING_COMMANDS:
+            from tuiclust.io.destination import take_unreported
+
+            take_unreported()  # a fresh start: report only this command's outputs
+            _end_cleanly_on_sigterm()
         return int(module.run(args) or 0)
     except UsageError as exc:
         print(f"tuiclust: {exc}", file=sys.stderr)
@@ -78,6 +110,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except OSError as exc:
+        if exc.filename is None:
+            raise
+        # A path the checks did not foresee (a 300-character name, a loop of
+        # links): still a problem with the user's input, still one line.
+        from tuiclust.io.destination import path_problem, shown_path
+
+        print(f"tuiclust: {shown_path(exc.filename)}: {path_problem(exc)}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -24,5 +24,6 @@ def run(args: argparse.Namespace) -> int:
     check_parts_load(scene)
     from tuiclust.ui.lesson_app import PlayerApp
 
-    PlayerApp(scene, speed=speed, loop=args.loop).run()
-    return 0
+    app = PlayerApp(scene, speed=speed, loop=args.loop)
+    app.run()
+    return app.return_code or 0

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tuiclust.errors import UsageError
+
+if TYPE_CHECKING:
+    from tuiclust.lessons.scene import Scene
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -35,26 +40,49 @@ def run(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise UsageError(str(exc)) from None
     from tuiclust.cli.flags import parse_int
+    from tuiclust.io.destination import shown_path, take_unreported
     from tuiclust.lessons.recording import record_scene
     from tuiclust.publish.outputs import plan_outputs, write_outputs
     from tuiclust.ui.stage import HeadlessStage
 
     font_size = parse_int("--font-size", args.font_size, low=1)
-    plan = plan_outputs(args.output, font_size=font_size, pause_on_markers=args.pause_on_markers)
-    with plan.cast_file() as cast_path:
-        recording = record_scene(scene, cast_path, stage=HeadlessStage(), size=size, svg_dir=args.svg)
-        written = write_outputs(cast_path, plan, title=scene.title, description=scene.description)
+    plan = plan_outputs(args.output, font_size=font_size, pause_on_markers=args.pause_on_markers,
+                        inputs=_inputs_of(scene))
+    # Anything on standard output would mix with a cast written there.
+    report = sys.stderr if plan.to_stdout else sys.stdout
+    try:
+        with plan.cast_file() as cast_path:
+            recording = record_scene(scene, cast_path, stage=HeadlessStage(), size=size, svg_dir=args.svg)
+            written = write_outputs(cast_path, plan, title=scene.title, description=scene.description)
+    except KeyboardInterrupt:
+        # What is complete stays, and is reported: the user may not know it was made.
+        done = take_unreported()
+        if done:
+            print(f"tuiclust: interrupted; wrote {', '.join(done)}", file=sys.stderr)
+        raise
     for index, entry in unfired_narration(scene):
         where = entry.key or "steps"
         print(f"tuiclust: note: {scene.path.name}: {where} never fires (no {entry.on.value} step"
               f"{'' if entry.iteration is None else f' at iteration {entry.iteration}'} in that run)", file=sys.stderr)
     cols, rows = recording.size
-    extra = f", {len(recording.svg_files)} SVG files in {args.svg}" if recording.svg_files else ""
-    what = f"wrote {recording.path}" if plan.recorded_to is not None else f"recorded {scene.path.name}"
+    extra = f", {len(recording.svg_files)} SVG files in {shown_path(args.svg)}" if recording.svg_files else ""
+    what = f"wrote {shown_path(recording.path)}" if plan.recorded_to is not None else f"recorded {scene.path.name}"
     print(
         f"{what}: {cols}x{rows}, {recording.n_steps} steps, "
-        f"{recording.duration:.1f} s, {recording.n_bytes:,} bytes{extra}"
+        f"{recording.duration:.1f} s, {recording.n_bytes:,} bytes{extra}",
+        file=report,
     )
     for output in written:
-        print(f"wrote {output.path}: {output.n_bytes:,} bytes")
+        print(f"wrote {output.path}: {output.n_bytes:,} bytes", file=report)
+    take_unreported()
     return 0
+
+
+def _inputs_of(scene: Scene) -> dict[str, str]:
+    """What recording ``scene`` reads, worded for a message: the scene file and each part's CSV."""
+    inputs = {"the scene file": str(scene.path)}
+    for part in scene.parts:
+        data = part.spec.data
+        if data.is_file:
+            inputs.setdefault(f"the scene's data {Path(data.source).name}", data.source)
+    return inputs

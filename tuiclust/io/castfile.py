@@ -17,6 +17,8 @@ import json
 from collections.abc import Sequence
 from typing import TextIO
 
+from tuiclust.safe_text import printable
+
 __all__ = ["CastWriter"]
 
 ESC = "\x1b"
@@ -52,7 +54,8 @@ class CastWriter:
         self.n_markers = 0
         header: dict[str, object] = {"version": 2, "width": width, "height": height}
         if title:
-            header["title"] = title
+            # a player prints the title and marker labels as they are: no escape sequence may ride along
+            header["title"] = printable(title)
         header["env"] = {"TERM": "xterm-256color", "SHELL": "/bin/sh"}
         out.write(_dumps(header) + "\n")
 
@@ -89,7 +92,7 @@ class CastWriter:
     def marker(self, ms: int, label: str) -> None:
         """A marker (a chapter point in players) at ``ms`` milliseconds."""
         self.n_markers += 1
-        self._event(ms, "m", label)
+        self._event(ms, "m", printable(label))
 
     def close(self, ms: int) -> None:
         """End the cast at ``ms``, so that the last frame stays on screen until then."""

@@ -50,6 +50,7 @@ import numpy as np
 from tuiclust.errors import UsageError
 from tuiclust.io.cells import CarriedColumns, has_tiny_exponent, is_number, underflows, why_not_a_number
 from tuiclust.io.opening import open_regular_file
+from tuiclust.safe_text import shown
 
 __all__ = [
     "MAX_CARRIED_CELLS",
@@ -374,7 +375,8 @@ def _sniff(head: bytes, at_eof: bool, name: str) -> _Layout:
         delimiter,
         decimal_comma,
         has_header,
-        first if has_header else [],
+        # names are shown and written back: their control characters are written out (\x1b), never obeyed
+        [shown(h, limit=None) for h in first] if has_header else [],
         n_fields,
         body_offset,
         body_line,

@@ -1,9 +1,10 @@
 """Write a clustering result to CSV: the input columns, then ``cluster``, then what the algorithm adds.
 
-The file is written next to its destination under a temporary name and
-renamed into place at the end, so a failure (a full disk, an interrupted
-run) never leaves half a file, and an older file of the same name stays
-intact until the new one is complete.
+The file is written by :mod:`tuiclust.io.destination`: next to its
+destination under a temporary name and renamed into place at the end, so a
+failure (a full disk, an interrupted run) never leaves half a file and an
+older file of the same name stays intact until the new one is complete; a
+FIFO, a terminal or standard output is written through, never replaced.
 
 Columns, in order:
 
@@ -24,9 +25,7 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
@@ -34,9 +33,9 @@ from typing import Protocol
 import numpy as np
 
 from tuiclust.core.steps import PointKind, Step
-from tuiclust.errors import UsageError
+from tuiclust.io.destination import Destination, Output, destination, fresh_destination, write_output
 
-__all__ = ["write_result_csv", "default_export_path", "check_export_path", "component_probabilities"]
+__all__ = ["check_export_path", "component_probabilities", "default_export_path", "write_result_csv"]
 
 
 class Dataset(Protocol):
@@ -63,18 +62,19 @@ _KIND_NAMES = np.array([kind.name.lower() for kind in sorted(PointKind)], dtype=
 
 
 def write_result_csv(
-    path: str | Path,
+    path: Destination | str | Path,
     dataset: Dataset,
     step: Step,
     *,
     probabilities: np.ndarray | None = None,
-) -> Path:
+) -> Output:
     """Write ``dataset`` with the labels of ``step`` to a CSV file, atomically.
 
     Parameters
     ----------
-    path : str or Path
-        Destination; an existing file is replaced (only once the new one is complete).
+    path : Destination, str or Path
+        Destination (:mod:`tuiclust.io.destination` says how each kind is
+        written); an existing file is replaced only once the new one is complete.
     dataset : Dataset
         Its ``raw`` values, shape (n_samples, n_features), and ``column_names``.
     step : Step
@@ -85,8 +85,9 @@ def write_result_csv(
 
     Returns
     -------
-    Path
-        The absolute path written.
+    Output
+        Where it went: ``path`` is the file written (for a fresh destination,
+        the name it got), None for standard output or another stream.
 
     Raises
     ------
@@ -95,40 +96,46 @@ def write_result_csv(
     ValueError
         When ``step`` or ``probabilities`` do not match the data set's rows.
     """
-    target = check_export_path(path)
+    target = path if isinstance(path, Destination) else check_export_path(path)
     n = dataset.n_samples
     if step.labels.shape != (n,):
         raise ValueError(f"step has {step.labels.shape[0]} labels for {n} rows")
     if probabilities is not None and (probabilities.ndim != 2 or probabilities.shape[0] != n):
         raise ValueError(f"probabilities must have shape ({n}, n_components), got {probabilities.shape}")
     header, columns = _output_columns(dataset, step, probabilities)
-    _write_atomically(target, header, columns, n)
-    return target
+    with write_output(target) as (out, written):
+        head = io.StringIO()
+        csv.writer(head, lineterminator="\n").writerow(header)
+        out.write(head.getvalue().encode("utf-8"))
+        for text in _rows(columns, _row_format(columns, header), n):
+            out.write(text.encode("utf-8"))
+    return written
 
 
-def check_export_path(path: str | Path) -> Path:
-    """``path`` made absolute, if a file can be written there; call it before a long run.
+def check_export_path(path: str | Path, *, allow_dash: bool = False) -> Destination:
+    """Where ``path`` will be written, if a CSV can be written there; call it before a long run.
+
+    Parameters
+    ----------
+    path : str or Path
+    allow_dash : bool
+        ``-`` means standard output (``fit -o -``).
 
     Raises
     ------
     tuiclust.errors.UsageError
-        When the folder does not exist or the path is a folder.
+        When the folder does not exist, the path is a folder, a block device
+        or a socket (see :func:`tuiclust.io.destination.destination`).
     """
-    target = Path(path).expanduser().absolute()
-    folder = target.parent
-    if target.is_dir():
-        raise UsageError(f"cannot write {target}: it is a folder; give a file name such as {target / 'clusters.csv'}")
-    if not folder.is_dir():
-        what = "is not a folder" if folder.exists() else "does not exist"
-        raise UsageError(f"cannot write {target}: the folder {folder} {what}; create it or choose another path")
-    return target
+    return destination(path, flag="", allow_dash=allow_dash)
 
 
-def default_export_path(dataset: Dataset, algorithm_name: str, directory: str | Path | None = None) -> Path:
-    """A new file name for an export: ``<data>-<algorithm>-clusters.csv`` in the current folder.
+def default_export_path(dataset: Dataset, algorithm_name: str, directory: str | Path | None = None) -> Destination:
+    """A fresh destination for an export: ``<data>-<algorithm>-clusters.csv`` in the current folder.
 
     An existing file is never reused: ``-2``, ``-3`` ... are appended until
-    the name is free.
+    the name is free, and the name is taken when the file is created, in one
+    atomic step, so two exports at once never share a name.
 
     Parameters
     ----------
@@ -141,11 +148,7 @@ def default_export_path(dataset: Dataset, algorithm_name: str, directory: str | 
     """
     folder = Path(directory if directory is not None else Path.cwd()).expanduser().absolute()
     stem = _safe_name(Path(dataset.name).stem) or "data"
-    base = f"{stem}-{_safe_name(algorithm_name) or 'clusters'}-clusters"
-    candidate, number = folder / f"{base}.csv", 2
-    while candidate.exists():
-        candidate, number = folder / f"{base}-{number}.csv", number + 1
-    return candidate
+    return fresh_destination(folder, f"{stem}-{_safe_name(algorithm_name) or 'clusters'}-clusters", ".csv")
 
 
 def component_probabilities(X: np.ndarray, step: Step, *, rows_per_block: int = 65_536) -> np.ndarray:
@@ -267,35 +270,3 @@ def _rows(columns: list[np.ndarray], row_format: str, n: int) -> Iterator[str]:
         stop = min(start + _ROWS_PER_BLOCK, n)
         cells = [col[start:stop].tolist() for col in columns]
         yield "".join(map(row_format.__mod__, zip(*cells)))
-
-
-# ----------------------------------------------------------------- writing
-def _write_atomically(target: Path, header: list[str], columns: list[np.ndarray], n: int) -> None:
-    # O_EXCL on a random name: never clobbers anything; the umask applies as
-    # for any new file (mkstemp would force mode 0600 onto the result).
-    temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    except OSError as exc:
-        raise UsageError(f"cannot write {target}: {_reason(exc)}") from None
-    try:
-        with open(fd, "w", encoding="utf-8", newline="") as out:
-            head = io.StringIO()
-            csv.writer(head, lineterminator="\n").writerow(header)
-            out.write(head.getvalue())
-            for text in _rows(columns, _row_format(columns, header), n):
-                out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, target)
-    except BaseException as exc:
-        temp.unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise UsageError(f"cannot write {target}: {_reason(exc)}; nothing was written") from None
-        raise
-
-
-def _reason(exc: OSError) -> str:
-    if isinstance(exc, PermissionError):
-        return "permission denied; choose a folder you can write to"
-    return exc.strerror or str(exc)

@@ -11,8 +11,8 @@ since the previous frame are not written again (:class:`CastWriter`).
 from __future__ import annotations
 
 import asyncio
-import os
-import tempfile
+import contextlib
+import io
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -21,11 +21,12 @@ from typing import Protocol
 
 from tuiclust.errors import UsageError
 from tuiclust.io.castfile import CastWriter
+from tuiclust.io.destination import Destination, destination, path_problem, shown_path, write_bytes, write_output
 from tuiclust.lessons.pacing import Shot, check_parts_load
 from tuiclust.lessons.scene import Scene
 from tuiclust.pipeline.run import Run
 
-__all__ = ["Frame", "Stage", "Recording", "record_scene", "record_scene_async"]
+__all__ = ["Frame", "Recording", "Stage", "record_scene", "record_scene_async"]
 
 
 @dataclass(frozen=True)
@@ -86,9 +87,24 @@ class Recording:
     seconds_taken: float
 
 
+def _svg_folder(svg_dir: str | Path) -> Path:
+    """The ``--svg`` folder, created if needed; a one-line UsageError if it cannot be."""
+    given = str(svg_dir)
+    if given == "":
+        raise UsageError("--svg: the folder name is empty; give a folder such as frames")
+    path = Path(svg_dir).expanduser()
+    try:
+        if path.exists() and not path.is_dir():
+            raise UsageError(f"--svg {shown_path(given)}: is a file, not a folder")
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"--svg {shown_path(given)}: {path_problem(exc)}") from None
+    return path
+
+
 def record_scene(
     scene: Scene,
-    out: str | Path,
+    out: Destination | str | Path,
     *,
     stage: Stage,
     size: tuple[int, int] | None = None,
@@ -99,9 +115,10 @@ def record_scene(
     Parameters
     ----------
     scene : Scene
-    out : path
-        The ``.cast`` file to write (replaced if it exists; left untouched
-        if the recording fails).
+    out : Destination or path
+        The ``.cast`` file to write (replaced if it exists, once the new one
+        is complete; left untouched if the recording fails), or a FIFO or
+        terminal to write through (:mod:`tuiclust.io.destination`).
     stage : Stage
         What performs the scene (the explorer headless).
     size : (int, int), optional
@@ -119,7 +136,7 @@ def record_scene(
 
 async def record_scene_async(
     scene: Scene,
-    out: str | Path,
+    out: Destination | str | Path,
     *,
     stage: Stage,
     size: tuple[int, int] | None = None,
@@ -127,32 +144,21 @@ async def record_scene_async(
 ) -> Recording:
     """:func:`record_scene` for a caller that already runs an event loop."""
     started = time.perf_counter()
-    out = Path(out)
-    if not out.parent.is_dir():
-        raise UsageError(f"-o {out}: the folder {out.parent} does not exist")
-    svg_path = Path(svg_dir) if svg_dir is not None else None
-    if svg_path is not None:
-        if svg_path.exists() and not svg_path.is_dir():
-            raise UsageError(f"--svg {svg_path}: is a file, not a folder")
-        svg_path.mkdir(parents=True, exist_ok=True)
+    dest = out if isinstance(out, Destination) else destination(out, flag="-o")
+    svg_path = _svg_folder(svg_dir) if svg_dir is not None else None
     width, height = size or scene.playback.size
     # A clear message now rather than a stale part on screen later; the first
     # part's run is kept for the stage, so its data is generated only once.
     first_run = check_parts_load(scene)
 
-    # Written next to the target and moved over it at the end: a failed
-    # recording never leaves half a cast behind.
-    handle, temp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    # mkstemp makes the file private (0600); a cast is meant to be shared, so
-    # give it the mode any new file gets under the user's umask.
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(temp_name, 0o666 & ~umask)
     svg_files: list[Path] = []
     n_steps = 0
     now_ms = 0
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+    # Written by tuiclust.io.destination: a file next to the target, moved
+    # over it at the end, so a failed recording never leaves half a cast.
+    with write_output(dest) as (binary, written):
+        stream = io.TextIOWrapper(binary, encoding="utf-8", newline="\n")
+        try:
             writer = CastWriter(stream, width, height, title=scene.title)
 
             async def write(frame: Frame) -> None:
@@ -164,22 +170,26 @@ async def record_scene_async(
                     writer.marker(now_ms, shot.label or shot.step.phase.label)
                     if svg_path is not None:
                         name = f"step-{n_steps:03d}-{shot.step.phase.value}.svg"
-                        (svg_path / name).write_text(frame.svg(), encoding="utf-8")
+                        # Each frame atomically too, by the same rules as -o.
+                        frame_file = destination(svg_path / name, flag="--svg")
+                        write_bytes(frame_file, frame.svg().encode("utf-8"), report=False)
                         svg_files.append(svg_path / name)
                 now_ms += round(shot.seconds * 1000)
 
             await stage.perform(scene, first_run, (width, height), write)
             writer.close(now_ms)
-        os.replace(temp_name, out)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+            stream.flush()
+        finally:
+            with contextlib.suppress(ValueError, OSError):
+                stream.detach()  # the binary stream is the destination's to close
+
+    n_bytes = written.path.stat().st_size if dest.kind == "file" and written.path is not None else 0
     return Recording(
-        path=out,
+        path=written.path if written.path is not None else Path(dest.given),
         size=(width, height),
         n_steps=n_steps,
         duration=now_ms / 1000,
-        n_bytes=out.stat().st_size,
+        n_bytes=n_bytes,
         svg_files=tuple(svg_files),
         seconds_taken=time.perf_counter() - started,
     )

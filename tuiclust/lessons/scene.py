@@ -41,6 +41,7 @@ from tuiclust.pipeline.limits import SPEED_RANGE
 from tuiclust.pipeline.hand_edits import MANUAL, centres_needed, check_placed, dataset_limits, init_key
 from tuiclust.pipeline.spec import AlgorithmSpec, DataSpec, RunSpec
 from tuiclust.pipeline.vocabulary import ALGORITHM_NAMES, ALGORITHMS
+from tuiclust.safe_text import printable
 
 __all__ = [
     "PHASES",
@@ -290,6 +291,8 @@ def parse_scene(text: str, path: Path, *, allow_outside: bool = False) -> Scene:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SceneError(f"{path.name}: {_toml_error(exc)}") from None
+    except RecursionError:  # tomllib recurses once per level of nested arrays and inline tables
+        raise SceneError(f"{path.name}: arrays or inline tables nested too deeply; a scene needs a few levels at most") from None
     return _SceneReader(path, allow_outside=allow_outside).scene(doc)
 
 
@@ -484,8 +487,7 @@ class _SceneReader:
     # ----------------------------------------------------------------- scene
     def scene(self, doc: dict[str, Any]) -> Scene:
         top = _Table(self, doc, "")
-        title = top.string("title", required=True)
-        description = top.string("description", default="", nonempty=False)
+        title, description = self._words(top)
         data = self._raw_section(top, "data")
         algorithm = self._raw_section(top, "algorithm")
         playback = self.playback(top.subtable("playback"))
@@ -532,9 +534,15 @@ class _SceneReader:
         section.used.update(section.table)  # checked once merged, with their paths
         return {k: (v, section.key(k)) for k, v in section.table.items()}
 
+    def _words(self, table: _Table) -> tuple[str, str]:
+        """Title and description, without the control characters a terminal would obey."""
+        title = printable(table.string("title", required=True) or "")
+        if not title.strip():
+            raise table.fail("title", "must not be empty (it holds only control characters)")
+        return title, printable(table.string("description", default="", nonempty=False) or "", newlines=True)
+
     def _raw_part(self, table: _Table) -> _RawPart:
-        title = table.string("title", required=True)
-        description = table.string("description", default="", nonempty=False)
+        title, description = self._words(table)
         data = self._raw_section(table, "data")
         algorithm = self._raw_section(table, "algorithm")
         steps = table.tables("steps")
@@ -572,6 +580,8 @@ class _SceneReader:
             return DataSpec(source=generator, n_samples=n_samples, noise=noise, seed=seed, scale=scale)
 
         csv_name = table.string("csv")
+        if "\x00" in csv_name:  # the file system cannot name it (and resolve() would raise)
+            raise table.fail("csv", f"{_show(csv_name)} holds a NUL character; give a file name")
         csv_path = self._csv_path(table, csv_name)
         if not csv_path.is_file():
             problem = "is a folder" if csv_path.is_dir() else "does not exist"
@@ -587,8 +597,6 @@ class _SceneReader:
 
     def _csv_path(self, table: "_MergedTable", csv_name: str) -> Path:
         """The resolved path of ``csv``: inside the scene's folder unless ``allow_outside``."""
-        if "\0" in csv_name:
-            raise table.fail("csv", "holds a NUL character; give a file name")
         folder = self.path.parent.resolve()
         csv_path = (folder / Path(csv_name).expanduser()).resolve()  # symlinks and .. resolved
         if not self.allow_outside and not csv_path.is_relative_to(folder):
@@ -733,7 +741,9 @@ class _SceneReader:
         iteration = table.integer("iteration", low=0)
         say = table.string("say", required=True)
         assert say is not None
-        say = " ".join(say.split())  # one line on screen, whatever the TOML looked like
+        say = " ".join(printable(say).split())  # one line on screen, whatever the TOML looked like
+        if not say:
+            raise table.fail("say", "must not be empty (it holds only control characters)")
         if len(say) > MAX_SAY_CHARS:
             raise table.fail("say", f"is {len(say)} characters long; keep narration under {MAX_SAY_CHARS}")
         hold = table.number("hold", low=0.0, high=60.0, strict_low=True)

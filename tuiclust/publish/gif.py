@@ -18,7 +18,7 @@ import subprocess
 from pathlib import Path
 
 from ..errors import UsageError
-from .atomic import atomic_path
+from ..io.destination import Destination, Output, destination, output_path
 from .cast import read_cast_info
 
 __all__ = [
@@ -87,19 +87,20 @@ def check_font_size(value: int) -> int:
 
 def render_gif(
     cast: str | Path,
-    out: str | Path,
+    out: Destination | str | Path,
     *,
     font_size: int = DEFAULT_FONT_SIZE,
     agg: str | Path | None = None,
-) -> Path:
+) -> Output:
     """Render the asciicast v2 file ``cast`` to the animated GIF ``out``, atomically.
 
     Parameters
     ----------
     cast : path
         An asciicast v2 file (markers allowed).
-    out : path
-        The GIF to write; replaced only once the new one is complete.
+    out : Destination or path
+        The GIF to write (:mod:`tuiclust.io.destination`: a file is replaced
+        only once the new one is complete; a FIFO is written through).
     font_size : int
         Font size in pixels.
     agg : path, optional
@@ -107,8 +108,8 @@ def render_gif(
 
     Returns
     -------
-    Path
-        ``out``.
+    Output
+        What was written, and where.
 
     Raises
     ------
@@ -117,8 +118,8 @@ def render_gif(
     """
     program = Path(agg) if agg is not None else require_agg()
     info = read_cast_info(cast)
-    out = Path(out)
-    with atomic_path(out) as temp:
+    dest = out if isinstance(out, Destination) else destination(out, flag="-o")
+    with output_path(dest) as (temp, written):
         command = [
             str(program),
             "--font-dir", str(FONT_DIR),
@@ -138,5 +139,5 @@ def render_gif(
         if result.returncode != 0:
             lines = [line.strip() for line in (result.stderr or result.stdout).splitlines() if line.strip()]
             detail = lines[-1] if lines else f"exit status {result.returncode}"
-            raise UsageError(f"-o {out}: agg could not render the GIF: {detail}")
-    return out
+            raise UsageError(f"-o {dest.shown}: agg could not render the GIF: {detail}")
+    return written

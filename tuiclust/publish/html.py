@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import __version__
-from .atomic import write_bytes_atomically
+from ..io.destination import Destination, Output, destination, write_bytes
 from .cast import CastInfo, read_cast_info
 
 __all__ = ["PLAYER_VERSION", "PageText", "build_page", "clean_text", "render_html"]
@@ -131,16 +131,19 @@ def build_page(cast_text: str, info: CastInfo, text: PageText, *, pause_on_marke
     )
 
 
-def render_html(cast: str | Path, out: str | Path, text: PageText, *, pause_on_markers: bool = False) -> Path:
+def render_html(
+    cast: str | Path, out: Destination | str | Path, text: PageText, *, pause_on_markers: bool = False
+) -> Output:
     """Write the self-contained page of the asciicast v2 file ``cast`` to ``out``, atomically.
 
     Returns
     -------
-    Path
-        ``out``.
+    Output
+        What was written, and where (:mod:`tuiclust.io.destination`).
     """
     cast = Path(cast)
     page = build_page(
         cast.read_text(encoding="utf-8"), read_cast_info(cast), text, pause_on_markers=pause_on_markers
     )
-    return write_bytes_atomically(out, page.encode("utf-8"))
+    dest = out if isinstance(out, Destination) else destination(out, flag="-o")
+    return write_bytes(dest, page.encode("utf-8"))

@@ -1,22 +1,23 @@
 """The outputs of `tuiclust record`, chosen by suffix: ``.cast``, ``.gif``, ``.html``.
 
 The scene is recorded once, to an asciicast file; every other output is
-made from that file. The plan is checked before the recording starts (known
+made from that file. Each output is written by :mod:`tuiclust.io.destination`
+(files atomically, FIFOs and terminals through, never replaced), and none may
+be the scene or a file it reads. The plan is checked before the recording starts (known
 suffixes, existing folders, agg installed for a GIF), so a typo costs no
 recording time.
 """
 
 from __future__ import annotations
 
-import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UsageError
-from .atomic import atomic_path
+from ..io.destination import Destination, destination, refuse_inputs, shown_path, unfinished, write_bytes
 
 __all__ = ["KNOWN_SUFFIXES", "OutputPlan", "Written", "plan_outputs", "write_outputs"]
 
@@ -30,9 +31,9 @@ KNOWN_SUFFIXES: dict[str, str] = {
 
 @dataclass(frozen=True)
 class Written:
-    """One file written: its path and size in bytes."""
+    """One output written: how to name it and its size in bytes."""
 
-    path: Path
+    path: Path | str
     n_bytes: int
 
 
@@ -42,31 +43,53 @@ class OutputPlan:
 
     Attributes
     ----------
-    targets : tuple of Path
-        Each with a known suffix, in an existing folder, none twice.
+    destinations : tuple of Destination
+        Each with a known suffix, in an existing folder, none twice, none an
+        input of the scene (:mod:`tuiclust.io.destination` says how each kind
+        is written).
     font_size : int
         GIF font size in pixels.
     pause_on_markers : bool
         The web page's player pauses at each chapter.
     """
 
-    targets: tuple[Path, ...]
+    destinations: tuple[Destination, ...]
     font_size: int
     pause_on_markers: bool = False
 
     @property
+    def targets(self) -> tuple[Path, ...]:
+        """Each output's file (a symlink resolved), or its name as given for a descriptor."""
+        return tuple(dest.path if dest.path is not None else Path(dest.given) for dest in self.destinations)
+
+    @property
     def recorded_to(self) -> Path | None:
-        """The first ``.cast`` target (the recording is written there), or None."""
-        return next((path for path in self.targets if path.suffix.lower() == ".cast"), None)
+        """The first ``.cast`` target that is a file (the recording is written there), or None."""
+        dest = self._recorded
+        return dest.path if dest is not None else None
+
+    @property
+    def _recorded(self) -> Destination | None:
+        return next((d for d in self.destinations if d.kind == "file" and _suffix(d) == ".cast"), None)
+
+    @property
+    def to_stdout(self) -> bool:
+        """True when an output goes to standard output (the summary then goes to standard error)."""
+        return any(dest.is_stdout for dest in self.destinations)
 
     @contextmanager
     def cast_file(self) -> Iterator[Path]:
-        """Where to record: the first ``.cast`` target, else a temporary file removed afterwards."""
+        """Where to record: the first ``.cast`` file target, else a temporary file removed afterwards."""
         if self.recorded_to is not None:
             yield self.recorded_to
             return
         with tempfile.TemporaryDirectory(prefix="tuiclust-record-") as folder:
+            unfinished(Path(folder))  # removed on SIGTERM too
             yield Path(folder) / "lesson.cast"
+
+
+def _suffix(dest: Destination) -> str:
+    return Path(dest.given).suffix.lower()
 
 
 def plan_outputs(
@@ -74,6 +97,7 @@ def plan_outputs(
     *,
     font_size: int | None = None,
     pause_on_markers: bool = False,
+    inputs: Mapping[str, str | Path] | None = None,
 ) -> OutputPlan:
     """Check the ``-o`` values of `tuiclust record` and the tools they need.
 
@@ -85,32 +109,36 @@ def plan_outputs(
         ``--font-size`` (GIF only); the GIF default when None.
     pause_on_markers : bool
         ``--pause-on-markers`` (web page only).
+    inputs : mapping of str to path, optional
+        What the recording reads (``"the scene file"`` -> its path, ...):
+        no output may be one of them, by path or by hard link.
 
     Raises
     ------
     UsageError
         An unknown suffix (the message lists the known ones), a missing folder,
-        a folder given as a file, the same file twice, agg missing for a GIF,
-        or an option that no output uses.
+        a folder given as a file, the same file twice, an input of the scene,
+        agg missing for a GIF, or an option that no output uses.
     """
     from .gif import DEFAULT_FONT_SIZE, check_font_size, require_agg
 
-    targets: list[Path] = []
+    chosen: list[Destination] = []
     for given in outputs:
-        path = Path(given).expanduser()
-        suffix = path.suffix.lower()
+        if given == "":
+            raise UsageError("-o: the file name is empty; give a file name such as lesson.cast")
+        suffix = Path(given).suffix.lower()
         if suffix not in KNOWN_SUFFIXES:
             known = ", ".join(f"{name} ({what})" for name, what in KNOWN_SUFFIXES.items())
-            shown = f"'{path.suffix}'" if path.suffix else "no suffix"
-            raise UsageError(f"-o {given}: {shown} is not an output this command writes; known: {known}")
-        if path.is_dir():
-            raise UsageError(f"-o {given}: is a folder; give a file name such as {path / ('lesson' + suffix)}")
-        if not path.parent.is_dir():
-            raise UsageError(f"-o {given}: the folder {path.parent} does not exist")
-        if any(path.resolve() == other.resolve() for other in targets):
-            raise UsageError(f"-o {given}: given twice")
-        targets.append(path)
-    suffixes = {path.suffix.lower() for path in targets}
+            shown = f"'{Path(given).suffix}'" if Path(given).suffix else "no suffix"
+            raise UsageError(
+                f"-o {shown_path(given)}: {shown} is not an output this command writes; known: {known}"
+            )
+        dest = destination(given, flag="-o")
+        refuse_inputs(dest, inputs or {})
+        if any(_same(dest, other) for other in chosen):
+            raise UsageError(f"-o {shown_path(given)}: given twice")
+        chosen.append(dest)
+    suffixes = {_suffix(dest) for dest in chosen}
     if font_size is not None and ".gif" not in suffixes:
         raise UsageError("--font-size applies to a GIF output (-o FILE.gif)")
     if pause_on_markers and ".html" not in suffixes:
@@ -118,10 +146,22 @@ def plan_outputs(
     if ".gif" in suffixes:
         require_agg()  # before the recording, not after it
     size = check_font_size(font_size) if font_size is not None else DEFAULT_FONT_SIZE
-    return OutputPlan(tuple(targets), size, pause_on_markers)
+    return OutputPlan(tuple(chosen), size, pause_on_markers)
 
 
-def write_outputs(cast: str | Path, plan: OutputPlan, *, title: str, description: str = "") -> list[Written]:
+def _same(one: Destination, other: Destination) -> bool:
+    if one.path is not None and one.path == other.path:
+        return True
+    return one.kind == other.kind == "descriptor" and one.fd == other.fd
+
+
+def write_outputs(
+    cast: str | Path,
+    plan: OutputPlan,
+    *,
+    title: str,
+    description: str = "",
+) -> list[Written]:
     """Make every target of ``plan`` but the one recorded to from the recorded cast.
 
     Parameters
@@ -135,24 +175,24 @@ def write_outputs(cast: str | Path, plan: OutputPlan, *, title: str, description
     Returns
     -------
     list of Written
-        The files written, in the plan's order (the recorded cast not included).
+        The outputs written, in the plan's order (the recorded cast not included).
     """
     cast = Path(cast)
     written: list[Written] = []
-    for target in plan.targets:
-        if target == plan.recorded_to:
+    recorded = plan._recorded
+    for dest in plan.destinations:
+        if dest is recorded:
             continue
-        suffix = target.suffix.lower()
+        suffix = _suffix(dest)
         if suffix == ".cast":
-            with atomic_path(target) as temp:
-                shutil.copyfile(cast, temp)
+            output = write_bytes(dest, cast.read_bytes())
         elif suffix == ".gif":
             from .gif import render_gif
 
-            render_gif(cast, target, font_size=plan.font_size)
+            output = render_gif(cast, dest, font_size=plan.font_size)
         else:
             from .html import PageText, render_html
 
-            render_html(cast, target, PageText(title, description), pause_on_markers=plan.pause_on_markers)
-        written.append(Written(target, target.stat().st_size))
+            output = render_html(cast, dest, PageText(title, description), pause_on_markers=plan.pause_on_markers)
+        written.append(Written(output.path if output.path is not None else output.shown, output.n_bytes))
     return written

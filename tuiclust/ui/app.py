@@ -33,9 +33,10 @@ from typing import Any
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.driver import Driver
 from textual.events import Resize
 from textual.geometry import Size
-from textual.markup import escape
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
@@ -48,6 +49,8 @@ from tuiclust.pipeline.spec import RunSpec
 from tuiclust.pipeline import edits as spec_edits
 from tuiclust.pipeline.limits import SPEED_RANGE, DataLimitError, Wording
 from tuiclust.pipeline.vocabulary import ALGORITHM_NAMES
+from .command_palette import SafeCommandPalette
+from .crash import CrashReport
 from .help import HelpScreen
 from .keys import KEYS, bindings
 from .panel import ParameterPanel, StepNumbers, parameter_rows
@@ -123,7 +126,7 @@ class _StepsComputed(Message):
         self.generation = generation
 
 
-class ExplorerApp(PlotHands, LessonViews, App[None]):
+class ExplorerApp(CrashReport, PlotHands, LessonViews, App[None]):
     """The explorer app.
 
     Parameters
@@ -132,8 +135,8 @@ class ExplorerApp(PlotHands, LessonViews, App[None]):
         The first run.
     narrator : callable, optional
         ``narrator(step) -> str | None``: the caption shown above the phase
-        log for that step (lesson narration). No caption when it returns
-        None or "".
+        log for that step (lesson narration), plain text (not markup). No
+        caption when it returns None or "".
     title : str, optional
         Header title (default "tuiclust").
     steps_per_second : float
@@ -473,8 +476,10 @@ class ExplorerApp(PlotHands, LessonViews, App[None]):
             try:
                 text = self.narrator(step)
             except Exception as exc:  # noqa: BLE001 - narration must never take the app down
-                text = escape(f"(narration failed: {_one_line(exc)})")  # the caption reads markup
-        self.caption.update(text or "")
+                text = f"(narration failed: {_one_line(exc)})"
+        # Content, not markup: narration is a scene's text, shown exactly as written
+        # (markup escaping would double the backslashes before a "[").
+        self.caption.update(Content(text or ""))
         self.caption.display = bool(text)
         self._note_error_if_at_end()
         self._show_status()
@@ -683,7 +688,9 @@ class ExplorerApp(PlotHands, LessonViews, App[None]):
             if self.is_web:  # `tuiclust serve`: the file belongs to the viewer, not to the server's folder
                 path = self._deliver_to_browser(run, step, default_export_path, write_result_csv)
             else:
-                path = write_result_csv(default_export_path(run.dataset, run.spec.algorithm.name), run.dataset, step)
+                # A fresh name, taken in one step when the file is created: never another export's file.
+                written = write_result_csv(default_export_path(run.dataset, run.spec.algorithm.name), run.dataset, step)
+                path = written.shown
         except Exception as exc:  # noqa: BLE001 - a full disk must not end the lesson
             self.call_from_thread(self.notify, f"export failed: {_one_line(exc)}", severity="error")
             return
@@ -694,10 +701,13 @@ class ExplorerApp(PlotHands, LessonViews, App[None]):
         import tempfile
 
         with tempfile.TemporaryDirectory(prefix="tuiclust-export-") as folder:
-            path = write_result_csv(default_export_path(run.dataset, run.spec.algorithm.name, folder), run.dataset, step)
+            written = write_result_csv(
+                default_export_path(run.dataset, run.spec.algorithm.name, folder), run.dataset, step
+            )
+            assert written.path is not None  # a file in a fresh folder
             # deliver_text opens the file before it returns: the folder can go right after.
-            self.call_from_thread(self.deliver_text, path, mime_type="text/csv")
-        return f"a download in the browser ({path.name})"
+            self.call_from_thread(self.deliver_text, written.path, mime_type="text/csv")
+        return f"a download in the browser ({written.path.name})"
 
     def _exported(self, path: str) -> None:
         self.phase_log.add_note(f"exported this step to {path}")
@@ -713,6 +723,27 @@ class ExplorerApp(PlotHands, LessonViews, App[None]):
         self.told.append(message)
         kwargs.setdefault("markup", False)
         super().notify(message, **kwargs)
+
+    # ----------------------------------------------------------- terminal
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver, with input that no byte sequence from the terminal can break (Linux, macOS)."""
+        driver_class = super().get_driver_class()
+        if driver_class.__module__ == "textual.drivers.linux_driver" and driver_class.__name__ == "LinuxDriver":
+            from .terminal_input import SafeLinuxDriver  # imports termios: not on Windows
+
+            return SafeLinuxDriver
+        return driver_class
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C: say how to quit (Textual's own notice is markup, and notifications here are plain text)."""
+        keys = [key for key, active in self.active_bindings.items() if active.binding.action in ("quit", "app.quit")]
+        if keys:
+            self.notify(f"Press {keys[0]} to quit the app", title="Do you want to quit?")
+
+    def action_command_palette(self) -> None:
+        """Open the command palette, safe for keys faster than it draws (see :mod:`.command_palette`)."""
+        if self.use_command_palette and not SafeCommandPalette.is_open(self):
+            self.push_screen(SafeCommandPalette(id="--command-palette"))
 
     # ---------------------------------------------------- command palette
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

@@ -91,6 +91,7 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("m", "toggle_metrics", "m", "", "Show / hide scores", "silhouette, Calinski-Harabasz and Davies-Bouldin of this step"),
     KeySpec("M", "silhouette_plot", "M", "", "Silhouette plot", "every point's silhouette at this step, grouped by cluster"),
     KeySpec("question_mark", "help", "?", "Help", "Help", "show the keys and what each algorithm shows"),
+    KeySpec("ctrl+z", "suspend_process", "ctrl+z", "", "Suspend to the shell", "suspend tuiclust and give the terminal back; fg resumes it"),
     KeySpec("q", "quit", "q", "Quit", "Quit", "leave tuiclust"),
 )
 

@@ -18,7 +18,6 @@ from collections.abc import Awaitable, Callable, Iterable
 
 from textual.app import SystemCommand
 from textual.binding import Binding
-from textual.markup import escape
 from textual.screen import Screen
 
 from ..core.steps import Step
@@ -36,11 +35,11 @@ _NO_CAPTION = " "
 
 
 def lesson_narrator(part: ScenePart) -> Callable[[Step], str]:
-    """The explorer's narrator for one part: its narration, escaped for Textual markup."""
+    """The explorer's narrator for one part: its narration as plain text (the caption is not markup)."""
 
     def narrate(step: Step) -> str:
         text = part.narrator(step)
-        return escape(text) if text else _NO_CAPTION
+        return text if text else _NO_CAPTION
 
     return narrate
 
@@ -163,8 +162,9 @@ class LessonApp(ExplorerApp):
 
 def open_in_explorer(scene: Scene, *, steps_per_second: float | None = None) -> int:
     """Run the explorer on ``scene`` until the user quits (``tuiclust SCENE``)."""
-    LessonApp(scene, steps_per_second=steps_per_second).run()
-    return 0
+    app = LessonApp(scene, steps_per_second=steps_per_second)
+    app.run()
+    return app.return_code or 0
 
 
 # ---------------------------------------------------------------------------

@@ -12,19 +12,24 @@ from typing import Any
 from textual.markup import escape
 from textual.widgets import Static
 
-from ..core.steps import Step
 from tuiclust.pipeline.edits import MAIN_PARAMETER, SECOND_PARAMETER, parameter_label
 from tuiclust.pipeline.vocabulary import ALGORITHMS
+
+from ..core.steps import Step
 from .step_text import format_number, step_numbers
 
 __all__ = ["ParameterPanel", "StepNumbers", "parameter_rows"]
 
 _LABEL_WIDTH = 12
+# Labels of rows whose buttons are − / + (numbers) rather than ◂ / ▸ (choices).
+_NUMERIC_LABELS = frozenset(
+    {"points"} | {p.label for a in ALGORITHMS.values() for p in a.all_parameters if p.kind != "choice"}
+)
 
 
 def _button(glyph: str, action: str) -> str:
     """A one-cell button: a markup link that runs an app action when clicked."""
-    return f"[@click=\"app.{action}\"]{glyph}[/]"
+    return f'[@click="app.{action}"]{glyph}[/]'
 
 
 def _format_param(name: str, value: Any) -> str:
@@ -78,14 +83,37 @@ class ParameterPanel(Static):
     def show_parameters(self, rows: list[tuple[str, str, str, str]]) -> None:
         """Render the rows given by :func:`parameter_rows`."""
         self.rows = [(label, value) for label, value, _, _ in rows]
+        self._button_rows = rows
+        self._render_rows()
+
+    def on_resize(self) -> None:
+        self._render_rows()
+
+    def _render_rows(self) -> None:
+        """Draw the rows at the panel's width: a value too long for its line goes under its label.
+
+        At 80 columns the panel is 26 cells wide; ``◂ gaussian_mixture ▸``
+        or ``min_cluster_size`` beside a label would be cut, so such a row
+        takes two lines rather than hiding the name a student must read.
+        """
+        rows = getattr(self, "_button_rows", [])
+        width = self.content_region.width or 1000
+        label_width = max([_LABEL_WIDTH, *(len(label) + 1 for label, *_ in rows)])
         lines = []
         for label, value, left, right in rows:
-            numeric = label in ("k", "eps", "components", "min_samples", "points")
+            numeric = label in _NUMERIC_LABELS
             dec = _button("\u2212" if numeric else "\u25c2", left) if left else " "
             inc = _button("+" if numeric else "\u25b8", right) if right else " "
             if right == "restart":
                 inc = _button("\u21bb", right)
-            lines.append(f"[dim]{label:<{_LABEL_WIDTH}}[/]{dec} [b]{escape(value)}[/] {inc}")
+            control = f"{dec} [b]{escape(value)}[/] {inc}"
+            if label_width + len(value) + 4 <= width:
+                lines.append(f"[dim]{label:<{label_width}}[/]{control}")
+            elif _LABEL_WIDTH + len(value) + 4 <= width and len(label) < _LABEL_WIDTH:
+                lines.append(f"[dim]{label:<{_LABEL_WIDTH}}[/]{control}")
+            else:
+                lines.append(f"[dim]{label}[/]")
+                lines.append(f"  {control}")
         self.update("\n".join(lines))
 
     @property
