@@ -185,7 +185,7 @@ def test_explore_accepts_the_canvas_and_a_manual_init():
 def test_text_columns_are_carried_so_labels_join_back(tmp_path, three_groups, capsys):
     """By default the id column comes back in its place; --keep-columns none writes numbers only."""
     out = tmp_path / "km.csv"
-    status, text, _ = run_fit(capsys, str(three_groups), "--k", "3", "-o", str(out))
+    status, _, _ = run_fit(capsys, str(three_groups), "--k", "3", "-o", str(out))
     assert status == 0
     header, rows = read_back(out)
     assert header == ["id", "x", "y", "cluster"]
