@@ -33,8 +33,8 @@ from typing import Any
 
 import numpy as np
 
-from .validation import check_choice, check_int, check_real
 from .constraints import LARGEST_MAGNITUDE
+from .validation import check_choice, check_int, check_real
 
 __all__ = [
     "DATASETS",
