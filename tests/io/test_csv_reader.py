@@ -383,3 +383,11 @@ def test_a_quoted_field_with_a_line_break_is_named_as_such(tmp_path, line):
 def test_wide_encodings_are_named(tmp_path, encoding, words):
     path = write(tmp_path, "x,y\n1,2\n3,4\n".encode(encoding))
     assert words in refused(path)
+
+
+def test_a_line_of_too_many_fields_is_refused_before_it_is_split(tmp_path, monkeypatch):
+    """A line under the byte bound can still hold two million fields: refused by its count, at once."""
+    monkeypatch.setattr(csvio, "MAX_COLUMNS", 50)
+    path = write(tmp_path, ",".join(["1"] * 51) + "\n" + ",".join(["2"] * 51) + "\n")
+    assert refused(path).startswith("data.csv has 51 columns on line 1, more than the limit of 50")
+    assert read_table(write(tmp_path, ",".join(["1"] * 50) + "\n", "ok.csv")).values.shape == (1, 50)

@@ -54,6 +54,7 @@ from tuiclust.safe_text import shown
 
 __all__ = [
     "MAX_CARRIED_CELLS",
+    "MAX_COLUMNS",
     "MAX_LINE_BYTES",
     "MAX_MAGNITUDE",
     "MAX_ROWS",
@@ -71,6 +72,8 @@ MAX_ROWS = 5_000_000
 MAX_VALUES = 25_000_000
 #: Largest magnitude read: squared distances between such values still fit in a float64.
 MAX_MAGNITUDE = 1e150
+#: Most columns read from one file: a wider first line is refused before it is split.
+MAX_COLUMNS = 100_000
 #: Most cells of a file whose other columns are carried as text (``keep_text``): about 600 MB of strings.
 MAX_CARRIED_CELLS = 10_000_000
 #: Cell texts (lower-cased, stripped) that mean "no value here".
@@ -176,12 +179,14 @@ def read_table(
                 f"is more than {MAX_CARRIED_CELLS:,} cells"
             )
             keep_text = False
-        text_positions = [j for j in range(layout.n_fields) if j not in set(usecols)] if keep_text else []
+        numeric = set(usecols)  # a set once: a file may have 100,000 columns
+        text_positions = [j for j in range(layout.n_fields) if j not in numeric] if keep_text else []
         f.seek(bom + layout.body_offset)
         reader = _BodyReader(layout, usecols, all_names, name, strict=columns is not None, text=text_positions)
         values = reader.read(f, upper)
         usecols, values = _settle_columns(reader, values, all_names, notes, name)
-        untold = [j for j in range(layout.n_fields) if j not in set(usecols) and j not in set(text_positions)]
+        told = set(usecols) | set(text_positions)
+        untold = [j for j in range(layout.n_fields) if j not in told]
         if keep_text and untold:  # columns found to be text late in the file: their cells, in a second pass
             f.seek(bom + layout.body_offset)
             reader.collect_text(f, untold)
@@ -354,6 +359,7 @@ def _sniff(head: bytes, at_eof: bool, name: str) -> _Layout:
     lines = text.split("\n")
     numbered = [(i + 1, line) for i, line in enumerate(lines) if line.strip()]
     # numbered is not empty: _check_is_text refused blank files
+    _check_width(numbered[0][1], name)
     delimiter, decimal_comma = _choose_delimiter([line for _, line in numbered[:_SNIFF_LINES]])
     rows = [(no, _split(line, delimiter, decimal_comma)) for no, line in numbered[: _SAMPLE_ROWS + 1]]
     first_no, first = rows[0]
@@ -382,6 +388,19 @@ def _sniff(head: bytes, at_eof: bool, name: str) -> _Layout:
         body_line,
         sample,
     )
+
+
+def _check_width(first: str, name: str) -> None:
+    """Refuse a first line with more than :data:`MAX_COLUMNS` fields by every delimiter, before splitting it.
+
+    Splitting and sniffing a 4 MiB line of two million fields would take minutes.
+    """
+    counts = [first.count(d) + 1 for d in _DELIMITERS if d in first]
+    if counts and min(counts) > MAX_COLUMNS:
+        raise UsageError(
+            f"{name} has {min(counts):,} columns on line 1, more than the limit of {MAX_COLUMNS:,}; "
+            "give a file with one row per line and fewer columns (cut -d, -f1-1000 keeps the first 1,000)"
+        )
 
 
 def _split(line: str, delimiter: str, decimal_comma: bool = False) -> list[str]:
