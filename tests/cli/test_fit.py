@@ -98,6 +98,37 @@ def test_gmm_end_to_end_writes_probabilities(tmp_path, three_groups, capsys):
     assert "Gaussian Mixture (3 components, diag covariance" in text and "clusters found: 3" in text
 
 
+def test_agglomerative_end_to_end_equals_scikit_learn(tmp_path, three_groups, capsys):
+    from sklearn.cluster import AgglomerativeClustering as SkAgglomerative
+
+    out = tmp_path / "agg.csv"
+    status, text, err = run_fit(
+        capsys, str(three_groups), "--algo", "agglomerative", "--linkage", "average", "--k", "3", "--seed", "4",
+        "-o", str(out), "--keep-columns", "none",
+    )
+    assert status == 0 and err == ""
+    header, rows = read_back(out)
+    assert header == ["x", "y", "cluster"] and len(rows) == 120
+    X = np.array([[float(v) for v in r[:2]] for r in rows])
+    np.testing.assert_array_equal(cluster_column(out), SkAgglomerative(3, linkage="average").fit(X).labels_)
+    assert "Agglomerative (k=3, average linkage): 3 clusters of 40, 40, 40 points" in text
+
+
+def test_agglomerative_beyond_its_limit_is_one_line_naming_it(tmp_path, capsys, monkeypatch):
+    from tuiclust.core import agglomerative
+
+    monkeypatch.setitem(agglomerative.MAX_SAMPLES, "ward", 1000)
+    status, _, _ = run_fit(capsys, "moons", "--algo", "agglomerative", "-o", str(tmp_path / "o.csv"))
+    assert status == 0  # 500 points: within the limit
+    monkeypatch.setitem(agglomerative.MAX_SAMPLES, "ward", 300)  # below the floor of 1,000: the floor holds
+    data = tmp_path / "big.csv"
+    data.write_text("x,y\n" + "\n".join(f"{i % 37},{i % 11}" for i in range(1200)) + "\n", encoding="utf-8")
+    status, _, err = run_fit(capsys, str(data), "--algo", "agglomerative", "-o", str(tmp_path / "b.csv"))
+    assert status == 2 and err.count("\n") == 1 and "Traceback" not in err
+    assert "ward linkage takes at most 1,000 points" in err and "has 1,200" in err
+    assert "a random sample of a file's rows" in err and "single linkage takes up to" in err
+
+
 def test_builtin_data_set_and_default_output_path(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     status, text, _ = run_fit(capsys, "blobs", "--seed", "2")

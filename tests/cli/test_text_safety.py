@@ -65,3 +65,11 @@ def test_printable_removes_whole_sequences_and_shown_writes_them_out():
     assert printable(f"never closed {ESC}]0;swallows the rest") == "never closed "
     assert shown(text) == "a\\x1b[2J\\x1b]0;title\\x07b\\x1bPq\\x1b\\c\\x9b1m\\x85\\u202ed\\xff\\te"
     assert shorten("x " + "7" * 300, 30) == "x " + "7" * 20 + "\u2026" + "7" * 9
+
+
+def test_an_argument_argparse_refuses_is_quoted_cut_and_safe(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["record", "kmeans-basics", "-o", "x.cast", "--font-size", "9" * 5000, f"--x{ESC}]0;t\x07"])
+    assert info.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and len(err) < 400 and _clean(err)

@@ -329,8 +329,13 @@ def test_max_samples_per_linkage():
     ],
 )
 def test_bad_parameters(params, word):
-    with pytest.raises(ValueError, match=word):
-        AgglomerativeClustering(**params)
+    model = AgglomerativeClustering(**params)  # stores only, as scikit-learn's constructor does
+    for call in (lambda: model.fit(data("two_points")), lambda: model.steps(data("two_points"))):
+        with pytest.raises(ValueError, match=word):
+            call()
+    if word != "exactly one":  # a relation needs both parameters; check_params checks what it is given
+        with pytest.raises(ValueError, match=word):
+            AgglomerativeClustering.check_params(params)
     if params.get("n_clusters") is True:
         return  # scikit-learn takes True as 1; like every tuiclust estimator we refuse a bool for a count
     with pytest.raises(ValueError):  # scikit-learn refuses the same

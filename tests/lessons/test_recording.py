@@ -10,6 +10,7 @@ import re
 import stat
 from pathlib import Path
 
+import numpy as np
 import pyte
 import pytest
 
@@ -147,6 +148,36 @@ def test_elbow_narration_quotes_the_real_inertia():
         said = part.narrator(final)
         number = float(re.search(r"about ([\d,]+)", said).group(1).replace(",", ""))
         assert number == pytest.approx(final.inertia, rel=0.03), part.title
+
+
+def test_linkage_scene_captions_quote_the_runs():
+    from sklearn.cluster import AgglomerativeClustering as SkAgglomerative
+
+    from tuiclust.core.datasets import make_dataset
+
+    scene = load_scene("agglomerative-linkage")
+    assert [p.spec.algorithm.params["linkage"] for p in scene.parts] == ["ward", "complete", "average", "single"]
+    X, truth = make_dataset("moons", n_samples=300, random_state=0)[:2]
+    for part in scene.parts:
+        steps = part_steps(part)
+        final = steps[-1]
+        linkage = part.spec.algorithm.params["linkage"]
+        np.testing.assert_array_equal(final.labels, SkAgglomerative(2, linkage=linkage).fit(X).labels_)
+        # Every number the Done caption quotes is a cluster size or a count of one moon's points in a cluster.
+        crosstab = {int(((final.labels == c) & (truth == t)).sum()) for c in (0, 1) for t in (0, 1)}
+        quoted = {int(v) for v in re.findall(r"\b(\d+)\b", part.narrator(final))}
+        assert quoted and quoted <= set(final.cluster_sizes) | crosstab, (part.title, quoted)
+        # Each narrated Merge step is the one its caption describes.
+        for step in steps:
+            said = part.narrator(step) if step.phase.value == "merge" else None
+            if said and "Two clusters left" in said:
+                assert step.n_clusters_found == 2
+                assert all(str(size) in said for size in step.cluster_sizes) or linkage == "complete"
+            if said and "last merge joins" in said:
+                assert step.n_clusters_found == 1 and "0.3929" in step.message
+    single = part_steps(scene.parts[-1])
+    crosstab = [[int(((single[-1].labels == c) & (truth == t)).sum()) for t in (0, 1)] for c in (0, 1)]
+    assert sorted(map(sorted, crosstab)) == [[0, 150], [0, 150]]  # the two moons exactly
 
 
 # --------------------------------------------------------------- the cast writer alone
@@ -298,3 +329,38 @@ async def test_play_loop_starts_again_with_the_first_part():
     assert [app.shots[i].part_index for i in cards] == [0, 1, 0]
     steps = [shot.step for shot in app.shots[cards[0] : cards[2]] if shot.step is not None]
     assert len(steps) == sum(len(part_steps(part)) for part in scene.parts)
+
+
+async def test_play_ends_saying_so_and_refuses_keys_that_would_change_the_run():
+    from tuiclust.ui.lesson_app import PlayerApp
+
+    app = PlayerApp(load_scene("kmeans-basics"), speed=20.0)
+    async with app.run_test(size=SIZE) as pilot:
+        first = app.current_run
+        await pilot.press("plus")  # k + 1 would leave the scene's captions over another run
+        await pilot.pause()
+        assert app.current_run is first and any("keys that change the run are off" in t for t in app.told)
+        await next(worker for worker in app.workers if worker.name == "lesson").wait()
+        await pilot.pause()
+        assert "playing the lesson" not in app.status_text() and "end of the lesson" in app.status_text()
+        await pilot.press("q")
+
+
+async def test_lesson_mode_leaves_the_narration_when_a_key_changes_the_run():
+    from tuiclust.ui.lesson_app import LessonApp
+
+    scene = load_scene("kmeans-basics")
+    app = LessonApp(scene)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.wait_until_computed()
+        assert app.narrator is not None and app.title == scene.title
+        await pilot.press("plus")
+        await app.wait_until_computed()
+        await pilot.pause()
+        assert app.current_run.params["n_clusters"] != scene.parts[0].spec.algorithm.params.get("n_clusters")
+        assert app.narrator is None and "left the lesson" in app.title
+        assert not app.caption.display  # no caption of the part over the new run
+        await pilot.press("n")  # back to the lesson (its single part), narrated again
+        await app.wait_until_computed()
+        await pilot.pause()
+        assert app.narrator is not None and app.title == scene.title

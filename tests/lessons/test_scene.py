@@ -36,6 +36,7 @@ REQUIRED_SCENES = {
     "gmm-overlap",
     "compare-shapes",
     "scaling-pitfall",
+    "agglomerative-linkage",
 }
 
 GOOD = """\

@@ -87,8 +87,10 @@ def test_scene_text_is_read_without_control_characters(tmp_path):
 
 def test_a_recording_of_a_hostile_scene_carries_none_of_its_control_bytes(tmp_path, capsys):
     cast = tmp_path / "out.cast"
-    assert main(["record", str(hostile_scene(tmp_path)), "-o", str(cast)]) == 0
-    capsys.readouterr()
+    scene = hostile_scene(tmp_path).rename(tmp_path / f"named{ESC}]0;x\x07.toml")  # its name is printed too
+    assert main(["record", str(scene), "-o", str(cast)]) == 0
+    printed = capsys.readouterr()
+    assert not _has_control(printed.out.replace("\n", "")) and not _has_control(printed.err.replace("\n", ""))
     lines = cast.read_text(encoding="utf-8").splitlines()
     header = json.loads(lines[0])
     assert not _has_control(header["title"]) and header["title"].startswith("Title")

@@ -181,7 +181,7 @@ def test_port_in_use_is_one_line_and_exit_2() -> None:
     ("argv", "message"),
     [
         (["--port", "http"], "--port must be a whole number"),
-        (["--port", "70000"], "--port must be from 1 to 65535"),
+        (["--port", "70000"], "--port must be a whole number from 1 to 65535"),
         (["--host", "no-such-host.invalid"], "--host no-such-host.invalid: not a known host name"),
         (["--host", "192.0.2.1"], "--host 192.0.2.1: not an address of this machine"),
         (["no-such-scene"], "no scene named 'no-such-scene'"),

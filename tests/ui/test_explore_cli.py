@@ -43,12 +43,15 @@ def test_bad_flags_exit_2_with_one_line_naming_the_flag(argv, flag, capsys):
     assert "Traceback" not in err
 
 
-def test_default_spec_is_kmeans_k3_on_blobs():
+def test_default_spec_is_kmeans_k3_on_blobs_from_random_points():
     args = build_parser("explore").parse_args([])
     run = check_spec(spec_from_args(args))
     assert run.spec.algorithm.name == "kmeans"
-    assert run.params["n_clusters"] == 3 and run.params["init"] == "k-means++"
+    # The lesson's start without arguments (tests/pipeline/test_seeds.py); flags keep k-means++.
+    assert run.params["n_clusters"] == 3 and run.params["init"] == "random"
     assert run.dataset.n_samples == 300 and run.dataset.name == "blobs"
+    flagged = check_spec(spec_from_args(build_parser("explore").parse_args(["--algo", "kmeans"])))
+    assert flagged.params["init"] == "k-means++"
 
 
 def test_flags_reach_the_spec():

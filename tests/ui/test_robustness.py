@@ -161,7 +161,7 @@ def gated(monkeypatch, release_after: int = 2):
         def held():
             for i, step in enumerate(steps):
                 if i == release_after:
-                    gate.wait(30)
+                    gate.wait(600)  # generous: a loaded machine must not release it early
                 yield step
 
         run.timeline = Timeline(held())
@@ -248,10 +248,10 @@ async def test_switching_algorithm_while_playing(monkeypatch):
         assert_alive(app)
 
 
-@pytest.mark.parametrize("eps, key", [(1e308, "plus"), (1.7e308, "plus"), (1.2e-300, "minus")])
+@pytest.mark.parametrize("eps, key", [(8e149, "plus"), (1e150, "plus"), (1.2e-300, "minus")])
 async def test_eps_at_the_ends_of_the_number_range(eps, key):
     async with explorer(make_spec("dbscan", n=100, eps=eps)) as (app, pilot):
-        for _ in range(3):  # 1e308 -> 1.2e308 -> 1.5e308 -> no readable number beyond
+        for _ in range(3):  # 8e149 -> 1e150, the largest a parameter may be -> no step beyond
             await press_and_settle(app, pilot, key)
         assert "eps stays within" in notifications(app)[-1]
         assert_alive(app)

@@ -45,3 +45,18 @@ def test_explorer_regions_and_inspector(snap_compare):
         await pilot.pause()
 
     assert snap_compare(ExplorerApp(make_spec("kmeans", init="random")), terminal_size=(100, 30), run_before=settle)
+
+
+def test_dendrogram_view(snap_compare):
+    """The dendrogram view (e on agglomerative) at 80x24: grouped leaves, the cut at k = 3, the largest gap."""
+
+    async def settle(pilot) -> None:
+        await pilot.app.wait_until_computed()
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.app.screen.wait_until_filled()
+        await pilot.pause()
+
+    spec = make_spec("agglomerative", "blobs", n=300, n_clusters=3)
+    assert snap_compare(ExplorerApp(spec), terminal_size=(80, 24), run_before=settle)

@@ -99,6 +99,18 @@ def test_the_explorer_uses_the_safe_driver_and_reports_crashes():
     assert isinstance(app, CrashReport)
 
 
+def test_the_served_explorer_uses_the_safe_web_driver(monkeypatch):
+    import textual.constants
+
+    from tuiclust.pipeline.spec import RunSpec
+    from tuiclust.ui.app import ExplorerApp
+    from tuiclust.ui.web_input import SafeWebDriver
+
+    # what textual-serve sets in TEXTUAL_DRIVER (Textual reads it once, at import)
+    monkeypatch.setattr(textual.constants, "DRIVER", "textual.drivers.web_driver:WebDriver")
+    assert ExplorerApp(RunSpec()).driver_class is SafeWebDriver
+
+
 async def _still_answers(app, pilot) -> None:
     """Leave any screen on top, then a step forward must show the next step."""
     for _ in range(5):

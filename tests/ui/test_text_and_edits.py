@@ -42,7 +42,7 @@ def test_numbers_per_algorithm():
     assert dbscan["unvisited"] == "1" and "iteration" not in dbscan
     gmm = dict(step_numbers(step(algorithm="gmm", phase=Phase.E_STEP, log_likelihood=-2.87123,
                                  log_likelihood_change=0.01, weights=np.array([0.25, 0.75]))))
-    assert gmm["log-lik."] == "−2.8712" and gmm["change"] == "+0.01" and gmm["weights"] == "0.25 0.75"
+    assert gmm["log-lik."] == "−2.8712" and gmm["change"] == "+0.010" and gmm["weights"] == "0.25 0.75"
     assert PointKind.CORE == 1
 
 

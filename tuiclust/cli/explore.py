@@ -91,6 +91,10 @@ def spec_from_args(args: argparse.Namespace, data_source: str | None = None) -> 
     """
     from tuiclust.pipeline.spec import AlgorithmSpec, DataSpec, RunSpec
 
+    if data_source is None and _no_run_flags(args):
+        from tuiclust.pipeline.spec import DEFAULT_RUN
+
+        return DEFAULT_RUN
     algo = parse_choice("--algo", args.algo, ALGORITHMS) or "kmeans"
     if args.data is not None and not args.data.strip():
         raise UsageError("--data needs a built-in data set name or a CSV path; got an empty name")
@@ -131,6 +135,15 @@ def spec_from_args(args: argparse.Namespace, data_source: str | None = None) -> 
 
     params = algorithm_params(args, algo)
     return RunSpec(data, AlgorithmSpec(algo, MappingProxyType(params)))
+
+
+# Flags that are not about what runs: `tuiclust --speed 4` still opens the default run.
+_NOT_RUN_FLAGS = frozenset({"target", "speed", "command", "func"})
+
+
+def _no_run_flags(args: argparse.Namespace) -> bool:
+    """True when no flag says what to run (then the explorer opens :data:`~tuiclust.pipeline.spec.DEFAULT_RUN`)."""
+    return all(value in (None, False) for name, value in vars(args).items() if name not in _NOT_RUN_FLAGS)
 
 
 def check_spec(spec: Any) -> Any:
@@ -185,8 +198,10 @@ def run(args: argparse.Namespace) -> int:
     else:
         prepared = check_spec(spec)
         spec = prepared.spec
+    from tuiclust.cli.terminal import require_terminal
     from tuiclust.ui.app import ExplorerApp
 
+    require_terminal("the explorer")  # after the flags and the data are checked: those messages come first
     app = ExplorerApp(spec, steps_per_second=speed, prepared=prepared)
     app.run()
     return app.return_code or 0  # 1 after an unexpected error (one line and a log, see ui/crash.py)
@@ -199,6 +214,9 @@ def _run_scene(args: argparse.Namespace, speed: float | None) -> int:
 
     scene = load_scene(args.target, allow_outside=args.allow_outside)  # raises UsageError naming the file and key
     check_parts_load(scene)
+    from tuiclust.cli.terminal import require_terminal
     from tuiclust.ui.lesson_app import open_in_explorer
+
+    require_terminal("the explorer")
 
     return int(open_in_explorer(scene, steps_per_second=speed) or 0)

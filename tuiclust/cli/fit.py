@@ -122,6 +122,7 @@ def _specs_from_args(args: argparse.Namespace) -> tuple[Any, str, dict[str, Any]
     """The data spec, the algorithm name and the parameters the user gave."""
     from tuiclust.pipeline.spec import DataSpec
     from tuiclust.pipeline.vocabulary import KEEP_COLUMNS
+    from tuiclust.pipeline.vocabulary import algorithm
 
     algo = parse_choice("--algo", args.algo, ALGORITHMS)
     seed = parse_int("--seed", args.seed, low=0)
@@ -138,7 +139,7 @@ def _specs_from_args(args: argparse.Namespace) -> tuple[Any, str, dict[str, Any]
     if not data_spec.is_file and (columns or args.drop_missing):
         raise UsageError("--columns and --drop-missing apply to CSV files only")
     params = algorithm_params(args, algo)
-    if seed is not None and algo != "dbscan":
+    if seed is not None and algorithm(algo).seeded:  # the others' results do not depend on a seed
         params["random_state"] = seed
     return data_spec, algo, params
 
@@ -229,6 +230,11 @@ def _describe_params(algo: str, params: dict[str, Any], eps_suggested: bool) -> 
     if algo == "dbscan":
         how = " (suggested from the data)" if eps_suggested else ""
         return f"eps={params['eps']:g}{how}, min_samples={params['min_samples']}"
+    if algo == "agglomerative":
+        k = params["n_clusters"]
+        return f"k={k}, {params['linkage']} linkage"
+    if "n_components" not in params:  # an algorithm without its own wording: its parameters as set
+        return ", ".join(f"{name}={value}" for name, value in params.items())
     k = params["n_components"]
     return (
         f"{k} component{'s' if k != 1 else ''}, {params['covariance_type']} covariance, "

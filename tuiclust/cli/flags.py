@@ -40,6 +40,7 @@ FLAG_WORDS = Wording(
     n_components="--components",
     covariance="--covariance diag or spherical",
     columns="fewer columns with --columns",
+    sample="-n for a built-in data set, a random sample of a file's rows",
 )
 
 # The names --algo takes (the vocabulary's, in key order).

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from tuiclust import __version__
 from tuiclust.errors import UsageError
+from tuiclust.safe_text import shown
 
 # name -> one-line summary, in the order --help lists them
 SUBCOMMANDS: dict[str, str] = {
@@ -62,7 +63,8 @@ class _Parser(argparse.ArgumentParser):
     """An argument parser whose errors are one line, not a usage block."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(2, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
+        # argparse quotes the argument it refuses: made safe and cut like every other message
+        self.exit(2, f"{self.prog}: {shown(message)} (see `{self.prog} --help`)\n")
 
 
 def build_parser(command: str) -> argparse.ArgumentParser:

@@ -22,7 +22,10 @@ def run(args: argparse.Namespace) -> int:
     from tuiclust.lessons.pacing import check_parts_load
 
     check_parts_load(scene)
+    from tuiclust.cli.terminal import require_terminal
     from tuiclust.ui.lesson_app import PlayerApp
+
+    require_terminal("`tuiclust play`")
 
     app = PlayerApp(scene, speed=speed, loop=args.loop)
     app.run()

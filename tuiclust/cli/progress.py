@@ -34,8 +34,9 @@ class Progress:
         Standard error, usually.
     what : str
         What is being clustered ("4,000,000 rows x 2 columns").
-    after, every : float
-        Seconds before the first report, and between reports.
+    after, every : float, optional
+        Seconds before the first report (default :data:`AFTER_SECONDS`, read
+        at each call), and between reports.
     clock : callable
         Seconds, monotonic (a test passes its own).
     ticker : bool
@@ -48,7 +49,7 @@ class Progress:
         stream: TextIO,
         what: str,
         *,
-        after: float = AFTER_SECONDS,
+        after: float | None = None,
         every: float | None = None,
         clock: Callable[[], float] = time.monotonic,
         ticker: bool = True,
@@ -56,7 +57,7 @@ class Progress:
         self._stream = stream
         self._what = what
         self._in_place = _is_terminal(stream)
-        self._after = after
+        self._after = after = AFTER_SECONDS if after is None else after
         self._every = every if every is not None else (TERMINAL_EVERY_SECONDS if self._in_place else EVERY_SECONDS)
         self._clock = clock
         self._start = clock()

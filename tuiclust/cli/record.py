@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tuiclust.errors import UsageError
+from tuiclust.safe_text import shown
 
 if TYPE_CHECKING:
     from tuiclust.lessons.scene import Scene
@@ -62,18 +63,18 @@ def run(args: argparse.Namespace) -> int:
         raise
     for index, entry in unfired_narration(scene):
         where = entry.key or "steps"
-        print(f"tuiclust: note: {scene.path.name}: {where} never fires (no {entry.on.value} step"
+        print(f"tuiclust: note: {shown(scene.path.name)}: {where} never fires (no {entry.on.value} step"
               f"{'' if entry.iteration is None else f' at iteration {entry.iteration}'} in that run)", file=sys.stderr)
     cols, rows = recording.size
     extra = f", {len(recording.svg_files)} SVG files in {shown_path(args.svg)}" if recording.svg_files else ""
-    what = f"wrote {shown_path(recording.path)}" if plan.recorded_to is not None else f"recorded {scene.path.name}"
+    what = f"wrote {shown_path(recording.path)}" if plan.recorded_to is not None else f"recorded {shown(scene.path.name)}"
     print(
         f"{what}: {cols}x{rows}, {recording.n_steps} steps, "
         f"{recording.duration:.1f} s, {recording.n_bytes:,} bytes{extra}",
         file=report,
     )
     for output in written:
-        print(f"wrote {output.path}: {output.n_bytes:,} bytes", file=report)
+        print(f"wrote {shown_path(output.path)}: {output.n_bytes:,} bytes", file=report)
     take_unreported()
     return 0
 

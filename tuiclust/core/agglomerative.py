@@ -34,18 +34,20 @@ scikit-learn numbers them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from numbers import Integral
-from typing import Any
+from collections.abc import Generator, Mapping
+from dataclasses import dataclass
+from numbers import Integral, Real
+from typing import Any, ClassVar
 
 import numpy as np
 
 from . import agglomerative_story as story
 from .agglomerative_tree import LINKAGES, Tree, build_tree, cut_nodes, leaf_layout, partition
-from .steps import Phase, Step, compact_labels, frozen_array
-from .validation import check_choice, check_data, check_int, check_real
+from .base import StepwiseEstimator
+from .constraints import Constraint, Interval, Optional, Options, Rule
+from .steps import Phase, Step, compact_labels
 
-__all__ = ["AgglomerativeClustering", "LINKAGES", "MAX_MERGE_STEPS", "MAX_SAMPLES", "plan_merge_steps"]
+__all__ = ["LINKAGES", "MAX_MERGE_STEPS", "MAX_SAMPLES", "AgglomerativeClustering", "plan_merge_steps"]
 
 _ALGORITHM = "agglomerative"
 
@@ -73,7 +75,28 @@ MAX_SAMPLES: dict[str, int] = {
 }
 
 
-class AgglomerativeClustering:
+def _check_bool(name: str, value: Any, checked: Mapping[str, Any]) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be True or False, got {value!r}")  # noqa: TRY004 - the contract raises ValueError
+    return bool(value)
+
+
+_THRESHOLD = Optional(Interval(Real, 0.0, None, closed="left"))
+
+
+def _check_threshold(name: str, value: Any, checked: Mapping[str, Any]) -> float | None:
+    """distance_threshold >= 0 or None; with n_clusters known, exactly one of the two set (scikit-learn's rule)."""
+    value = _THRESHOLD.check(name, value, checked)
+    if "n_clusters" in checked and (checked["n_clusters"] is None) == (value is None):
+        given = "both" if value is not None else "neither"
+        raise ValueError(
+            f"exactly one of n_clusters and distance_threshold must be set, the other None; {given} was given"
+            " (for example n_clusters=None, distance_threshold=1.5)"
+        )
+    return value
+
+
+class AgglomerativeClustering(StepwiseEstimator):
     """Bottom-up hierarchical clustering on Euclidean distances, step by step.
 
     Parameters
@@ -104,7 +127,22 @@ class AgglomerativeClustering:
         Distance of each merge; only set when ``distance_threshold`` is set
         or ``compute_distances`` is True (as in scikit-learn).
     n_features_in_ : int
+
+    Notes
+    -----
+    The constructor only stores its arguments (scikit-learn's rule); they
+    are checked when ``fit`` or ``steps`` is called. ``fit`` builds the tree
+    and cuts it without the story's snapshots.
     """
+
+    _algorithm = _ALGORITHM
+    _fitted_attribute = "labels_"
+    _parameter_constraints: ClassVar[dict[str, Constraint]] = {
+        "n_clusters": Optional(Interval(Integral, 1, None, closed="left")),
+        "linkage": Options(LINKAGES),
+        "distance_threshold": Rule(_check_threshold, "None or a finite number >= 0.0"),
+        "compute_distances": Rule(_check_bool, "True or False"),
+    }
 
     def __init__(
         self,
@@ -114,87 +152,40 @@ class AgglomerativeClustering:
         distance_threshold: float | None = None,
         compute_distances: bool = False,
     ) -> None:
-        self.n_clusters = n_clusters
-        self.linkage = linkage
-        self.distance_threshold = distance_threshold
-        self.compute_distances = compute_distances
-        self._validate()
+        self._store_params(locals())
 
-    def _validate(self) -> None:
-        """Check and normalise the parameters (scikit-learn's rules), raising ValueError naming the bad one."""
-        if self.n_clusters is not None:
-            try:
-                self.n_clusters = check_int("n_clusters", self.n_clusters, low=1)
-            except ValueError:
-                raise ValueError(f"n_clusters must be an integer >= 1 or None, got {self.n_clusters!r}") from None
-        self.linkage = check_choice("linkage", self.linkage, LINKAGES)
-        if self.distance_threshold is not None:
-            self.distance_threshold = check_real("distance_threshold", self.distance_threshold, low=0.0)
-        if not isinstance(self.compute_distances, (bool, np.bool_)):
-            raise ValueError(f"compute_distances must be True or False, got {self.compute_distances!r}")
-        self.compute_distances = bool(self.compute_distances)
-        if (self.n_clusters is None) == (self.distance_threshold is None):
-            given = "both" if self.n_clusters is not None else "neither"
-            raise ValueError(
-                f"exactly one of n_clusters and distance_threshold must be set, the other None; {given} was given"
-                " (for example n_clusters=None, distance_threshold=1.5)"
-            )
+    # -- the run ---------------------------------------------------------------
 
-    def __repr__(self) -> str:
-        return (
-            f"AgglomerativeClustering(n_clusters={self.n_clusters!r}, linkage={self.linkage!r}, "
-            f"distance_threshold={self.distance_threshold!r}, compute_distances={self.compute_distances!r})"
-        )
-
-    # -- scikit-learn's interface -------------------------------------------
-
-    def fit(self, X: Any) -> AgglomerativeClustering:
-        """Cluster ``X`` of shape (n_samples, n_features); sets the learned attributes."""
-        for _ in self.steps(X):
-            pass
-        return self
-
-    def fit_predict(self, X: Any) -> np.ndarray:
-        """Cluster ``X`` and return ``labels_``, shape (n_samples,)."""
-        return self.fit(X).labels_
-
-    # -- the story -----------------------------------------------------------
-
-    def steps(self, X: Any) -> Iterator[Step]:
-        """Yield the run as :class:`Step` snapshots (at most about 60).
-
-        ``X`` is checked at once, so bad data raises here rather than at the
-        first ``next()``. The whole tree is built before the first step; the
-        learned attributes are set once the last step has been taken.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            At least 2 samples.
+    def _run(self, X: np.ndarray, params: dict[str, Any], *, narrate: bool) -> Generator[Step, None, _Final]:
+        """Check ``X`` against the parameters now; then the story, or with ``narrate=False`` the tree and cut alone.
 
         Raises
         ------
         ValueError
-            Bad data, fewer than 2 samples, or ``n_clusters`` larger than the
-            number of samples.
+            Fewer than 2 samples, or ``n_clusters`` larger than the number of samples.
         """
-        X = check_data(X)
         n = X.shape[0]
         if n < 2:
             raise ValueError(f"agglomerative clustering needs at least 2 samples, got {n}")
-        if self.n_clusters is not None and self.n_clusters > n:
-            raise ValueError(
-                f"n_clusters={self.n_clusters} is larger than the number of samples ({n}); use n_clusters <= {n}"
-            )
-        return self._story(X)
+        k = params["n_clusters"]
+        if k is not None and k > n:
+            raise ValueError(f"n_clusters={k} is larger than the number of samples ({n}); use n_clusters <= {n}")
+        return self._story(X, params) if narrate else self._quiet(X, params)
 
-    def _story(self, X: np.ndarray) -> Iterator[Step]:
-        tree = build_tree(X, self.linkage)
+    def _quiet(self, X: np.ndarray, params: dict[str, Any]) -> Generator[Step, None, _Final]:
+        # fit needs no story: the tree and its cut, no snapshot of the clusters between.
+        tree = build_tree(X, params["linkage"])
+        n_final = _n_final(tree, params)
+        order, start = leaf_layout(tree.children, tree.n_leaves)
+        labels = partition(order, start, tree.node_sizes(), cut_nodes(n_final, tree.children, tree.n_leaves))
+        return _Final(X, tree, labels, n_final, params)
+        yield  # pragma: no cover - makes this a generator that yields nothing
+
+    def _story(self, X: np.ndarray, params: dict[str, Any]) -> Generator[Step, None, _Final]:
+        linkage, threshold = params["linkage"], params["distance_threshold"]
+        tree = build_tree(X, linkage)
         n = tree.n_leaves
-        if self.distance_threshold is not None:
-            n_final = int(np.count_nonzero(tree.distances >= self.distance_threshold)) + 1
-        else:
-            n_final = int(self.n_clusters)  # type: ignore[arg-type]
+        n_final = _n_final(tree, params)
         snapshots = _Snapshots(tree)
 
         iteration = 0
@@ -203,9 +194,10 @@ class AgglomerativeClustering:
             phase=Phase.START,
             iteration=iteration,
             labels=compact_labels(np.arange(n), n),
-            message=story.start_message(n, self.linkage),
+            message=story.start_message(n, linkage),
             n_clusters_found=n,
             cluster_sizes=(1,) * n,
+            tree=tree,
         )
 
         largest = np.maximum.accumulate(tree.distances)
@@ -217,7 +209,10 @@ class AgglomerativeClustering:
             if t - done == 1:
                 a, b = tree.children[t - 1].tolist()
                 message = story.single_merge_message(
-                    snapshots.size[a], snapshots.size[b], float(tree.distances[t - 1]), left,
+                    snapshots.size[a],
+                    snapshots.size[b],
+                    float(tree.distances[t - 1]),
+                    left,
                     above_cut=t > n - n_final,
                 )
             else:
@@ -231,6 +226,7 @@ class AgglomerativeClustering:
                 n_clusters_found=left,
                 cluster_sizes=sizes,
                 highlight_clusters=(newest,),
+                tree=tree,
             )
             done = t
 
@@ -241,7 +237,7 @@ class AgglomerativeClustering:
         kept = n - n_final  # merges kept by the cut
         cut = story.cut_message(
             n_final,
-            threshold=self.distance_threshold,
+            threshold=threshold,
             below=float(tree.distances[kept - 1]) if kept > 0 else None,
             above=float(tree.distances[kept]) if kept < n - 1 else None,
         )
@@ -255,19 +251,40 @@ class AgglomerativeClustering:
                 message=message,
                 n_clusters_found=n_final,
                 cluster_sizes=final_sizes,
+                tree=tree,
             )
-        self._set_result(X, tree, labels_, n_final)
+        return _Final(X, tree, labels_, n_final, params)
 
-    def _set_result(self, X: np.ndarray, tree: Tree, labels: np.ndarray, n_final: int) -> None:
-        self.labels_ = labels
-        self.n_clusters_ = n_final
+    def _set_fitted(self, final: _Final) -> None:
+        tree, params = final.tree, final.params
+        self.labels_ = final.labels
+        self.n_clusters_ = final.n_clusters
         self.n_leaves_ = tree.n_leaves
         self.children_ = tree.children
-        if self.distance_threshold is not None or self.compute_distances:
+        if params["distance_threshold"] is not None or params["compute_distances"]:
             self.distances_ = tree.distances
         elif hasattr(self, "distances_"):
             del self.distances_  # a refit without distances must not keep the old ones
-        self.n_features_in_ = int(X.shape[1])
+        self.n_features_in_ = int(final.X.shape[1])
+
+
+@dataclass(frozen=True, eq=False)
+class _Final:
+    """What a run ends with: the data, the tree, the cut's labels, and the parameters it ran with."""
+
+    X: np.ndarray
+    tree: Tree
+    labels: np.ndarray
+    n_clusters: int
+    params: dict[str, Any]
+
+
+def _n_final(tree: Tree, params: dict[str, Any]) -> int:
+    """Clusters after the cut: ``n_clusters``, or one more than the merges at or above the threshold."""
+    threshold = params["distance_threshold"]
+    if threshold is not None:
+        return int(np.count_nonzero(tree.distances >= threshold)) + 1
+    return int(params["n_clusters"])
 
 
 class _Snapshots:

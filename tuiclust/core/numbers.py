@@ -20,9 +20,21 @@ a hyphen.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
-__all__ = ["MINUS", "format_number", "format_change", "format_percent_change", "format_numbers", "plural", "count"]
+__all__ = [
+    "MINUS",
+    "ROUNDING_FRACTION",
+    "ZERO_CHANGE",
+    "format_number",
+    "format_change",
+    "is_zero_change",
+    "format_percent_change",
+    "format_numbers",
+    "plural",
+    "count",
+]
 
 #: The typographic minus sign used in messages.
 MINUS = "\u2212"
@@ -56,9 +68,36 @@ def format_number(x: float, style: str = "short", *, ascii_minus: bool = False) 
     return text if ascii_minus else text.replace("-", MINUS)
 
 
-def format_change(x: float) -> str:
-    """A signed change with three decimals, or two significant digits when tiny: ``+0.125``, ``−3.10e-05``."""
-    return format_number(x, "+.3f" if abs(x) >= 0.001 or x == 0 else "+.2e")
+#: A change no larger than this fraction of the value it changes (at least of 1) reads as ``±0``:
+#: below it lie the rounding of sums over many points and reg_covar's nudge to a converged
+#: GMM's covariances (EM on regularised covariances may then "fall" by ~1e-12), never a real move.
+ROUNDING_FRACTION = 1e-9
+ZERO_CHANGE = "\u00b10"
+
+
+def is_zero_change(x: float, reference: float | None = None) -> bool:
+    """True when ``x`` is zero, or (given the ``reference`` value it changes) within rounding of it."""
+    if x == 0:
+        return True
+    if reference is None or not (math.isfinite(x) and math.isfinite(reference)):
+        return False
+    return abs(x) <= ROUNDING_FRACTION * max(1.0, abs(reference))
+
+
+def format_change(x: float, reference: float | None = None) -> str:
+    """A signed change: ``+0.125``, ``−3.10e-05`` (two significant digits when tiny), ``±0`` for none.
+
+    Parameters
+    ----------
+    x : float
+        The change.
+    reference : float, optional
+        The value that changed (a log-likelihood): a change within rounding of
+        zero for it (see :data:`ROUNDING_FRACTION`) reads ``±0``, never as a fall.
+    """
+    if is_zero_change(x, reference):
+        return ZERO_CHANGE
+    return format_number(x, "+.3f" if abs(x) >= 0.001 else "+.2e")
 
 
 def format_percent_change(new: float, old: float) -> str:

@@ -16,6 +16,7 @@ of the Assign step before it).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 from enum import IntEnum, StrEnum
 
 import numpy as np
@@ -136,7 +137,9 @@ class Step:
     log_likelihood : float or None
         GMM: mean log-likelihood per sample.
     log_likelihood_change : float or None
-        GMM: change since the previous E-step (inf at the first).
+        GMM: change since the previous E-step (inf at the first); on the
+        Converged / Stopped step, the change the run stopped on (between its
+        last two E-steps), the number its message quotes.
     points_added : int or None
         DBSCAN Expand: points this step added to the active cluster.
     n_clusters_found : int or None
@@ -158,6 +161,9 @@ class Step:
     point_values : ndarray of shape (n_samples,), float32 in [0, 1], or None
         HDBSCAN: a shade per point (core-distance rank, later the
         membership probability).
+    tree : agglomerative_tree.Tree or None
+        Agglomerative: the whole merge tree (``children``, ``distances``),
+        one object shared by every step of the run, for the dendrogram view.
     """
 
     algorithm: str
@@ -187,6 +193,7 @@ class Step:
     highlight_clusters: tuple[int, ...] = ()
     edges: np.ndarray | None = None
     point_values: np.ndarray | None = None
+    tree: Any = None
 
     @property
     def n_samples(self) -> int:

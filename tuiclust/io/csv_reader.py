@@ -165,7 +165,7 @@ def read_table(
         naming the file, the line and the column where they are known.
     """
     file_path = Path(path).expanduser()
-    name = file_path.name or str(file_path)
+    name = shown(file_path.name or str(file_path))  # drawn in titles: its control characters written out
     with _open_for_reading(file_path) as f:
         head, at_eof = _read_head(f, name)
         bom = _check_is_text(head, name)

@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import BinaryIO, Literal
 
 from tuiclust.errors import UsageError
+from tuiclust.safe_text import SHOWN_LIMIT, shown
 
 __all__ = [
     "Destination",
@@ -68,8 +69,9 @@ Kind = Literal["file", "stream", "descriptor"]
 NAME_MAX = 255
 #: Seconds a FIFO may go without a reader before the write is refused.
 FIFO_WAIT_SECONDS = 10.0
-#: Characters of a path quoted in a message; longer ones are cut in the middle.
-SHOWN_CHARS = 80
+#: Characters of a path quoted in a message; longer ones are cut in the middle
+#: (the one limit of every quoted value, tuiclust.safe_text.SHOWN_LIMIT).
+SHOWN_CHARS = SHOWN_LIMIT
 
 _DESCRIPTOR_NAMES = {"/dev/stdin": 0, "/dev/stdout": 1, "/dev/stderr": 2}
 _DESCRIPTOR_PATH = re.compile(r"^/(?:dev/fd|proc/self/fd)/(\d+)$")
@@ -84,7 +86,7 @@ _UNFINISHED_LOCK = threading.RLock()
 
 def shown_path(path: str | os.PathLike[str]) -> str:
     """``path`` as a message shows it: cut in the middle when it is very long."""
-    text = os.fspath(path)
+    text = shown(os.fspath(path), limit=None)  # a name's control characters are written out, never obeyed
     if len(text) <= SHOWN_CHARS:
         return text
     half = (SHOWN_CHARS - 1) // 2

@@ -12,9 +12,9 @@ Layout of a scene file (see the README for the full reference)::
     title = "..."              description = "..."
     [data]        generator = "blobs" | csv = "points.csv", n_samples, noise, seed, scale, ...
     [algorithm]   name = "kmeans" | "dbscan" | "gmm", and the constructor's parameters
-    [playback]    steps_per_second, size = "100x30", title_seconds, end_seconds
-    [[steps]]     on = "assign", iteration = 1, say = "...", hold = 4.0
-    [[parts]]     title, description, [parts.data], [parts.algorithm], [[parts.steps]]
+    [playback]    steps_per_second, size = "100x30", title_seconds, end_seconds, code = true
+    [[steps]]     on = "assign", iteration = 1, say = "...", hold = 4.0, line = "update"
+    [[parts]]     title, description, code, [parts.data], [parts.algorithm], [[parts.steps]]
 
 Without ``[[parts]]`` the scene is one part made of the top level. With
 ``[[parts]]`` the top-level ``[data]`` and ``[algorithm]`` are defaults that
@@ -37,15 +37,15 @@ from typing import Any
 from tuiclust.core.steps import Phase, Step
 from tuiclust.errors import UsageError, first_line
 from tuiclust.io.opening import open_regular_file
-from tuiclust.pipeline.limits import SPEED_RANGE
 from tuiclust.pipeline.hand_edits import MANUAL, centres_needed, check_placed, dataset_limits, init_key
+from tuiclust.pipeline.limits import SPEED_RANGE
 from tuiclust.pipeline.spec import AlgorithmSpec, DataSpec, RunSpec
 from tuiclust.pipeline.vocabulary import ALGORITHM_NAMES, ALGORITHMS
 from tuiclust.safe_text import printable
 
 __all__ = [
-    "PHASES",
     "MIN_SIZE",
+    "PHASES",
     "Narration",
     "Playback",
     "Scene",
@@ -99,6 +99,10 @@ class Narration:
         player choose a reading time from the length of ``say``.
     key : str
         Where it was written, e.g. ``"parts[2].steps[1]"``, for messages.
+    line : str or None
+        What the code pane marks while this caption is up: a phase id
+        (its lines) or a value name of the listing (``"shift"``: its one
+        line); None marks the step's own phase.
     """
 
     on: Phase
@@ -106,6 +110,7 @@ class Narration:
     iteration: int | None = None
     hold: float | None = None
     key: str = ""
+    line: str | None = None
 
     def matches(self, step: Step) -> bool:
         """True when this entry narrates ``step``."""
@@ -126,12 +131,15 @@ class Playback:
         How long a part's title card stays on screen.
     end_seconds : float
         How long the last step stays on screen before the end (or the loop).
+    code : bool
+        Show the code pane in every part (a part's own ``code`` wins).
     """
 
     steps_per_second: float = 2.0
     size: tuple[int, int] = DEFAULT_SIZE
     title_seconds: float = 2.5
     end_seconds: float = 3.0
+    code: bool = False
 
 
 @dataclass(frozen=True)
@@ -148,12 +156,15 @@ class ScenePart:
         The data and the algorithm, ready for the explorer.
     narration : tuple of Narration
         The part's own entries first, then the scene's shared ones.
+    code : bool
+        The code pane is shown while this part plays.
     """
 
     title: str
     description: str
     spec: RunSpec
     narration: tuple[Narration, ...] = ()
+    code: bool = False
 
     def narration_for(self, step: Step) -> Narration | None:
         """The entry that narrates ``step``, or None.
@@ -175,6 +186,11 @@ class ScenePart:
         """The caption for ``step``: its narration text, or None."""
         entry = self.narration_for(step)
         return entry.say if entry is not None else None
+
+    def code_line(self, step: Step) -> str | None:
+        """What the code pane marks at ``step`` instead of its phase (the entry's ``line``), or None."""
+        entry = self.narration_for(step)
+        return entry.line if entry is not None else None
 
 
 @dataclass(frozen=True)
@@ -358,7 +374,7 @@ def _join(prefix: str, key: str) -> str:
 class _Table:
     """Reads the keys of one TOML table, checking types; finish() rejects the rest."""
 
-    def __init__(self, reader: "_SceneReader", table: dict[str, Any], where: str) -> None:
+    def __init__(self, reader: _SceneReader, table: dict[str, Any], where: str) -> None:
         self.reader = reader
         self.table = table
         self.where = where
@@ -426,7 +442,7 @@ class _Table:
             raise self.fail(key, f"must be true or false, got {_show(value)}")
         return value
 
-    def subtable(self, key: str) -> "_Table | None":
+    def subtable(self, key: str) -> _Table | None:
         if key not in self.table:
             return None
         value = self.raw(key)
@@ -434,7 +450,7 @@ class _Table:
             raise self.fail(key, f"must be a table ([{self.key(key)}]), got {_show(value)}")
         return _Table(self.reader, value, self.key(key))
 
-    def tables(self, key: str) -> list["_Table"]:
+    def tables(self, key: str) -> list[_Table]:
         if key not in self.table:
             return []
         value = self.raw(key)
@@ -452,12 +468,12 @@ class _Table:
 
 
 _TOP_KEYS = ("title", "description", "data", "algorithm", "playback", "steps", "parts")
-_PART_KEYS = ("title", "description", "data", "algorithm", "steps")
+_PART_KEYS = ("title", "description", "data", "algorithm", "steps", "code")
 _DATA_KEYS = (
     "generator", "csv", "n_samples", "noise", "seed", "scale", "columns", "x", "y", "drop_missing",
 )
-_PLAYBACK_KEYS = ("steps_per_second", "size", "title_seconds", "end_seconds")
-_STEP_KEYS = ("on", "iteration", "say", "hold")
+_PLAYBACK_KEYS = ("steps_per_second", "size", "title_seconds", "end_seconds", "code")
+_STEP_KEYS = ("on", "iteration", "say", "hold", "line")
 _GENERATOR_ONLY = ("n_samples", "noise")
 _CSV_ONLY = ("columns", "x", "y", "drop_missing")
 
@@ -472,6 +488,7 @@ class _RawPart:
     algorithm: dict[str, Any]
     steps: list[_Table]
     where: str
+    code: bool | None = None  # the part's own `code`, None to follow [playback]
 
 
 class _SceneReader:
@@ -521,6 +538,7 @@ class _SceneReader:
                     description=raw.description,
                     spec=spec,
                     narration=own + tuple(n for n in shared if n.on in PHASES[spec.algorithm.name]),
+                    code=self._part_code(raw, spec, own + shared, playback),
                 )
                 for raw, spec, own in parts
             ),
@@ -546,8 +564,9 @@ class _SceneReader:
         data = self._raw_section(table, "data")
         algorithm = self._raw_section(table, "algorithm")
         steps = table.tables("steps")
+        code = table.boolean("code", default=False) if table.has("code") else None
         table.finish(_PART_KEYS)
-        return _RawPart(title, description, data, algorithm, steps, table.where)
+        return _RawPart(title, description, data, algorithm, steps, table.where, code)
 
     # --------------------------------------------------------------- run spec
     def run_spec(self, data: dict[str, tuple[Any, str]], algorithm: dict[str, tuple[Any, str]], where: str) -> RunSpec:
@@ -595,7 +614,7 @@ class _SceneReader:
         return DataSpec(source=str(csv_path), seed=seed, scale=scale, columns=columns, x=x, y=y,
                         drop_missing=drop_missing)
 
-    def _csv_path(self, table: "_MergedTable", csv_name: str) -> Path:
+    def _csv_path(self, table: _MergedTable, csv_name: str) -> Path:
         """The resolved path of ``csv``: inside the scene's folder unless ``allow_outside``."""
         folder = self.path.parent.resolve()
         csv_path = (folder / Path(csv_name).expanduser()).resolve()  # symlinks and .. resolved
@@ -607,7 +626,7 @@ class _SceneReader:
             )
         return csv_path
 
-    def _check_generator(self, table: "_MergedTable", name: str, n_samples: int | None,
+    def _check_generator(self, table: _MergedTable, name: str, n_samples: int | None,
                          noise: float | None, seed: int) -> None:
         # The generator knows its own limits (fixed layouts have a maximum size).
         from tuiclust.core.datasets import make_dataset
@@ -617,7 +636,7 @@ class _SceneReader:
         except ValueError as exc:
             raise self._value_error(table, exc, {"n_samples": n_samples, "noise": noise}) from None
 
-    def _columns(self, table: "_MergedTable") -> tuple[str, ...] | None:
+    def _columns(self, table: _MergedTable) -> tuple[str, ...] | None:
         if not table.has("columns"):
             return None
         value = table.raw("columns")
@@ -626,7 +645,7 @@ class _SceneReader:
             raise table.fail("columns", f"must be a non-empty array of column names or 0-based indexes, got {_show(value)}")
         return tuple(str(v) for v in value)
 
-    def _column(self, table: "_MergedTable", key: str) -> str | None:
+    def _column(self, table: _MergedTable, key: str) -> str | None:
         if not table.has(key):
             return None
         value = table.raw(key)
@@ -661,7 +680,7 @@ class _SceneReader:
             spec = replace(spec, placed=self._placed(table, str(start_key), placed, spec, data))
         return spec
 
-    def _placed(self, table: "_MergedTable", key: str, value: list[Any], spec: AlgorithmSpec, data: DataSpec) -> tuple:
+    def _placed(self, table: _MergedTable, key: str, value: list[Any], spec: AlgorithmSpec, data: DataSpec) -> tuple:
         """Hand-placed centres: pairs, as many as k, distinct, inside the data's plot range."""
         from tuiclust.pipeline.data import load_dataset
         from tuiclust.pipeline.estimators import resolved_params
@@ -674,7 +693,7 @@ class _SceneReader:
             raise self.fail(str(exc)) from None
         return pairs
 
-    def _check_cluster_count(self, table: "_MergedTable", spec: AlgorithmSpec, data: DataSpec) -> None:
+    def _check_cluster_count(self, table: _MergedTable, spec: AlgorithmSpec, data: DataSpec) -> None:
         # Caught here rather than half-way through a recording.
         if data.is_file:
             return
@@ -686,7 +705,7 @@ class _SceneReader:
             if isinstance(value, int) and value > n_points:
                 raise table.fail(key, f"is {value}, more than the {n_points} points of the data; use at most {n_points}")
 
-    def _check_algorithm(self, table: "_MergedTable", spec: AlgorithmSpec, data: DataSpec) -> None:
+    def _check_algorithm(self, table: _MergedTable, spec: AlgorithmSpec, data: DataSpec) -> None:
         # The estimator's constraint table checks the parameters (no estimator
         # is built); its ValueError names the parameter, which becomes the key path here.
         from tuiclust.pipeline.estimators import check_estimator_params
@@ -696,7 +715,7 @@ class _SceneReader:
         except (ValueError, TypeError) as exc:
             raise self._value_error(table, exc, dict(spec.params)) from None
 
-    def _value_error(self, table: "_MergedTable", exc: Exception, values: dict[str, Any]) -> SceneError:
+    def _value_error(self, table: _MergedTable, exc: Exception, values: dict[str, Any]) -> SceneError:
         message = first_line(exc)
         for key, value in values.items():
             if message.startswith(f"{key} ") or message.startswith(f"{key}="):
@@ -721,8 +740,9 @@ class _SceneReader:
                 raise self.fail(str(exc)) from None
         title_seconds = table.number("title_seconds", low=0.0, high=60.0, default=2.5)
         end_seconds = table.number("end_seconds", low=0.0, high=60.0, default=3.0)
+        code = table.boolean("code", default=False)
         table.finish(_PLAYBACK_KEYS)
-        return Playback(steps_per_second, size, title_seconds, end_seconds)
+        return Playback(steps_per_second, size, title_seconds, end_seconds, code)
 
     # -------------------------------------------------------------- narration
     def narration(self, table: _Table, algorithms: set[str]) -> Narration:
@@ -747,8 +767,34 @@ class _SceneReader:
         if len(say) > MAX_SAY_CHARS:
             raise table.fail("say", f"is {len(say)} characters long; keep narration under {MAX_SAY_CHARS}")
         hold = table.number("hold", low=0.0, high=60.0, strict_low=True)
+        line = self._code_line(table, algorithms)
         table.finish(_STEP_KEYS)
-        return Narration(on=Phase(on_value), say=say, iteration=iteration, hold=hold, key=table.where)
+        return Narration(on=Phase(on_value), say=say, iteration=iteration, hold=hold, key=table.where, line=line)
+
+    # ------------------------------------------------------------ code pane
+    def _code_line(self, table: _Table, algorithms: set[str]) -> str | None:
+        """A narration's ``line``: a phase or value name of the listing of one of ``algorithms``."""
+        if not table.has("line"):
+            return None
+        from tuiclust.listings import line_names
+
+        names = tuple(dict.fromkeys(n for a in ALGORITHM_NAMES if a in algorithms for n in line_names(a)))
+        if not names:
+            titles = " and ".join(ALGORITHMS[a].title for a in sorted(algorithms))
+            raise table.fail("line", f"has nothing to point at: {titles} has no listing in the code pane")
+        return table.string("line", choices=names)
+
+    def _part_code(self, raw: _RawPart, spec: RunSpec, narration: tuple[Narration, ...], playback: Playback) -> bool:
+        """Whether the code pane shows in a part; a ``line`` needs it shown."""
+        code = raw.code if raw.code is not None else playback.code
+        if not code:
+            pointing = next((n for n in narration if n.line is not None and n.on in PHASES[spec.algorithm.name]), None)
+            if pointing is not None:
+                raise self.fail(
+                    f"{pointing.key}.line points at the code pane, which this part does not show; "
+                    "set code = true in [playback] or in the part"
+                )
+        return code
 
 
 class _MergedTable(_Table):

@@ -22,9 +22,11 @@ from .listing import (
     MAX_ANNOTATION,
     Listing,
     annotations,
+    line_names,
     listing_for,
     parse_listing,
     phase_lines,
+    pointed_lines,
 )
 
 __all__ = [
@@ -33,7 +35,9 @@ __all__ = [
     "MAX_ANNOTATION",
     "Listing",
     "annotations",
+    "line_names",
     "listing_for",
     "parse_listing",
     "phase_lines",
+    "pointed_lines",
 ]

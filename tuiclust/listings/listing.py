@@ -34,7 +34,17 @@ import numpy as np
 
 from tuiclust.core.steps import Phase, PointKind, Step
 
-__all__ = ["ALGORITHMS", "LISTING_PHASES", "MAX_ANNOTATION", "Listing", "annotations", "listing_for", "phase_lines"]
+__all__ = [
+    "ALGORITHMS",
+    "LISTING_PHASES",
+    "MAX_ANNOTATION",
+    "Listing",
+    "annotations",
+    "line_names",
+    "listing_for",
+    "phase_lines",
+    "pointed_lines",
+]
 
 #: Algorithm name (as in ``Step.algorithm``) -> module of its listing.
 ALGORITHMS: Mapping[str, str] = MappingProxyType({"kmeans": "kmeans", "dbscan": "dbscan", "gmm": "gmm"})
@@ -247,7 +257,59 @@ def phase_lines(listing: Listing, step: Step) -> tuple[int, ...]:
     return () if phase is None else listing.phases[phase]
 
 
-def annotations(step: Step, listing: Listing | None = None) -> dict[int, str]:
+def line_names(algorithm: str) -> tuple[str, ...]:
+    """What a scene's narration may point at with ``line = "..."``: the listing's phases, then its value names.
+
+    Parameters
+    ----------
+    algorithm : str
+
+    Returns
+    -------
+    tuple of str
+        Phase ids (``"assign"``, ``"update"`` ...) then value names
+        (``"changed"``, ``"shift"`` ...), each once; empty for an algorithm
+        without a listing.
+    """
+    if algorithm not in ALGORITHMS:
+        return ()
+    listing = listing_for(algorithm)
+    values = (name for phase in listing.phases for name in listing.value_lines[phase])
+    return tuple(dict.fromkeys([*(p.value for p in listing.phases), *values]))
+
+
+def pointed_lines(listing: Listing, name: str, phase: Phase | None = None) -> tuple[int, ...]:
+    """The lines a ``line = name`` pointer marks: a phase's lines, or the one line of a value.
+
+    Parameters
+    ----------
+    listing : Listing
+    name : str
+        A phase id or a value name (:func:`line_names`).
+    phase : Phase, optional
+        The phase on screen: a value name that several phases mark
+        (``"inertia"``, ``"weights"``) means that phase's line first.
+
+    Returns
+    -------
+    tuple of int
+        Empty for a name the listing does not know.
+    """
+    for tagged, lines in listing.phases.items():
+        if tagged.value == name:
+            return lines
+    own = listing.phase_of(phase) if phase is not None else None
+    order = ([own] if own is not None else []) + [p for p in listing.phases if p is not own]
+    for tagged in order:
+        line = listing.value_lines[tagged].get(name)
+        if line is not None:
+            return (line,)
+    return ()
+
+
+def annotations(
+    step: Step, listing: Listing | None = None, values: Iterable[tuple[str, str]] | None = None
+) -> dict[int, str]:
     """The values of the moment to write beside the marked lines, e.g. ``{14: "changed = 25"}``.
 
     Every value comes from the step's own fields; each text is at most
@@ -258,6 +320,12 @@ def annotations(step: Step, listing: Listing | None = None) -> dict[int, str]:
     step : Step
     listing : Listing, optional
         Defaults to ``listing_for(step.algorithm)``.
+    values : iterable of (str, str), optional
+        (value name, text) pairs to place instead of this module's own, so
+        that a caller can write the numbers in its own format (the code
+        pane writes the panel's). Names are those of the listing's value
+        marks (``"changed"``, ``"Nk"`` ...); a name without a mark in the
+        step's phase goes on the phase's annotation line.
 
     Returns
     -------
@@ -277,7 +345,7 @@ def annotations(step: Step, listing: Listing | None = None) -> dict[int, str]:
         return {}
     named = listing.value_lines[phase]
     placed: dict[int, list[str]] = {}
-    for name, text in _values(step):
+    for name, text in _values(step) if values is None else values:
         line = named.get(name, listing.annotation_lines[phase])
         placed.setdefault(line, []).append(text)
     return {line: _SEPARATOR.join(texts) for line, texts in placed.items()}

@@ -13,6 +13,7 @@ from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
+from tuiclust.core.constraints import LARGEST_MAGNITUDE
 from tuiclust.core.options import SCALINGS
 from tuiclust.pipeline.estimators import resolved_params
 from tuiclust.pipeline.spec import AlgorithmSpec, RunSpec
@@ -20,24 +21,25 @@ from tuiclust.pipeline.vocabulary import ALGORITHMS, algorithm, parameter, title
 
 __all__ = [
     "MAIN_PARAMETER",
+    "SAMPLE_SIZES",
     "SECOND_PARAMETER",
     "SPEEDS",
+    "algorithm_title",
     "dataset_names",
     "effective_params",
-    "with_algorithm",
-    "step_main",
-    "step_second",
-    "step_dataset",
-    "step_samples",
-    "SAMPLE_SIZES",
-    "next_scaling",
-    "with_seed",
-    "nice_step",
-    "next_speed",
-    "parameter_label",
-    "without_size",
+    "step_start",
     "format_speed",
-    "algorithm_title",
+    "next_scaling",
+    "next_speed",
+    "nice_step",
+    "parameter_label",
+    "step_dataset",
+    "step_main",
+    "step_samples",
+    "step_second",
+    "with_algorithm",
+    "with_seed",
+    "without_size",
 ]
 
 # The parameter that "+"/"-" changes, and the one "["/"]" changes, per algorithm.
@@ -99,7 +101,9 @@ def nice_step(value: float, direction: int) -> float:
     Raises
     ------
     ValueError
-        At the ends of the floating-point range (no readable number beyond).
+        At the ends of the range (no readable number beyond): below, the
+        floating-point range; above, the largest magnitude a parameter may
+        have (:data:`~tuiclust.core.constraints.LARGEST_MAGNITUDE`).
     """
     if value <= 0 or not math.isfinite(value):
         return 0.1
@@ -114,7 +118,7 @@ def nice_step(value: float, direction: int) -> float:
             if v >= _SMALLEST_NICE and math.isfinite(v):
                 ladder.append(v)
     if direction > 0:
-        above = [v for v in ladder if v > value * (1 + 1e-9)]
+        above = [v for v in ladder if value * (1 + 1e-9) < v <= LARGEST_MAGNITUDE]
         if not above:
             raise ValueError(f"{value:g} is as large as a number here can be")
         return min(above)
@@ -133,7 +137,7 @@ def step_main(spec: RunSpec, direction: int) -> RunSpec:
         try:
             new: Any = nice_step(float(current), direction)
         except ValueError:
-            raise ValueError(f"{main.label} stays within 1e-300..1e308; it is {float(current):g}") from None
+            raise ValueError(f"{main.label} stays within 1e-300..{LARGEST_MAGNITUDE:.0e}; it is {float(current):g}") from None
     else:
         new = min(max(int(current) + direction, 1), MAX_CLUSTERS)
         if new == current:
@@ -158,6 +162,24 @@ def step_second(spec: RunSpec, direction: int) -> RunSpec:
         if new < second.low:
             raise ValueError(f"{second.label} must be at least {second.low:g}")
     return _with_params(spec, **{key: new})
+
+
+def step_start(spec: RunSpec, direction: int) -> RunSpec:
+    """"g" / "G": the next or previous start (GMM ``init_params``, K-Means ``init``), in the vocabulary's order.
+
+    Raises
+    ------
+    ValueError
+        For an algorithm that has no start to choose.
+    """
+    from tuiclust.pipeline.hand_edits import init_key
+
+    key = init_key(spec.algorithm.name)
+    entry = parameter(key) if key is not None else None
+    if entry is None:
+        raise ValueError(f"{title_of(spec.algorithm.name)} has no start to choose: it begins from the data alone")
+    current = str(effective_params(spec).get(key, entry.choices[0]))
+    return _with_params(spec, **{key: _cycle(entry.choices, current, direction)})
 
 
 def step_dataset(spec: RunSpec, direction: int) -> RunSpec:

@@ -14,7 +14,7 @@ import numpy as np
 from tuiclust.pipeline.spec import AlgorithmSpec, RunSpec
 from tuiclust.pipeline.vocabulary import algorithm
 
-__all__ = ["resolved_params", "check_estimator_params", "build_estimator", "eps_needs_data", "eps_from_data"]
+__all__ = ["build_estimator", "check_estimator_params", "eps_from_data", "eps_needs_data", "resolved_params"]
 
 
 def resolved_params(spec: AlgorithmSpec, *, dataset: str | None = None, seed: int = 0) -> dict[str, Any]:
@@ -43,15 +43,21 @@ def resolved_params(spec: AlgorithmSpec, *, dataset: str | None = None, seed: in
     return params
 
 
-def build_estimator(spec: AlgorithmSpec, *, dataset: str | None = None, seed: int = 0, placed: Any = None) -> Any:
+def build_estimator(
+    spec: AlgorithmSpec, *, dataset: str | None = None, seed: int = 0, placed: Any = None, X: np.ndarray | None = None
+) -> Any:
     """A new, unfitted core estimator for ``spec`` (its class comes from the vocabulary).
 
     ``placed`` (k, n_features) are hand-placed centres in the data's units for
     a "manual" start; without them a manual start is checked as the default one.
+    ``X`` (n_samples, n_features) is the data the run will see, which the wide
+    GMM start is drawn from (:mod:`tuiclust.pipeline.starts`).
     """
     from tuiclust.pipeline.hand_edits import estimator_params
+    from tuiclust.pipeline.starts import wide_params
 
     params = estimator_params(spec.name, resolved_params(spec, dataset=dataset, seed=seed), placed)
+    params = wide_params(spec.name, params, X)
     return algorithm(spec.name).estimator_class()(**params)
 
 
@@ -67,9 +73,13 @@ def check_estimator_params(spec: AlgorithmSpec, *, dataset: str | None = None, s
         One line naming the first bad parameter and what is allowed.
     """
     from tuiclust.pipeline.hand_edits import estimator_params
+    from tuiclust.pipeline.starts import wide_params
 
-    # A "manual" start is checked as the start it stands in for until centres are placed.
-    params = estimator_params(spec.name, resolved_params(spec, dataset=dataset, seed=seed), None)
+    # A "manual" start is checked as the start it stands in for until centres are placed,
+    # the wide start as the random data points it is drawn from.
+    params = wide_params(
+        spec.name, estimator_params(spec.name, resolved_params(spec, dataset=dataset, seed=seed), None), None
+    )
     return algorithm(spec.name).estimator_class().check_params(params)
 
 

@@ -21,6 +21,7 @@ __all__ = [
     "DataLimitError",
     "Wording",
     "check_fits_the_data",
+    "agglomerative_limit",
     "check_speed",
     "covariance_bytes",
 ]
@@ -63,12 +64,15 @@ class Wording:
         How to choose a smaller covariance type.
     columns : str
         How to cluster fewer columns.
+    sample : str
+        How to cluster fewer points.
     """
 
     n_clusters: str
     n_components: str
     covariance: str
     columns: str
+    sample: str = "n_samples for a built-in data set, a random sample of a file's rows"
 
 
 # Below the UI, messages speak of parameters (as scenes name them); the app
@@ -131,7 +135,8 @@ def check_fits_the_data(
 
     Parameters
     ----------
-    algorithm : {"kmeans", "dbscan", "gmm"}
+    algorithm : str
+        An algorithm's name in the vocabulary.
     params : mapping
         The estimator's full parameters (:func:`resolved_params`).
     n_samples, n_features : int
@@ -146,7 +151,8 @@ def check_fits_the_data(
     Raises
     ------
     DataLimitError
-        k or n_components larger than the rows; GMM covariances too big.
+        k or n_components larger than the rows; GMM covariances too big;
+        more points than agglomerative clustering takes in about 10 s.
     """
     n, d = int(n_samples), int(n_features)
     rows = f"{n:,} row{'s' if n != 1 else ''}"
@@ -159,6 +165,8 @@ def check_fits_the_data(
                 return f"{name} {k} is more than the {rows} of {data_name}; use {name} {n} or fewer"
 
             raise DataLimitError(too_many)
+    if algorithm == "agglomerative":
+        _check_agglomerative_size(str(params.get("linkage", "ward")), n, d, data_name)
     if algorithm != "gmm":
         return
     kind, k = str(params.get("covariance_type", "full")), int(params.get("n_components", 1))
@@ -178,6 +186,38 @@ def check_fits_the_data(
         )
 
     raise DataLimitError(too_big)
+
+
+def agglomerative_limit(linkage: str, n_features: int) -> int:
+    """The most points agglomerative clustering takes here with ``linkage`` (about 10 s of ``fit``).
+
+    ward, complete and average build the whole condensed distance matrix
+    (time and memory grow as n**2); single linkage needs O(n) memory but
+    O(n**2 * d) time, so its limit shrinks as the square root of the
+    columns beyond two. Figures in ``tests/bench/bench_agglomerative.py``.
+    """
+    from tuiclust.core.agglomerative import MAX_SAMPLES
+
+    limit = MAX_SAMPLES.get(linkage, min(MAX_SAMPLES.values()))
+    if linkage == "single" and n_features > 2:
+        limit = int(limit * (2 / n_features) ** 0.5) // 1000 * 1000
+    return max(limit, 1000)
+
+
+def _check_agglomerative_size(linkage: str, n: int, d: int, data_name: str) -> None:
+    limit = agglomerative_limit(linkage, d)
+    if n <= limit:
+        return
+
+    def too_many_points(words: Wording) -> str:
+        other = "" if linkage == "single" else f"; single linkage takes up to {agglomerative_limit('single', d):,}"
+        return (
+            f"agglomerative clustering with {linkage} linkage takes at most {limit:,} points here "
+            f"(about 10 s; its time grows as n\u00b2), and {data_name} has {n:,}: "
+            f"use {limit:,} points or fewer ({words.sample}){other}"
+        )
+
+    raise DataLimitError(too_many_points)
 
 
 def _size(n_bytes: int) -> str:

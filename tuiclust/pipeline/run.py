@@ -19,6 +19,7 @@ from tuiclust.pipeline.estimators import build_estimator, eps_from_data, eps_nee
 from tuiclust.pipeline.hand_edits import placed_centres, relabel_initial
 from tuiclust.pipeline.limits import check_fits_the_data
 from tuiclust.pipeline.spec import RunSpec
+from tuiclust.pipeline.starts import is_wide, relabel_wide
 from tuiclust.pipeline.timeline import Timeline
 
 __all__ = ["PreparedRun", "Run", "prepare_run", "build_run"]
@@ -102,10 +103,14 @@ def prepare_run(spec: RunSpec, *, steps_kept: bool = True) -> PreparedRun:
     )
     dataset_name = None if spec.data.is_file else spec.data.source
     placed = placed_centres(suggested, dataset, params)
-    estimator = build_estimator(suggested.algorithm, dataset=dataset_name, seed=spec.data.seed, placed=placed)
+    estimator = build_estimator(
+        suggested.algorithm, dataset=dataset_name, seed=spec.data.seed, placed=placed, X=dataset.X
+    )
     steps = estimator.steps(dataset.X)  # checks data-dependent limits (k <= n) right away
     if placed is not None:
         steps = relabel_initial(steps, spec.algorithm.name)
+    elif is_wide(spec.algorithm.name, params):
+        steps = relabel_wide(steps)
     return PreparedRun(suggested, dataset, params, estimator, steps, eps_suggested=suggested is not spec)
 
 

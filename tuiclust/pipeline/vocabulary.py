@@ -35,6 +35,7 @@ __all__ = [
     "COVARIANCE_TYPES",
     "SCALINGS",
     "KEEP_COLUMNS",
+    "WIDE_START",
     "algorithm",
     "title_of",
     "parameter",
@@ -177,7 +178,12 @@ _LINKAGE = Parameter("linkage", "linkage", "--linkage", "HOW", "how the distance
 _MIN_CLUSTER_SIZE = Parameter(
     "min_cluster_size", "min_cluster_size", "--min-cluster-size", "N", "smallest group that counts as a cluster", low=2
 )
-_GMM_INIT = Parameter("init_params", "start", "--gmm-init", "HOW", "how to place the first Gaussians", "choice", (*GMM_INITS, "manual"))
+#: The lesson's GMM start (its EM figure): means at random data points, round covariances as wide as
+#: the data, equal weights. Not a rule of the core: the pipeline gives it as weights_init, means_init
+#: and precisions_init (tuiclust.core.gmm.wide_start; tuiclust.pipeline.starts).
+WIDE_START = "wide"
+_GMM_STARTS = (*GMM_INITS, WIDE_START, "manual")
+_GMM_INIT = Parameter("init_params", "start", "--gmm-init", "HOW", "how to place the first Gaussians", "choice", _GMM_STARTS)
 
 ALGORITHMS: Mapping[str, Algorithm] = MappingProxyType(
     {
@@ -266,7 +272,9 @@ ALGORITHMS: Mapping[str, Algorithm] = MappingProxyType(
                 numbers=("clusters", "found_sizes"),
                 summary=(
                     "Every point starts as its own cluster; each Merge step joins the closest pairs "
-                    "(ward: the merge that adds the least variance), until the tree is cut at k clusters."
+                    "(ward: the merge that adds the least variance), until the tree is cut at k clusters. "
+                    "The largest clusters have their own marks, the many small ones a grey dot; the cluster "
+                    "the last merge formed is drawn reversed. e opens the dendrogram: move the cut, Enter runs it."
                 ),
             ),
             Algorithm(

@@ -49,10 +49,12 @@ from tuiclust.pipeline.spec import RunSpec
 from tuiclust.pipeline import edits as spec_edits
 from tuiclust.pipeline.limits import SPEED_RANGE, DataLimitError, Wording
 from tuiclust.pipeline.vocabulary import ALGORITHM_NAMES
+from .code_pane import CodePane
 from .command_palette import SafeCommandPalette
 from .crash import CrashReport
+from .footer import KeyFooter
 from .help import HelpScreen
-from .keys import KEYS, bindings
+from .keys import HINTED_ACTIONS, KEYS, bindings, lesson_view_hint
 from .panel import ParameterPanel, StepNumbers, parameter_rows
 from .phase_log import PhaseLog
 from .placement import PlotHands
@@ -62,11 +64,14 @@ from .step_text import log_line
 from .views.hooks import LessonViews
 
 __all__ = ["ExplorerApp", "RunLoaded", "RunEnded", "MIN_SIZE", "MAX_FRAMES_PER_SECOND", "Narrator"]
+__all__ += ["CODE_BESIDE_COLUMNS"]
 
 Narrator = Callable[[Step], "str | None"]
 
 # Below this the layout cannot show a plot and the panel side by side.
 MIN_SIZE = Size(60, 18)
+# From this width the code pane sits beside the plot; below it, it takes the phase log's place.
+CODE_BESIDE_COLUMNS = 120
 # Steps kept ahead of the cursor, in "points x steps": every step of a small
 # run is computed at once; a huge run is computed a window ahead of the cursor.
 _POINT_STEPS_AHEAD = 20_000_000
@@ -183,8 +188,12 @@ class ExplorerApp(CrashReport, PlotHands, LessonViews, App[None]):
         self._remembered: dict[str, dict[str, Any]] = {}
         self._end_told = False
         self._error_logged = False
+        self._hint_retired = False  # the lesson-view hint of the first screen (see _hint_shown)
         self._seeds = random.Random()
         self._shown_step: Step | None = None
+        self.code_shown = False  # L: the code pane
+        # Lesson narration may point the code pane at a line: code_line(step) -> phase or value name, or None.
+        self.code_line: Callable[[Step], str | None] | None = None
         self.told: list[str] = []  # every notification's text, newest last (for tests and recordings)
 
     # ------------------------------------------------------------ layout
@@ -197,18 +206,23 @@ class ExplorerApp(CrashReport, PlotHands, LessonViews, App[None]):
         self._caption = Static("", id="caption")
         self._log = PhaseLog(id="log")
         self._too_small_message = Static("", id="too-small")
+        # Two places for the code pane, one shown at a time (a widget cannot move between containers).
+        self._code_side = CodePane(id="code-side")
+        self._code_low = CodePane(id="code-low")
         yield Header()
         yield self._too_small_message
         with Vertical(id="main"):
             with Horizontal(id="top"):
                 yield self._scatter
+                yield self._code_side
                 with VerticalScroll(id="side", can_focus=False):
                     yield self._panel
                     yield self._numbers
             yield self._caption
             yield self.metrics_strip  # lesson views: scores of the step (m)
             yield self._log
-        yield Footer()
+            yield self._code_low
+        yield KeyFooter()
 
     @property
     def scatter(self) -> ScatterPane:
@@ -227,6 +241,11 @@ class ExplorerApp(CrashReport, PlotHands, LessonViews, App[None]):
         return self._log
 
     @property
+    def code_pane(self) -> CodePane:
+        """The code pane in use at this width (beside the plot from 120 columns, else in the log's place)."""
+        return self._code_side if self.size.width >= CODE_BESIDE_COLUMNS else self._code_low
+
+    @property
     def caption(self) -> Static:
         return self._caption
 
@@ -240,6 +259,7 @@ class ExplorerApp(CrashReport, PlotHands, LessonViews, App[None]):
         return self.has_class("-too-small")
 
     def on_mount(self) -> None:
+        self.app_resume_signal.subscribe(self, self._redraw_all)
         self.title = self._title or "tuiclust"
         self._fit_to(self.size)
         self.numbers.show_step(None)
@@ -257,8 +277,14 @@ class ExplorerApp(CrashReport, PlotHands, LessonViews, App[None]):
         self.set_class(size.height < 28, "-short")
         self.call_after_refresh(self.numbers.fit_to_room)
         self.set_class(size.height < 22, "-tiny")
+        # A big terminal (a projector at 200x60): a taller log and a wider panel use the room.
+        self.set_class(size.height >= 45, "-tall")
+        self.set_class(size.width >= 160, "-roomy")
+        self._place_code(size)
         for footer in self.screen_stack[0].query(Footer) if self.screen_stack else ():
             footer.show_command_palette = size.width >= 92  # room for the keys first
+        if self._hint_shown() and self.caption.display:
+            self.caption.update(Content(self._hint_text()))
         if small:
             self._too_small_message.update(
                 f"terminal too small: need at least {MIN_SIZE.width}x{MIN_SIZE.height}, "
@@ -467,6 +493,8 @@ class ExplorerApp(CrashReport, PlotHands, LessonViews, App[None]):
         self._shown_step = step
         self.scatter.show_step(step, self.plot_overlay(step))
         self.lesson_step_shown(run, step)
+        if self.code_shown:
+            self.code_pane.show_step(step, run.spec.algorithm.name, line=self._pointed_line(step))
         self.numbers.show_step(step, position=self._position())
         if step is not None:
             self.phase_log.reach(timeline.index, lambda i: log_line(timeline[i]))
@@ -477,6 +505,10 @@ class ExplorerApp(CrashReport, PlotHands, LessonViews, App[None]):
                 text = self.narrator(step)
             except Exception as exc:  # noqa: BLE001 - narration must never take the app down
                 text = f"(narration failed: {_one_line(exc)})"
+        hint = not text and self._hint_shown()
+        if hint:
+            text = self._hint_text()  # the first screen's pointer to the lesson views
+        self.caption.set_class(hint, "-hint")  # muted: not a lesson's narration
         # Content, not markup: narration is a scene's text, shown exactly as written
         # (markup escaping would double the backslashes before a "[").
         self.caption.update(Content(text or ""))
@@ -484,6 +516,24 @@ class ExplorerApp(CrashReport, PlotHands, LessonViews, App[None]):
         self._note_error_if_at_end()
         self._show_status()
         self._wake.set()  # the worker may compute further now
+
+    def _hint_text(self) -> str:
+        # The caption has one cell of padding on each side.
+        return lesson_view_hint(max(self.size.width - 2, 0))
+
+    def _hint_shown(self) -> bool:
+        """True while the explorer (no narration) has not yet opened a lesson view or the help."""
+        return self.narrator is None and not self._hint_retired
+
+    async def run_action(self, action: Any, default_namespace: Any = None) -> bool:
+        """Run an action; opening a lesson view or the help retires the first screen's hint."""
+        name = action.partition("(")[0] if isinstance(action, str) else ""
+        if name in HINTED_ACTIONS and not self._hint_retired:
+            self._hint_retired = True
+            if self.narrator is None:
+                self.caption.update("")
+                self.caption.display = False
+        return await super().run_action(action, default_namespace)
 
     def _note_error_if_at_end(self) -> None:
         run = self.current_run
@@ -522,7 +572,40 @@ class ExplorerApp(CrashReport, PlotHands, LessonViews, App[None]):
         return " \u00b7 ".join(parts)
 
     def _show_status(self) -> None:
-        self.phase_log.border_subtitle = self.status_text()
+        status = self.status_text()
+        self.phase_log.border_subtitle = status
+        self._code_low.status = status  # in the log's place, the pane carries its status line
+
+    # ------------------------------------------------------------ the code pane
+    def show_code(self, shown: bool = True) -> None:
+        """Show (or hide) the code pane; scenes turn it on with ``code = true``."""
+        if shown == self.code_shown:
+            return
+        self.code_shown = shown
+        self._place_code(self.size)
+        self.call_after_refresh(self.numbers.fit_to_room)
+
+    def action_toggle_code(self) -> None:
+        """L: show or hide the listing of the algorithm on screen."""
+        self.show_code(not self.code_shown)
+
+    def _place_code(self, size: Size) -> None:
+        beside = size.width >= CODE_BESIDE_COLUMNS
+        self.set_class(self.code_shown and beside, "-code-side")
+        self.set_class(self.code_shown and not beside, "-code-low")
+        if self.code_shown:
+            run = self.current_run
+            pane = self._code_side if beside else self._code_low
+            algorithm = run.spec.algorithm.name if run is not None else self.spec.algorithm.name
+            pane.show_step(self._shown_step, algorithm, line=self._pointed_line(self._shown_step))
+
+    def _pointed_line(self, step: Step | None) -> str | None:
+        if step is None or self.code_line is None:
+            return None
+        try:
+            return self.code_line(step)
+        except Exception:  # noqa: BLE001 - narration must never take the app down
+            return None
 
     # ------------------------------------------------------- time actions
     def action_toggle_play(self) -> None:
@@ -620,10 +703,10 @@ class ExplorerApp(CrashReport, PlotHands, LessonViews, App[None]):
         self._request(new, fallback(new) if fallback else None)
 
     def action_restart(self) -> None:
-        """Run again with a new random seed."""
-        seed = self.spec.data.seed
-        while seed == self.spec.data.seed:
-            seed = self._seeds.randrange(0, 10_000)
+        """Run again with a new random seed, one whose run has rounds to watch where that is cheap to find."""
+        from tuiclust.pipeline.seeds import instructive_seed
+
+        seed = instructive_seed(self.spec, lambda: self._seeds.randrange(0, 10_000))
         self._edit(lambda s: spec_edits.with_seed(s, seed))
 
     def action_algorithm(self, name: str) -> None:
@@ -646,6 +729,18 @@ class ExplorerApp(CrashReport, PlotHands, LessonViews, App[None]):
     def action_second_param(self, direction: int) -> None:
         """The init method, min_samples or the covariance type."""
         self._edit(lambda s: spec_edits.step_second(s, direction))
+
+    def action_start(self, direction: int) -> None:
+        """The next (1) or previous (-1) start: GMM's init_params or K-Means' init."""
+        from tuiclust.pipeline.hand_edits import init_key
+
+        def change(spec: RunSpec) -> RunSpec:
+            new = spec_edits.step_start(spec, direction)
+            key = init_key(new.algorithm.name)
+            self.notify(f"{spec_edits.parameter_label(str(key))}: {new.algorithm.params[key]}", timeout=2)
+            return new
+
+        self._edit(change)
 
     def action_dataset(self, direction: int) -> None:
         """The next (1) or previous (-1) built-in data set."""
@@ -732,13 +827,24 @@ class ExplorerApp(CrashReport, PlotHands, LessonViews, App[None]):
             from .terminal_input import SafeLinuxDriver  # imports termios: not on Windows
 
             return SafeLinuxDriver
+        if driver_class.__module__ == "textual.drivers.web_driver" and driver_class.__name__ == "WebDriver":
+            from .web_input import SafeWebDriver  # tuiclust serve
+
+            return SafeWebDriver
         return driver_class
+
+    def _redraw_all(self, _app: App[Any] | None = None) -> None:
+        """Back from a suspend (ctrl+z or SIGTSTP, then fg): the terminal shows the shell; draw every cell again."""
+        for screen in self.screen_stack:
+            screen.refresh(layout=True)
+        self.refresh(repaint=True, layout=True)
 
     def action_help_quit(self) -> None:
         """Ctrl+C: say how to quit (Textual's own notice is markup, and notifications here are plain text)."""
         keys = [key for key, active in self.active_bindings.items() if active.binding.action in ("quit", "app.quit")]
         if keys:
-            self.notify(f"Press {keys[0]} to quit the app", title="Do you want to quit?")
+            key = min(keys, key=len)  # q rather than ctrl+q
+            self.notify(f"Press {key} to quit the app", title="Do you want to quit?")
 
     def action_command_palette(self) -> None:
         """Open the command palette, safe for keys faster than it draws (see :mod:`.command_palette`)."""
@@ -764,6 +870,7 @@ APP_WORDS = Wording(
     n_components="components",
     covariance="diag or spherical covariance ([ and ] in a GMM run, --covariance when starting)",
     columns="fewer columns with --columns",
+    sample="\u2212 on the points row, or -n when starting; a random sample of a file's rows",
 )
 
 

@@ -15,7 +15,7 @@ from textual.widgets import Static
 
 from tuiclust.pipeline.vocabulary import ALGORITHMS
 
-from .keys import KEYS
+from .keys import KEYS, lesson_view_hint
 from .views.guide import guide_text
 
 __all__ = ["HelpScreen", "help_text", "help_renderable", "ALGORITHM_GUIDE"]
@@ -34,6 +34,8 @@ def help_text(extra_keys: Sequence[tuple[str, str]] = ()) -> Text:
     rows.append(("ctrl+p", "every action by name (command palette)"))
     width = max(len(shown) for shown, _ in rows)
     text = Text()
+    text.append("Lesson views: ", style="bold")
+    text.append(lesson_view_hint().removeprefix("Lesson views: ") + "\n\n")
     text.append("Keys\n", style="bold")
     for shown, words in rows:
         text.append("  " + shown.ljust(width), style="bold")

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from textual.binding import Binding
 
-from tuiclust.pipeline.vocabulary import ALGORITHMS
+from tuiclust.pipeline.vocabulary import ALGORITHMS, parameter
 
-__all__ = ["KeySpec", "KEYS", "bindings"]
+__all__ = ["KeySpec", "KEYS", "FOOTER_RANKS", "HINTED_ACTIONS", "bindings", "footer_rank", "lesson_view_hint"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,7 @@ class KeySpec:
 # What + - and [ ] change, per algorithm, in the vocabulary's words.
 _MAIN = ", ".join(dict.fromkeys(entry.main.label for entry in ALGORITHMS.values()))
 _SECOND = ", ".join(dict.fromkeys(entry.second.label for entry in ALGORITHMS.values()))
+_GMM_STARTS = ", ".join(parameter("init_params").choices)
 
 KEYS: tuple[KeySpec, ...] = (
     KeySpec("space", "toggle_play", "space", "Play", "Play / pause", "play the run at the playback speed, or pause it"),
@@ -66,6 +67,8 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("minus", "main_param(-1)", "-", "Less", "Decrease main parameter", f"lower the main parameter ({_MAIN})"),
     KeySpec("right_square_bracket", "second_param(1)", "]", "", "Next second parameter", f"the next value of the second parameter ({_SECOND})"),
     KeySpec("left_square_bracket", "second_param(-1)", "[", "", "Previous second parameter", "the previous value of the second parameter"),
+    KeySpec("g", "start(1)", "g", "", "Next start", f"the next start: GMM's ({_GMM_STARTS}) or K-Means' init"),
+    KeySpec("G", "start(-1)", "G", "", "Previous start", "the previous start (GMM or K-Means)"),
     KeySpec("d", "dataset(1)", "d", "Data", "Next data set", "the next built-in data set, with its suggested parameters"),
     KeySpec("D", "dataset(-1)", "D", "", "Previous data set", "the previous built-in data set"),
     KeySpec("greater_than_sign", "samples(1)", ">", "", "More points", "more points in the built-in data set (50 ... 200,000)"),
@@ -85,15 +88,75 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("a", "add_point", "a", "", "Add a point", "inspector: add a point at the cursor; the run recomputes from the same start"),
     KeySpec("delete", "delete_point", "delete", "", "Delete the point", "inspector: delete the selected point; the run recomputes"),
     KeySpec("escape", "leave_plot", "esc", "", "Leave the inspector", "leave the inspector, or stop placing and use the default start"),
-    KeySpec("e", "choose_parameter", "e", "", "Choose k / eps / components", "help choosing k (elbow), eps (k-distance plot) or the components (BIC, AIC)"),
-    KeySpec("c", "compare", "c", "", "Compare algorithms across shapes", "every algorithm on six shapes, judged against the true groups; enter opens a cell"),
+    KeySpec("e", "choose_parameter", "e", "Choose", "Choose k / eps / components / the cut", "help choosing k (elbow), eps (k-distance plot), the components (BIC, AIC) or where to cut the tree (dendrogram)"),
+    KeySpec("c", "compare", "c", "Compare", "Compare algorithms across shapes", "every algorithm on six shapes, judged against the true groups; enter opens a cell"),
     KeySpec("escape", "back_to_grid", "esc", "", "Back to the comparison grid", "after Enter on a grid cell: back to the grid"),
-    KeySpec("m", "toggle_metrics", "m", "", "Show / hide scores", "silhouette, Calinski-Harabasz and Davies-Bouldin of this step"),
-    KeySpec("M", "silhouette_plot", "M", "", "Silhouette plot", "every point's silhouette at this step, grouped by cluster"),
+    KeySpec("m", "toggle_metrics", "m", "Scores", "Show / hide scores", "silhouette, Calinski-Harabasz and Davies-Bouldin of this step"),
+    KeySpec("M", "silhouette_plot", "M", "Silhouette", "Silhouette plot", "every point's silhouette at this step, grouped by cluster"),
+    KeySpec("L", "toggle_code", "L", "", "Show / hide the code", "the listing of the algorithm on screen: the lines of this step marked \u25b6, its values beside them"),
     KeySpec("question_mark", "help", "?", "Help", "Help", "show the keys and what each algorithm shows"),
     KeySpec("ctrl+z", "suspend_process", "ctrl+z", "", "Suspend to the shell", "suspend tuiclust and give the terminal back; fg resumes it"),
     KeySpec("q", "quit", "q", "Quit", "Quit", "leave tuiclust"),
 )
+
+
+#: Which Footer keys stay when the row is too narrow for all (lowest first; keys of one rank
+#: stay or go together). Help and Quit are never dropped; keys of the screen on top (a view's
+#: esc, lesson mode's n) come next, as anything not listed here; then playback, +/-, the
+#: lesson views, the rest.
+FOOTER_RANKS: dict[str, int] = {
+    "help": 0,
+    "quit": 1,
+    "toggle_play": 3,
+    "step_forward": 4,
+    "step_back": 5,
+    "main_param(1)": 6,  # + and - share a rank: both stay, or both go
+    "main_param(-1)": 6,
+    "choose_parameter": 7,
+    "compare": 8,
+    "dataset(1)": 9,
+    "toggle_metrics": 10,
+    "silhouette_plot": 11,
+    "scaling": 12,
+}
+_SCREEN_KEYS_RANK = 2
+
+
+def footer_rank(action: str) -> int:
+    """How early the Footer key for ``action`` is kept when room is short (0 first)."""
+    return FOOTER_RANKS.get(action, _SCREEN_KEYS_RANK)
+
+
+# The lesson views and the help, in the words of the first screen's hint and the help's first
+# line: (words, shorter words for narrow terminals).
+_HINT_WORDS: dict[str, tuple[str, str]] = {
+    "choose_parameter": ("choose k", "choose k"),
+    "compare": ("compare algorithms", "compare"),
+    "toggle_metrics": ("scores", "scores"),
+    "silhouette_plot": ("silhouette plot", "silhouette"),
+    "help": ("help, every key", "help"),
+}
+_HINT_PREFIX = "Lesson views: "
+
+
+def lesson_view_hint(width: int | None = None) -> str:
+    """The keys of the lesson views and the help in one line that fits ``width`` cells if it can.
+
+    ``"Lesson views: e choose k · c compare algorithms · m scores · M silhouette plot · ? help,
+    every key"`` (from :data:`KEYS`); shorter words, then no prefix, for narrower terminals.
+    """
+    shown = {key.action: key.shown for key in KEYS}
+    long, short = (
+        " \u00b7 ".join(f"{shown[action]} {words[i]}" for action, words in _HINT_WORDS.items()) for i in (0, 1)
+    )
+    for text in (_HINT_PREFIX + long, _HINT_PREFIX + short, short):
+        if width is None or len(text) <= width:
+            return text
+    return short
+
+
+#: The actions that open what the hint names (opening one retires the first screen's hint).
+HINTED_ACTIONS = frozenset(_HINT_WORDS)
 
 
 def bindings() -> list[Binding]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
 
 from textual.app import SystemCommand
 from textual.binding import Binding
@@ -104,9 +105,13 @@ class LessonApp(ExplorerApp):
         )
         self.scene = scene
         self.part_index = 0
+        self.code_shown = first.code  # [playback] code = true, or the part's own code
+        self.code_line = first.code_line
         # None: the user drives (lesson mode). True / False: a Director plays
         # the scene, and is running / paused; the status line says so.
         self.directed: bool | None = None
+        self.lesson_ended = False  # a Director has reached the last step of the last part
+        self._hint_retired = True  # the scene's captions and title guide here, not the explorer's hint
 
     def status_text(self) -> str:
         """The explorer's status line; under a Director, its own play state instead of the explorer's."""
@@ -114,7 +119,10 @@ class LessonApp(ExplorerApp):
         if self.directed is None:
             return text
         position = text.rsplit(" \u00b7 ", 1)[0] if " \u00b7 " in text else ""
-        state = "\u25b6 playing the lesson" if self.directed else "\u2016 lesson paused (space)"
+        if self.lesson_ended:
+            state = "\u25a0 end of the lesson"
+        else:
+            state = "\u25b6 playing the lesson" if self.directed else "\u2016 lesson paused (space)"
         return f"{position} \u00b7 {state}" if position else state
 
     def show_part(self, index: int) -> None:
@@ -122,12 +130,14 @@ class LessonApp(ExplorerApp):
         index %= len(self.scene.parts)
         part = self.scene.parts[index]
         self.part_index = index
+        self.code_line = part.code_line
+        self.show_code(part.code)
         self.load_spec(part.spec, narrator=lesson_narrator(part), title=window_title(self.scene, index))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Part keys only exist in scenes with several parts (so the Footer stays short otherwise)."""
+        """Part keys exist in scenes with several parts (so the Footer stays short otherwise), and to go back to the lesson."""
         if action in ("next_part", "previous_part"):
-            return len(self.scene.parts) > 1
+            return len(self.scene.parts) > 1 or self.narrator is None
         return super().check_action(action, parameters)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -138,8 +148,8 @@ class LessonApp(ExplorerApp):
         yield from super().get_system_commands(screen)
 
     def on_run_ended(self, message: RunEnded) -> None:
-        """Playing through the end of a part goes on with the next part."""
-        if self.part_index + 1 < len(self.scene.parts):
+        """Playing through the end of a part goes on with the next part (not once the user has left the lesson)."""
+        if self.narrator is not None and self.part_index + 1 < len(self.scene.parts):
             self.autoplay = True  # the explorer starts playing the next run as soon as it is shown
             self._change_part(1)
 
@@ -153,11 +163,38 @@ class LessonApp(ExplorerApp):
 
     def _change_part(self, direction: int) -> None:
         if len(self.scene.parts) == 1:
+            if self.narrator is None:  # left the lesson: n / p bring it back
+                self.show_part(0)
+                self.refresh_bindings()
+                return
             self.notify("This scene has a single part.", timeout=2)
             return
         index = (self.part_index + direction) % len(self.scene.parts)
         self.show_part(index)
         self.notify(self.scene.parts[index].title, title=f"Part {index + 1} of {len(self.scene.parts)}", timeout=3)
+
+
+    def _edit(self, change: Callable[[Any], Any], fallback: Callable[[Any], Any] | None = None) -> None:
+        """A key that changes the run: refused while a Director plays; in lesson mode it leaves the narration.
+
+        Either way the screen never keeps a part's title and captions over a run
+        that is no longer the part's.
+        """
+        if self.directed is not None:
+            self.notify(
+                "The lesson plays its own runs, so keys that change the run are off here; "
+                f"to explore it, open the scene in lesson mode: tuiclust {self.scene.name}",
+                title="Playing the lesson",
+                severity="warning",
+                timeout=5,
+            )
+            return
+        if self.narrator is not None:
+            self.narrator = None  # captions described the part's run, not this one
+            self._title = self.title = f"{self.scene.title} \u00b7 left the lesson (n / p: back to a part)"
+            self.notify("This run is yours now: the lesson's captions are off. n or p goes back to a part.", timeout=4)
+            self.refresh_bindings()  # n / p now lead back, even in a scene of one part
+        super()._edit(change, fallback)
 
 
 def open_in_explorer(scene: Scene, *, steps_per_second: float | None = None) -> int:
@@ -203,6 +240,7 @@ class Director:
         """Play every part from ``start`` to the end, calling ``show`` for each shot."""
         scene = self.app.scene
         index = start
+        self.app.lesson_ended = False
         while index < len(scene.parts):
             self._jump = None
             await self._play_part(index, show)
@@ -237,6 +275,8 @@ class Director:
             seconds = step_seconds(playback, narration)
             if last and index == len(scene.parts) - 1:
                 seconds = max(seconds, playback.end_seconds)
+                app.lesson_ended = True  # the status line stops saying "playing the lesson"
+                app._show_status()
             label = narration.say if narration is not None else _log_label(step)
             await show(Shot(index, step, seconds, label, narration is not None))
             if last or self._jump is not None:

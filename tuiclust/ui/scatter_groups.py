@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from rich.style import Style
 
-from ..core.steps import PointKind, Step
+from ..core.steps import Phase, PointKind, Step
 from .palette import NOISE_MARKER, UNASSIGNED_MARKER, Palette, cluster_marker
 
 __all__ = [
@@ -29,6 +29,10 @@ __all__ = [
     "CORE",
     "BORDER",
     "UNCERTAIN",
+    "SMALL",
+    "MERGED",
+    "DISTINCT_CLUSTERS",
+    "SMALL_MARKER",
 ]
 
 UNCERTAIN_BELOW = 0.6  # GMM: a top responsibility below this is drawn as uncertain
@@ -39,6 +43,12 @@ UNASSIGNED, NOISE, CORE_PENDING, POINT, CORE, BORDER, UNCERTAIN = (
     "unassigned", "noise", "core_pending", "point", "core", "border", "uncertain"
 )
 FAIRLY = "fairly"  # GMM: top responsibility between UNCERTAIN_BELOW and SURE_FROM
+# Agglomerative Start/Merge: the many small clusters (one neutral mark) and the cluster the last merge formed.
+SMALL, MERGED = "small", "merged"
+#: Agglomerative Start/Merge: the largest clusters (of 2 points or more) that get a marker and colour of their own;
+#: as many as the palette has colours, so no two of them look alike.
+DISTINCT_CLUSTERS = 7
+SMALL_MARKER = "·"  # agglomerative has no unassigned point, so the dot can stand for "a small cluster"
 
 
 @dataclass
@@ -173,6 +183,41 @@ def _gmm_groups(step: Step, k: int, palette: Palette) -> PointGroups:
     return PointGroups(codes, glyphs, styles, np.array(rank, dtype=np.int64), category, cluster)
 
 
+def _merge_groups(step: Step, palette: Palette) -> PointGroups:
+    """Agglomerative Start/Merge: 1 + c for the largest clusters c < d, 0 for the small ones, d + 1 the newest.
+
+    The step numbers its clusters by size, largest first, so the largest
+    ``d`` (at most :data:`DISTINCT_CLUSTERS`, only clusters of two points or
+    more) are labels ``0 .. d-1``. The cluster formed by the step's last
+    merge (``highlight_clusters``) is drawn reversed above everything, in its
+    own colour if it is one of the largest.
+    """
+    labels = step.labels
+    sizes = step.cluster_sizes
+    d = min(DISTINCT_CLUSTERS, sum(1 for size in sizes[:DISTINCT_CLUSTERS] if size >= 2))
+    codes = labels.astype(np.int32)
+    codes += 1
+    codes[codes > d] = 0
+    glyphs = [SMALL_MARKER] + [cluster_marker(c) for c in range(d)]
+    styles = [palette.neutral] + [palette.point(c) for c in range(d)]
+    rank = [0] + [1] * d
+    category = [SMALL] + [POINT] * d
+    cluster = [-1, *range(d)]
+    newest = step.highlight_clusters[0] if step.highlight_clusters else None
+    if newest is not None and 0 <= newest < len(sizes):
+        codes[labels == newest] = d + 1
+        if newest < d:
+            glyphs.append(cluster_marker(newest))
+            styles.append(palette.centre(newest))
+        else:
+            glyphs.append(SMALL_MARKER)
+            styles.append(palette.neutral + Style(bold=True, reverse=True))
+        rank.append(2)
+        category.append(MERGED)
+        cluster.append(newest)
+    return PointGroups(codes, glyphs, styles, np.array(rank, dtype=np.int64), category, cluster)
+
+
 def point_groups(step: Step | None, n: int, palette: Palette) -> PointGroups:
     """The groups of the ``n`` points at ``step`` (None: the plain data, one group)."""
     if step is None:
@@ -184,4 +229,6 @@ def point_groups(step: Step | None, n: int, palette: Palette) -> PointGroups:
         return _dbscan_groups(step, k, palette)
     if step.algorithm == "gmm":
         return _gmm_groups(step, k, palette)
+    if step.algorithm == "agglomerative" and step.phase in (Phase.START, Phase.MERGE):
+        return _merge_groups(step, palette)
     return _cluster_groups(step, k, palette)

@@ -25,6 +25,8 @@ from .scatter_groups import (
     UNCERTAIN_BELOW,
     SURE_FROM,
     FAIRLY,
+    MERGED,
+    SMALL,
     PointGroups,
 )
 
@@ -99,6 +101,11 @@ def legend_items(step: Step | None, groups: PointGroups, visible: np.ndarray, pa
             items.append(LegendItem((("⠒⠒", palette.outline(0)),), "1σ", "1σ"))
             items.append(LegendItem((("⠒⠒", palette.outline(0, faint=True)),), "2σ", "2σ"))
         add(UNASSIGNED, "unassigned", "unassigned")
+        return items
+    if step.algorithm == "agglomerative" and any(c in (SMALL, MERGED) for c in groups.category):
+        add(MERGED, "last merge", "merged")
+        add(POINT, "largest clusters", "largest")
+        add(SMALL, "smaller clusters", "smaller")
         return items
     add(POINT, "points", "points")
     if step.centers is not None:

@@ -11,9 +11,10 @@ import re
 
 from tuiclust.pipeline.vocabulary import ALGORITHMS
 
+from ..core.numbers import format_change
 from ..core.steps import Phase, PointKind, Step
 
-__all__ = ["format_number", "log_line", "step_numbers", "MINUS"]
+__all__ = ["code_values", "format_number", "log_line", "step_numbers", "MINUS"]
 
 MINUS = "\u2212"  # a real minus sign reads better than a hyphen next to digits
 
@@ -113,7 +114,8 @@ def _log_likelihood(step: Step) -> list[tuple[str, str]]:
     rows = [("log-lik.", "\u2013" if ll is None else f"{ll:,.4f}".replace("-", MINUS))]
     change = step.log_likelihood_change
     if change is not None and change not in (float("inf"), float("-inf")):
-        rows.append(("change", format_number(change, signed=True)))
+        # The phase log's formatter: the panel and the log show the same number (±0 within rounding).
+        rows.append(("change", format_change(change, ll)))
     return rows
 
 
@@ -166,3 +168,97 @@ def step_numbers(step: Step) -> list[tuple[str, str]]:
     if step.note:
         rows.append(("note", step.note))
     return rows
+
+
+# ------------------------------------------------------------- the code pane
+_DOT = " \u00b7 "
+
+
+def _row(rows: list[tuple[str, str]], label: str) -> str | None:
+    return next((value for name, value in rows if name == label), None)
+
+
+def code_values(step: Step) -> list[tuple[str, str]]:
+    """The values the code pane writes beside the marked lines, in the panel's own numbers.
+
+    Each text is built from the very strings the panel shows for the step
+    (the rows of :func:`step_numbers`), so the two can never disagree;
+    what the panel has no row for (k, the soft counts ``Nk``, how a loop
+    ended) is written from the step's fields with :func:`format_number`.
+
+    Parameters
+    ----------
+    step : Step
+
+    Returns
+    -------
+    list of (str, str)
+        (value name, text) pairs: the names are the value marks of the
+        listings (:mod:`tuiclust.listings`), e.g. ``("changed", "changed = 25")``.
+        Empty for an algorithm without a listing.
+    """
+    phase = step.phase
+    values: list[tuple[str, str]] = []
+    if step.algorithm == "kmeans":
+        rows = _inertia(step)
+        if phase is Phase.INITIALIZE and step.centers is not None:
+            values.append(("k", f"k = {len(step.centers)}"))
+        elif phase is Phase.ASSIGN:
+            if step.points_moved is not None:
+                values.append(("changed", f"changed = {step.points_moved:,}"))
+            values.append(("inertia", f"inertia = {_row(rows, 'inertia')}"))
+        elif phase is Phase.UPDATE:
+            values.append(("sizes", f"sizes = {_sizes(step.cluster_sizes)}"))
+            if step.center_shift is not None:
+                values.append(("shift", "shift = " + str(_row(rows, "shift\u00b2"))))
+        elif phase in (Phase.CONVERGED, Phase.STOPPED):
+            values.append(("iterations", _ending(step)))
+            values.append(("inertia", f"inertia = {_row(rows, 'inertia')}"))
+    elif step.algorithm == "dbscan":
+        kinds = _kinds(step)
+        if phase is Phase.NEIGHBOURHOODS and kinds:
+            values.append(("core", f"core = {_row(kinds, 'core')}"))
+        elif phase is Phase.EXPAND and step.active_cluster is not None:
+            text = f"cluster = {step.active_cluster}"
+            if step.points_added is not None:
+                text += f"{_DOT}+{step.points_added:,} point{'s' if step.points_added != 1 else ''}"
+            values.append(("grow", text))
+        elif phase is Phase.BORDER and kinds:
+            values.append(("border", f"border = {_row(kinds, 'border')}"))
+        elif phase is Phase.NOISE and kinds:
+            values.append(("noise", f"noise = {_row(kinds, 'noise')}"))
+        elif phase is Phase.DONE and kinds:
+            clusters = _row(_clusters(step), "clusters")
+            values.append(("noise", f"clusters = {clusters}{_DOT}noise = {_row(kinds, 'noise')}"))
+    elif step.algorithm == "gmm":
+        weights = _row(_weights(step), "weights")
+        shown_weights = None
+        if weights:
+            listed, _, more = weights.partition(" +")  # the panel's "0.10 0.20 ... +4 more"
+            shown_weights = "weights = " + _DOT.join(listed.split(" ") + ([f"+{more}"] if more else []))
+        if phase is Phase.INITIALIZE and shown_weights:
+            values.append(("weights", shown_weights))
+        elif phase is Phase.E_STEP:
+            rows = _log_likelihood(step)
+            values.append(("log_lik", f"log_lik = {_row(rows, 'log-lik.')}"))
+            change = _row(rows, "change")
+            if change is not None:
+                values.append(("change", f"change = {change}"))
+            elif step.log_likelihood_change is not None:
+                values.append(("change", "change = \u221e (first round)"))
+        elif phase is Phase.M_STEP and step.weights is not None:
+            # Nk = weights * n: the listing's weights are Nk / Nk.sum(), and the Nk sum to n.
+            soft = [float(w) * step.n_samples for w in step.weights]
+            values.append(("Nk", "Nk = " + _DOT.join(f"{c:,.0f}" if c >= 10 else f"{c:.1f}" for c in soft)))
+            if shown_weights:
+                values.append(("weights", shown_weights))
+        elif phase in (Phase.CONVERGED, Phase.STOPPED):
+            values.append(("iterations", _ending(step)))
+            if step.cluster_sizes:
+                values.append(("final", f"sizes = {_sizes(step.cluster_sizes)}"))
+    return values
+
+
+def _ending(step: Step) -> str:
+    """How the loop ended: ``iteration = 7 · converged`` or ``iteration = 100 · not converged``."""
+    return f"iteration = {step.iteration}{_DOT}{'converged' if step.converged else 'not converged'}"

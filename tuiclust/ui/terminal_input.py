@@ -111,7 +111,24 @@ class SafeXTermParser(XTermParser):
 
 
 class SafeLinuxDriver(LinuxDriver):
-    """Textual's Linux driver with :class:`SafeXTermParser` and a decoder that never raises."""
+    """Textual's Linux driver with :class:`SafeXTermParser` and a decoder that never raises.
+
+    It also resumes only what it suspended: Textual restarts the terminal's
+    application mode on every SIGCONT, so a ``kill -CONT`` to a running app
+    started a second input thread and writer beside the first.
+    """
+
+    _suspended_by_signal = False
+
+    def _sigtstp_application(self, *args: object) -> None:
+        self._suspended_by_signal = True
+        super()._sigtstp_application(*args)
+
+    def _sigcont_application(self, *args: object) -> None:
+        if not self._suspended_by_signal:
+            return  # not stopped by SIGTSTP (a bare SIGCONT, or a SIGSTOP from outside): nothing to resume
+        self._suspended_by_signal = False
+        super()._sigcont_application(*args)
 
     def run_input_thread(self) -> None:
         """Wait for input and dispatch events (Textual's loop, with the safe parser and decoder)."""

@@ -4,7 +4,7 @@
 
 - :mod:`.estimator`: :class:`GaussianMixture`, its parameters and their checks;
 - :mod:`.kernels`: the arithmetic of EM (features, log-densities, M-step);
-- :mod:`.init`: initial responsibilities;
+- :mod:`.init`: initial responsibilities, and :func:`wide_start`, the lesson's start given as parameters;
 - :mod:`.em`: one run of EM as a sequence of steps;
 - :mod:`.story`: the words of every step.
 """
@@ -12,5 +12,6 @@
 from __future__ import annotations
 
 from .estimator import COVARIANCE_TYPES, INIT_PARAMS, GaussianMixture
+from .init import wide_start
 
-__all__ = ["GaussianMixture", "COVARIANCE_TYPES", "INIT_PARAMS"]
+__all__ = ["GaussianMixture", "COVARIANCE_TYPES", "INIT_PARAMS", "wide_start"]

@@ -314,7 +314,11 @@ class _EMRun:
         final_log_likelihood, new_labels, confidence, _ = self._e_step(mixture, statistics=False)
         labels = _shared_if_equal(new_labels, labels)
         message, note = story.final(
-            n_iter=n_iter, converged=converged, change=change, repaired_steps=self.repaired_steps
+            n_iter=n_iter,
+            converged=converged,
+            change=change,
+            log_likelihood=lower_bound,
+            repaired_steps=self.repaired_steps,
         )
         yield self._step(
             Phase.CONVERGED if converged else Phase.STOPPED,
@@ -323,7 +327,8 @@ class _EMRun:
             message,
             confidence=confidence,
             log_likelihood=final_log_likelihood,
-            log_likelihood_change=final_log_likelihood - lower_bound,
+            # The change the run stopped on, which the message quotes (not the final E-step's own).
+            log_likelihood_change=change,
             cluster_sizes=self._sizes(labels),
             converged=converged,
             note=note,

@@ -62,15 +62,17 @@ class GMMStory:
         return with_note(f"{k} Gaussian{plural(k)} initialised from {source}", note)
 
     def e_step(self, iteration: int, log_likelihood: float, change: float) -> str:
-        """Message of an E-step: the mean log-likelihood and, after the first, its change."""
+        """Message of an E-step: the mean log-likelihood and, after the first, its change (``±0`` within rounding)."""
         message = f"log-likelihood {format_number(log_likelihood, '.3f')}"
-        return message + (f" ({format_change(change)})" if iteration > 1 else "")
+        return message + (f" ({format_change(change, log_likelihood)})" if iteration > 1 else "")
 
     def m_step(self, weights: np.ndarray, note: str | None) -> str:
         """Message of an M-step: the new weights (at most 8) and the collapse note."""
         return with_note(f"weights {format_numbers(weights, '.2f')}", note)
 
-    def final(self, *, n_iter: int, converged: bool, change: float, repaired_steps: int) -> tuple[str, str | None]:
+    def final(
+        self, *, n_iter: int, converged: bool, change: float, log_likelihood: float, repaired_steps: int
+    ) -> tuple[str, str | None]:
         """Message and note of the Converged (or Stopped) step.
 
         Parameters
@@ -78,19 +80,24 @@ class GMMStory:
         n_iter : int
         converged : bool
         change : float
-            The last change of the log-likelihood.
+            The last change of the log-likelihood (between the last two
+            E-steps), the one convergence is judged on; the step carries the
+            same number, so the panel and the log agree.
+        log_likelihood : float
+            The log-likelihood that changed (for ``±0`` within rounding).
         repaired_steps : int
             Initialisation and M-steps that repaired a covariance.
         """
+        text = format_change(change, log_likelihood)
         if converged:
             message = (
                 f"Converged after {n_iter} iteration{plural(n_iter)}: the log-likelihood "
-                f"changed by {format_number(abs(change), '.2g')} < tol {self.tol:g}"
+                f"changed by {text}, less than tol {self.tol:g}"
             )
         else:
             message = (
-                f"Stopped at max_iter={self.max_iter} without converging: the last change "
-                f"{format_number(abs(change), '.2g')} is not below tol {self.tol:g}"
+                f"Stopped at max_iter={self.max_iter} without converging: the last change, "
+                f"{text}, is not less than tol {self.tol:g}"
             )
         note = None
         if repaired_steps:

@@ -23,9 +23,10 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Footer, ProgressBar, Static
+from textual.widgets import ProgressBar, Static
 from textual.worker import get_current_worker
 from tuiclust.errors import first_line
+from ..footer import KeyFooter
 
 __all__ = ["LessonView", "one_line"]
 
@@ -153,7 +154,7 @@ class LessonView(ModalScreen[R], Generic[R]):
         with Horizontal(id="view-progress"):
             yield Static("starting\u2026", id="view-progress-text")
             yield ProgressBar(total=self.total, show_eta=False, id="view-progress-bar")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._opened = time.perf_counter()

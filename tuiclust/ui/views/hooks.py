@@ -1,7 +1,7 @@
 """How the explorer opens the lesson views and applies what they choose.
 
 :class:`LessonViews` is mixed into the explorer app. It adds the actions
-behind ``e`` (elbow, k-distance or BIC/AIC, by algorithm), ``c`` (the
+behind ``e`` (elbow, k-distance, BIC/AIC or the dendrogram, by algorithm), ``c`` (the
 comparison grid), ``m`` (the scores strip) and ``M`` (the silhouette plot),
 owns the scores strip widget (:attr:`LessonViews.metrics_strip`, which the
 app places in its layout) and turns a view's choice into a new run through
@@ -57,11 +57,25 @@ def _information_criteria(run: Run) -> tuple[LessonView[Any], str]:
     return view, "n_components"
 
 
+def _dendrogram(run: Run) -> tuple[LessonView[Any], str] | None:
+    from .dendrogram import DendrogramView
+
+    steps = run.timeline
+    tree = steps[0].tree if len(steps) else None
+    if tree is None:
+        return None  # the first step (which carries the tree) is not computed yet
+    params = run.params
+    k = params.get("n_clusters") or steps[-1].n_clusters_found or 2
+    view = DendrogramView(tree, current_k=int(k), linkage=str(params.get("linkage", "ward")), data_name=run.dataset.name)
+    return view, "n_clusters"
+
+
 #: Key ``e`` per algorithm: the view that helps choose its main parameter, and the parameter it sets.
-PARAMETER_VIEWS: dict[str, Callable[[Run], tuple[LessonView[Any], str]]] = {
+PARAMETER_VIEWS: dict[str, Callable[[Run], tuple[LessonView[Any], str] | None]] = {
     "kmeans": _elbow,
     "dbscan": _k_distance,
     "gmm": _information_criteria,
+    "agglomerative": _dendrogram,
 }
 
 
@@ -102,7 +116,11 @@ class LessonViews:
         if opener is None:
             self.notify(f"{title_of(name)} has no view for choosing its parameters yet.", timeout=3)  # type: ignore[attr-defined]
             return
-        view, key = opener(run)
+        opened = opener(run)
+        if opened is None:
+            self.notify("The run is still being computed; try again in a moment.", timeout=3)  # type: ignore[attr-defined]
+            return
+        view, key = opened
         self.push_screen(view, callback=lambda value: self._apply_choice(run, key, value))  # type: ignore[attr-defined]
 
     def _apply_choice(self, run: Run, key: str, value: Any) -> None:
