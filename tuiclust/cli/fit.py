@@ -121,8 +121,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
 def _specs_from_args(args: argparse.Namespace) -> tuple[Any, str, dict[str, Any]]:
     """The data spec, the algorithm name and the parameters the user gave."""
     from tuiclust.pipeline.spec import DataSpec
-    from tuiclust.pipeline.vocabulary import KEEP_COLUMNS
-    from tuiclust.pipeline.vocabulary import algorithm
+    from tuiclust.pipeline.vocabulary import KEEP_COLUMNS, algorithm
 
     algo = parse_choice("--algo", args.algo, ALGORITHMS)
     seed = parse_int("--seed", args.seed, low=0)
