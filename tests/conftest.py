@@ -14,3 +14,4 @@ def _no_progress_lines(monkeypatch: pytest.MonkeyPatch) -> None:
     pass their own ``after``.
     """
     monkeypatch.setattr("tuiclust.cli.progress.AFTER_SECONDS", float("inf"))
+    monkeypatch.setattr("tuiclust.cli.progress.LOG_AFTER_SECONDS", float("inf"))

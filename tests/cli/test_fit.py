@@ -98,6 +98,25 @@ def test_gmm_end_to_end_writes_probabilities(tmp_path, three_groups, capsys):
     assert "Gaussian Mixture (3 components, diag covariance" in text and "clusters found: 3" in text
 
 
+def test_hdbscan_end_to_end_writes_probability_equal_to_sklearn(tmp_path, three_groups, capsys):
+    out = tmp_path / "hdb.csv"
+    status, text, _ = run_fit(
+        capsys, str(three_groups), "--algo", "hdbscan", "--min-cluster-size", "8", "--min-samples", "4", "-o", str(out),
+        "--keep-columns", "none",
+    )
+    assert status == 0
+    header, rows = read_back(out)
+    assert header == ["x", "y", "cluster", "probability"]
+    X = np.array([[float(r[0]), float(r[1])] for r in rows])
+    from sklearn.cluster import HDBSCAN as SkHDBSCAN
+
+    ref = SkHDBSCAN(min_cluster_size=8, min_samples=4, copy=True).fit(X)
+    np.testing.assert_array_equal(cluster_column(out), ref.labels_)
+    np.testing.assert_allclose([float(r[3]) for r in rows], ref.probabilities_, atol=1e-4)
+    assert "HDBSCAN (min_cluster_size=8, min_samples=4)" in text and "noise:" in text
+    assert "cluster, probability)" in text
+
+
 def test_agglomerative_end_to_end_equals_scikit_learn(tmp_path, three_groups, capsys):
     from sklearn.cluster import AgglomerativeClustering as SkAgglomerative
 

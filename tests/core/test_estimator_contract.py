@@ -14,7 +14,15 @@ import numpy as np
 import pytest
 from sklearn.datasets import make_blobs
 
-from tuiclust.core import DBSCAN, AgglomerativeClustering, GaussianMixture, KMeans, NotFittedError, StepwiseEstimator
+from tuiclust.core import (
+    DBSCAN,
+    HDBSCAN,
+    AgglomerativeClustering,
+    GaussianMixture,
+    KMeans,
+    NotFittedError,
+    StepwiseEstimator,
+)
 from tuiclust.core.steps import Step
 
 
@@ -51,6 +59,7 @@ ESTIMATORS = [
     Case(DBSCAN, bad={"eps": -1.0}, other={"min_samples": 7}, has_predict=False, seeded=False),
     Case(GaussianMixture, bad={"weights_init": [1.5, 0.7]}, other={"n_components": 2}, has_predict=True, seeded=True),
     Case(AgglomerativeClustering, bad={"linkage": "centroid"}, other={"n_clusters": 4}, has_predict=False, seeded=False),
+    Case(HDBSCAN, bad={"min_cluster_size": 1}, other={"min_samples": 3}, has_predict=False, seeded=False),
 ]
 
 contract = pytest.mark.parametrize("case", ESTIMATORS, ids=[c.id for c in ESTIMATORS])

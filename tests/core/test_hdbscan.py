@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import warnings
 
 import numpy as np
@@ -87,17 +88,17 @@ def test_five_columns_match_sklearn() -> None:
 
 
 PARAMETERS = [
-    dict(cluster_selection_method="leaf"),
-    dict(allow_single_cluster=True),
-    dict(allow_single_cluster=True, cluster_selection_method="leaf"),
-    dict(cluster_selection_epsilon=0.05),
-    dict(cluster_selection_epsilon=0.05, cluster_selection_method="leaf"),
-    dict(max_cluster_size=40),
-    dict(min_cluster_size=12, min_samples=3),
-    dict(min_cluster_size=3, min_samples=8),
-    dict(alpha=1.7),
-    dict(alpha=0.5),
-    dict(min_samples=1),
+    {"cluster_selection_method": "leaf"},
+    {"allow_single_cluster": True},
+    {"allow_single_cluster": True, "cluster_selection_method": "leaf"},
+    {"cluster_selection_epsilon": 0.05},
+    {"cluster_selection_epsilon": 0.05, "cluster_selection_method": "leaf"},
+    {"max_cluster_size": 40},
+    {"min_cluster_size": 12, "min_samples": 3},
+    {"min_cluster_size": 3, "min_samples": 8},
+    {"alpha": 1.7},
+    {"alpha": 0.5},
+    {"min_samples": 1},
 ]
 
 
@@ -171,12 +172,12 @@ def test_steps_tell_the_phases_in_order_and_end_with_fit() -> None:
             assert s.point_values.min() >= 0 and s.point_values.max() <= 1
     tree = [s for s in steps if s.phase is Phase.SPANNING_TREE]
     assert tree[-1].edges.shape[0] == X.shape[0] - 1
-    assert all(a.edges.shape[0] < b.edges.shape[0] for a, b in zip(tree, tree[1:]))
+    assert all(a.edges.shape[0] < b.edges.shape[0] for a, b in itertools.pairwise(tree))
     # One edge array shared by every tree step (views, not copies).
     assert all(np.shares_memory(s.edges, tree[-1].edges) for s in tree)
     np.testing.assert_allclose(steps[-1].point_values, model.probabilities_, atol=1e-6)
     hierarchy = [s for s in steps if s.phase is Phase.HIERARCHY]
-    assert all(a.edges.shape[0] > b.edges.shape[0] for a, b in zip(hierarchy, hierarchy[1:]))
+    assert all(a.edges.shape[0] > b.edges.shape[0] for a, b in itertools.pairwise(hierarchy))
 
 
 def test_steps_are_deterministic() -> None:
@@ -202,21 +203,24 @@ def test_steps_check_the_data_at_once() -> None:
 @pytest.mark.parametrize(
     "params, name",
     [
-        (dict(min_cluster_size=1), "min_cluster_size"),
-        (dict(min_cluster_size=2.5), "min_cluster_size"),
-        (dict(min_cluster_size=True), "min_cluster_size"),
-        (dict(min_samples=0), "min_samples"),
-        (dict(cluster_selection_epsilon=-0.1), "cluster_selection_epsilon"),
-        (dict(max_cluster_size=0), "max_cluster_size"),
-        (dict(alpha=0.0), "alpha"),
-        (dict(alpha=float("nan")), "alpha"),
-        (dict(cluster_selection_method="tree"), "cluster_selection_method"),
-        (dict(allow_single_cluster="yes"), "allow_single_cluster"),
+        ({"min_cluster_size": 1}, "min_cluster_size"),
+        ({"min_cluster_size": 2.5}, "min_cluster_size"),
+        ({"min_cluster_size": True}, "min_cluster_size"),
+        ({"min_samples": 0}, "min_samples"),
+        ({"cluster_selection_epsilon": -0.1}, "cluster_selection_epsilon"),
+        ({"max_cluster_size": 0}, "max_cluster_size"),
+        ({"alpha": 0.0}, "alpha"),
+        ({"alpha": float("nan")}, "alpha"),
+        ({"cluster_selection_method": "tree"}, "cluster_selection_method"),
+        ({"allow_single_cluster": "yes"}, "allow_single_cluster"),
     ],
 )
 def test_bad_parameters_name_themselves(params: dict, name: str) -> None:
+    model = HDBSCAN(**params)  # the constructor only stores (the estimator contract)
     with pytest.raises(ValueError, match=name):
-        HDBSCAN(**params)
+        model.fit(np.zeros((10, 2)))
+    with pytest.raises(ValueError, match=name):
+        HDBSCAN.check_params(params)
 
 
 def test_constructor_is_keyword_only_after_min_cluster_size() -> None:

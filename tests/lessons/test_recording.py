@@ -44,7 +44,33 @@ def replay(header: dict, events: list[list], until: float | None = None) -> pyte
 
 
 def squeeze(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    """Text without spaces and the side borders of boxes (a title card wraps its lines between them)."""
+    return re.sub(r"[\s\u2502]+", "", text)
+
+
+def expected_markers(scene) -> list[tuple[str, str | None]]:
+    """(kind, narration or question) of every marker a recording of ``scene`` must have, in order.
+
+    A run's step is ("step", its narration or None); a figure's entry is
+    ("figure", its say); a question is ("question", its text), before the
+    step or entry it asks about (asked once per entry and part).
+    """
+    found: list[tuple[str, str | None]] = []
+    for part in scene.parts:
+        if part.figure is not None:
+            for entry in part.narration or (None,):
+                if entry is not None and entry.ask:
+                    found.append(("question", entry.ask))
+                found.append(("figure", entry.say if entry is not None else None))
+            continue
+        asked = set()
+        for step in part_steps(part):
+            entry = part.narration_for(step)
+            if entry is not None and entry.ask and entry.key not in asked:
+                asked.add(entry.key)
+                found.append(("question", entry.ask))
+            found.append(("step", entry.say if entry is not None else None))
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -74,36 +100,49 @@ def test_cast_is_valid_asciicast_v2_with_one_marker_per_step(recordings, name):
         assert len(event) == 3 and isinstance(event[0], (int, float))
         assert event[1] in ("o", "m") and isinstance(event[2], str)
     markers = [event[2] for event in events if event[1] == "m"]
-    steps_per_part = [part_steps(part) for part in scene.parts]
-    assert len(markers) == sum(len(steps) for steps in steps_per_part)
-    # Every narration line is the label of the marker of the step it narrates.
-    expected = [part.narrator(step) for part, steps in zip(scene.parts, steps_per_part) for step in steps]
-    for label, said in zip(markers, expected):
-        if said is not None:
+    expected = expected_markers(scene)
+    assert len(markers) == len(expected)
+    # Every narration line is the label of the marker of the step it narrates; a question's names it.
+    for label, (kind, said) in zip(markers, expected):
+        if kind == "question":
+            assert label == f"Question: {said}"
+        elif said is not None:
             assert label == said
         else:
-            assert label  # the step's phase-log line
+            assert label  # the step's phase-log line, or the figure's title
 
 
 @pytest.mark.parametrize("name", builtin_scene_names())
 def test_replayed_cast_shows_the_plot_and_the_narration(recordings, name):
     header, events = read_cast(recordings[name])
-    narrated = {n.say for part in load_scene(name).parts for n in part.narration}
+    scene = load_scene(name)
+    entries = [n for part in scene.parts for n in part.narration]
+    narrated = {n.say for n in entries}
+    questions = {f"Question: {n.ask}": n.ask for n in entries if n.ask}
     screen = pyte.Screen(header["width"], header["height"])
     stream = pyte.Stream(screen)
-    seen = 0
+    seen: set[str] = set()
+    plot_seen = False
     for _, kind, data in events:
         if kind == "o":
             stream.feed(data)
-        elif data in narrated:
+            continue
+        shown = squeeze("".join(screen.display))
+        if data in narrated:
             # The narration is on screen when its marker comes (maybe wrapped).
-            assert squeeze(data) in squeeze("".join(screen.display)), data
-            seen += 1
-    assert seen > 0
-    text = "\n".join(screen.display)
-    assert all(mark in text for mark in "\u2524\u252c\u2514")  # the plot's axes: y ticks, x ticks, corner
-    assert re.search(r"\d\u2524", text)  # a tick label on the y axis
-    assert "Phase log" in text
+            assert squeeze(data) in shown, data
+            seen.add(data)
+        elif data in questions:
+            assert squeeze(data) in shown, data
+            seen.add(data)
+        if not plot_seen and "Phaselog" in shown:
+            text = "\n".join(screen.display)
+            assert all(mark in text for mark in "\u2524\u252c\u2514")  # the plot's axes: y ticks, x ticks, corner
+            assert re.search(r"\d\u2524", text)  # a tick label on the y axis
+            plot_seen = True
+    # Every entry of the scene was on screen at its marker, and so was every question.
+    assert seen == narrated | set(questions)
+    assert plot_seen
 
 
 def test_two_recordings_are_byte_identical(recordings, tmp_path):
@@ -329,6 +368,81 @@ async def test_play_loop_starts_again_with_the_first_part():
     assert [app.shots[i].part_index for i in cards] == [0, 1, 0]
     steps = [shot.step for shot in app.shots[cards[0] : cards[2]] if shot.step is not None]
     assert len(steps) == sum(len(part_steps(part)) for part in scene.parts)
+
+
+# --------------------------------------------------------------- figures and questions
+
+FIGURE_SCENE = """\
+title = "Figures and questions"
+
+[data]
+generator = "blobs"
+n_samples = 60
+seed = 3
+
+[algorithm]
+name = "kmeans"
+n_clusters = 3
+init = "random"
+
+[[parts]]
+title = "A run that asks"
+
+[[parts.steps]]
+on = "assign"
+iteration = 1
+ask = "Which centre will the points on the left join?"
+say = "Every point joins its nearest centre."
+
+[[parts]]
+title = "The elbow"
+view = { kind = "elbow", select = 2 }
+
+[[parts.steps]]
+say = "k = 2 is selected."
+
+[[parts.steps]]
+ask = "Where is the elbow?"
+select = 3
+say = "The elbow is at k = 3."
+"""
+
+
+@pytest.fixture(scope="module")
+def figure_scene(tmp_path_factory):
+    path = tmp_path_factory.mktemp("figure-scene") / "figures.toml"
+    path.write_text(FIGURE_SCENE, encoding="utf-8")
+    return load_scene(str(path))
+
+
+def test_a_figure_and_a_question_record_the_same_bytes_twice(figure_scene, tmp_path):
+    first, second = tmp_path / "first.cast", tmp_path / "second.cast"
+    recording = record_scene(figure_scene, first, stage=HeadlessStage(), size=SIZE)
+    record_scene(figure_scene, second, stage=HeadlessStage(), size=SIZE)  # the figure now comes from the cache
+    assert first.read_bytes() == second.read_bytes()
+    assert (recording.n_figures, recording.n_questions) == (2, 2)
+
+
+def test_a_question_is_on_screen_before_its_step_and_the_figure_follows_the_selection(figure_scene, tmp_path):
+    out = tmp_path / "figures.cast"
+    record_scene(figure_scene, out, stage=HeadlessStage(), size=SIZE)
+    header, events = read_cast(out)
+    markers = [(t, data) for t, kind, data in events if kind == "m"]
+    labels = [data for _, data in markers]
+    ask = labels.index("Question: Which centre will the points on the left join?")
+    assert labels[ask + 1] == "Every point joins its nearest centre."
+    before = "\n".join(replay(header, events, until=markers[ask][0]).display)
+    # The step before (Initialize) stays on screen with the question; the answer is not shown yet.
+    assert "step 1 of" in before and "Every point joins" not in before
+    after = "\n".join(replay(header, events, until=markers[ask + 1][0]).display)
+    assert "step 2 of" in after and "Question" not in after
+    # The elbow: k = 2 selected, then the question, then k = 3.
+    figure = labels.index("k = 2 is selected.")
+    assert labels[figure + 1 :] == ["Question: Where is the elbow?", "The elbow is at k = 3."]
+    screens = ["\n".join(replay(header, events, until=t).display) for t, _ in markers[figure:]]
+    assert "selected k = 2" in screens[0] and "selected k = 2" in screens[1] and "Where is the elbow?" in screens[1]
+    assert "selected k = 3" in screens[2] and "The elbow is at k = 3." in screens[2]
+    assert all("computed in" not in screen for screen in screens)  # no wall-clock time in a recording
 
 
 async def test_play_ends_saying_so_and_refuses_keys_that_would_change_the_run():

@@ -312,6 +312,124 @@ def test_phases_cover_every_phase():
     assert {p for phases in PHASES.values() for p in phases} == set(Phase)
 
 
+# --------------------------------------------------------------- figures and questions
+
+FIGURE_PART = GOOD.split("[[steps]]")[0] + """
+[[parts]]
+title = "The elbow"
+view = { kind = "elbow", select = 4 }
+
+[[parts.steps]]
+say = "k = 4 is marked."
+
+[[parts.steps]]
+ask = "Where is the elbow?"
+select = 3
+say = "At k = 3."
+"""
+
+
+def test_a_part_can_stage_a_figure_with_a_selection_per_entry(tmp_path):
+    scene = load_scene(str(write(tmp_path, FIGURE_PART)))
+    part = scene.parts[0]
+    assert part.figure is not None and part.figure.kind == "elbow" and part.figure.select == 4
+    assert part.figure.title == "the elbow view"
+    # A figure's entries have no phase and are shown in order.
+    assert [(n.on, n.say, n.ask, n.select) for n in part.narration] == [
+        (None, "k = 4 is marked.", None, None),
+        (None, "At k = 3.", "Where is the elbow?", 3),
+    ]
+    assert unfired_narration(scene) == []
+
+
+def test_every_figure_kind_is_accepted_with_its_algorithm(tmp_path):
+    views = {
+        "elbow": ('name = "kmeans"', "select = 2"),
+        "k-distance": ('name = "dbscan"\neps = 1.0', "select = 0.5"),
+        "bic-aic": ('name = "gmm"\nn_components = 3', "select = 3"),
+        "comparison": ('name = "kmeans"', 'select = "moons/dbscan"'),
+        "scores": ('name = "dbscan"\neps = 1.0', ""),
+        "silhouette": ('name = "gmm"\nn_components = 2', ""),
+    }
+    for kind, (algorithm, select) in views.items():
+        text = GOOD.replace('name = "kmeans"\nn_clusters = 3', algorithm).split("[[steps]]")[0]
+        text += f'[[parts]]\ntitle = "t"\n[parts.view]\nkind = "{kind}"\n{select}\n[[parts.steps]]\nsay = "s"\n'
+        part = load_scene(str(write(tmp_path, text))).parts[0]
+        assert part.figure.kind == kind, kind
+
+
+def test_a_comparison_part_needs_no_data_of_its_own(tmp_path):
+    text = 'title = "Grid"\n[[parts]]\ntitle = "g"\nview = { kind = "comparison", select = "aniso" }\n'
+    part = load_scene(str(write(tmp_path, text + '[[parts.steps]]\nsay = "s"\n'))).parts[0]
+    assert part.figure.select == "aniso" and part.spec is not None
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (('kind = "elbow"', 'kind = "elbows"'),
+         ('parts[1].view.kind must be one of elbow, k-distance, bic-aic, comparison, scores, silhouette; '
+          'got "elbows" (did you mean "elbow"?)')),
+        (('kind = "elbow"', 'kind = "k-distance"'),
+         ('parts[1].view.kind is "k-distance", which is for dbscan runs, but the part\'s algorithm is kmeans; '
+          'set algorithm.name = "dbscan" in this part')),
+        (("select = 4", "select = 11"), "parts[1].view.select must be an integer from 1 to 10, got 11"),
+        (("select = 4", 'select = "four"'), 'parts[1].view.select must be an integer from 1 to 10, got "four"'),
+        (("select = 4", "select = 4, zoom = 2"), 'parts[1].view.zoom is not a known key; allowed keys: kind, select'),
+        (("select = 3\n", "select = 3\non = \"assign\"\n"),
+         ("parts[1].steps[2].on does not apply: the elbow view has no phases, its entries are shown in order; "
+          "leave it out")),
+        (('ask = "Where is the elbow?"', 'ask = ""'), "parts[1].steps[2].ask must not be empty"),
+        (('ask = "Where is the elbow?"', 'ask = 3'), "parts[1].steps[2].ask must be a string, got 3"),
+        (('say = "At k = 3."', 'said = "At k = 3."'), "parts[1].steps[2].say is missing"),
+    ],
+)
+def test_bad_figure_parts_name_the_key(tmp_path, change, message):
+    old, new = change
+    assert old in FIGURE_PART
+    assert error_of(tmp_path, FIGURE_PART.replace(old, new, 1)) == f"test-scene.toml: {message}"
+
+
+def test_bad_grid_selections_and_selections_outside_figures(tmp_path):
+    text = FIGURE_PART.replace('kind = "elbow", select = 4', 'kind = "comparison", select = "moon"')
+    assert error_of(tmp_path, text).startswith(
+        'test-scene.toml: parts[1].view.select must be a grid row (circles, moons, varied, aniso, blobs, no_structure)'
+    )
+    text = FIGURE_PART.replace('kind = "elbow", select = 4', 'kind = "scores", select = 4')
+    assert error_of(tmp_path, text) == (
+        "test-scene.toml: parts[1].view.select is not used by this figure, which has nothing to select; leave it out"
+    )
+    assert error_of(tmp_path, GOOD + "select = 3\n") == (
+        "test-scene.toml: steps[1].select only applies in a part with [parts.view]; leave it out"
+    )
+
+
+def test_a_question_on_a_run_step(tmp_path):
+    scene = load_scene(str(write(tmp_path, GOOD + 'ask = "Where will the points go?"\n')))
+    (entry,) = scene.parts[0].narration
+    assert entry.ask == "Where will the points go?" and entry.on is Phase.ASSIGN
+    long_question = "why " * 60
+    assert error_of(tmp_path, GOOD + f'ask = "{long_question}"\n').startswith(
+        "test-scene.toml: steps[1].ask is 239 characters long; keep narration under 200"
+    )
+
+
+def test_the_pace_of_questions_and_figures():
+    from tuiclust.lessons.pacing import FIGURE_SECONDS, THINK_SECONDS, figure_seconds, question_seconds
+
+    assert question_seconds("Where is it?") == reading_seconds("Where is it?") + THINK_SECONDS
+    assert figure_seconds(None) == FIGURE_SECONDS
+    assert figure_seconds(Narration(None, "short", hold=5.0)) == 5.0
+
+
+def test_cli_bad_figure_exits_2_with_one_line(tmp_path, capsys):
+    path = write(tmp_path, FIGURE_PART.replace("select = 4", "select = 0"))
+    assert main(["play", str(path)]) == 2
+    assert capsys.readouterr().err == (
+        "tuiclust: test-scene.toml: parts[1].view.select must be an integer from 1 to 10, got 0\n"
+    )
+
+
 # --------------------------------------------------------------- inputs that would block
 def test_a_scene_that_is_a_named_pipe_is_refused_without_waiting(tmp_path):
     import os

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from tuiclust.core import AgglomerativeClustering
@@ -24,16 +26,21 @@ def test_merge_steps_colour_the_largest_clusters_and_mark_the_last_merge():
     palette = palette_for(ColourMode.TRUECOLOR)
     start = point_groups(steps[0], dataset.n_samples, palette)
     assert set(start.category) == {SMALL}  # every point alone: nothing is large yet
-    checked = 0
+    checked = pairs = 0
     for step in steps:
         if step.phase is not Phase.MERGE:
             continue
         groups = point_groups(step, dataset.n_samples, palette)
         (newest,) = step.highlight_clusters
-        merged = groups.category.index(MERGED)
-        # The cluster the last merge formed, and only it, is in the merged group, ranked above all.
-        np.testing.assert_array_equal(groups.codes == merged, step.labels == newest)
-        assert groups.rank[merged] == groups.rank.max()
+        larger, smaller = (g for g, c in enumerate(groups.category) if c == MERGED)
+        # The pair the last merge joined, and only it, is in the two merged groups, ranked above all.
+        np.testing.assert_array_equal(np.isin(groups.codes, (larger, smaller)), step.labels == newest)
+        assert (groups.codes[step.highlight_points] == smaller).all()
+        assert min(groups.rank[larger], groups.rank[smaller]) > groups.rank[:larger].max()
+        joined = re.match(r"Joined clusters of ([\d,]+) and ([\d,]+) point", step.message)
+        if joined:  # a step of one merge: the smaller half is the smaller of the two clusters it names
+            assert step.highlight_points.size == min(int(v.replace(",", "")) for v in joined.groups())
+            pairs += 1
         distinct = [c for g, c in enumerate(groups.cluster) if groups.category[g] == POINT]
         big = [c for c, size in enumerate(step.cluster_sizes[:DISTINCT_CLUSTERS]) if size >= 2]
         assert distinct == big  # labels are numbered largest first
@@ -41,7 +48,7 @@ def test_merge_steps_colour_the_largest_clusters_and_mark_the_last_merge():
         assert (groups.codes[others] == groups.category.index(SMALL)).all()
         assert groups.glyphs[groups.category.index(SMALL)] == SMALL_MARKER
         checked += 1
-    assert checked > 10
+    assert checked > 10 and pairs >= 5
     done = point_groups(steps[-1], dataset.n_samples, palette)
     assert MERGED not in done.category and SMALL not in done.category  # the cut: plain clusters
 

@@ -195,6 +195,7 @@ def _print_summary(
     written: str,
     probabilities: np.ndarray | None,
 ) -> None:
+    from tuiclust.io.csv_writer import membership_probabilities
     from tuiclust.pipeline.vocabulary import title_of
 
     n, d = dataset.n_samples, dataset.n_features
@@ -213,11 +214,12 @@ def _print_summary(
         more = f" ... ({found - len(shown)} more)" if found > len(shown) else ""
         lines.append(f"sizes: {', '.join(shown)}{more}")
     noise = int(n - np.count_nonzero(clustered))
-    if algo == "dbscan":
+    if algo in ("dbscan", "hdbscan"):
         lines.append(f"noise: {noise:,} point{'s' if noise != 1 else ''}")
     lines += _score_lines(dataset.X, labels, algo, data_spec.seed)
     extra = ["cluster"] + (["kind"] if last.point_kinds is not None else [])
     extra += ["confidence"] if last.confidence is not None else []
+    extra += ["probability"] if membership_probabilities(last) is not None else []
     extra += [f"p0..p{probabilities.shape[1] - 1}"] if probabilities is not None else []
     lines.append(f"wrote {written} ({n:,} rows: the input columns, {', '.join(extra)})")
     out.write("\n".join(lines) + "\n")
@@ -229,6 +231,8 @@ def _describe_params(algo: str, params: dict[str, Any], eps_suggested: bool) -> 
     if algo == "dbscan":
         how = " (suggested from the data)" if eps_suggested else ""
         return f"eps={params['eps']:g}{how}, min_samples={params['min_samples']}"
+    if algo == "hdbscan":
+        return f"min_cluster_size={params['min_cluster_size']}, min_samples={params['min_samples']}"
     if algo == "agglomerative":
         k = params["n_clusters"]
         return f"k={k}, {params['linkage']} linkage"
@@ -251,7 +255,7 @@ def _score_lines(X: np.ndarray, labels: np.ndarray, algo: str, seed: int) -> lis
 
     keep = labels >= 0
     note = ""
-    if algo == "dbscan" and not keep.all():
+    if algo in ("dbscan", "hdbscan") and not keep.all():
         X, labels = X[keep], labels[keep]
         note = "; noise left out"
     n_clusters = int(np.unique(labels).size)

@@ -23,6 +23,7 @@ SUBCOMMANDS: dict[str, str] = {
     "explore": "open the explorer (the default: `tuiclust`, `tuiclust DATA.csv`, `tuiclust SCENE`)",
     "scenes": "list the built-in lesson scenes",
     "play": "play a scene by itself in the terminal",
+    "lesson": "play the whole clustering lesson (the `clustering` scene)",
     "record": "render a scene headless to an asciicast file, a GIF or a web page",
     "fit": "cluster a CSV headless and write the labels to a CSV",
     "serve": "serve the explorer (or a scene) to web browsers, one per tab",

@@ -1,8 +1,10 @@
 """Progress of a long headless run on standard error, so that `fit` never sits silent for minutes.
 
-Nothing is shown for a run shorter than :data:`AFTER_SECONDS`. After that, a
-line says how long it has run and which step it is on: rewritten in place on
-a terminal, repeated every :data:`EVERY_SECONDS` into a log file or pipe. A
+Nothing is shown for a run shorter than :data:`AFTER_SECONDS` when standard
+error is a terminal (someone is waiting), or :data:`LOG_AFTER_SECONDS` when
+it is a log file or pipe (a short run's log stays as it always was). After
+that, a line says how long it has run and which step it is on: rewritten in
+place on a terminal, repeated every :data:`EVERY_SECONDS` into a log. A
 ticker thread writes it, so a single long step (k-means++ seeding a thousand
 centres over millions of rows) still shows the clock moving.
 """
@@ -15,10 +17,12 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Self, TextIO
 
-__all__ = ["AFTER_SECONDS", "EVERY_SECONDS", "Progress"]
+__all__ = ["AFTER_SECONDS", "EVERY_SECONDS", "LOG_AFTER_SECONDS", "Progress"]
 
-#: Seconds of silence before the first progress line.
+#: Seconds of silence before the first progress line on a terminal.
 AFTER_SECONDS = 3.0
+#: Seconds of silence before the first progress line into a log file or pipe.
+LOG_AFTER_SECONDS = 30.0
 #: Seconds between progress lines when standard error is not a terminal.
 EVERY_SECONDS = 30.0
 #: Seconds between redraws on a terminal.
@@ -35,8 +39,9 @@ class Progress:
     what : str
         What is being clustered ("4,000,000 rows x 2 columns").
     after, every : float, optional
-        Seconds before the first report (default :data:`AFTER_SECONDS`, read
-        at each call), and between reports.
+        Seconds before the first report, and between reports (default: on
+        a terminal :data:`AFTER_SECONDS` and a second, else
+        :data:`LOG_AFTER_SECONDS` and :data:`EVERY_SECONDS`).
     clock : callable
         Seconds, monotonic (a test passes its own).
     ticker : bool
@@ -57,13 +62,15 @@ class Progress:
         self._stream = stream
         self._what = what
         self._in_place = _is_terminal(stream)
-        self._after = after = AFTER_SECONDS if after is None else after
+        if after is None:  # read now, so a test can set the module's
+            after = AFTER_SECONDS if self._in_place else LOG_AFTER_SECONDS
+        self._after = after
         self._every = every if every is not None else (TERMINAL_EVERY_SECONDS if self._in_place else EVERY_SECONDS)
         self._clock = clock
         self._start = clock()
         self._next = self._start + after
         self._n_steps = 0
-        self._where = "starting"
+        self._where = ""
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="fit-progress", daemon=True) if ticker else None
@@ -100,10 +107,11 @@ class Progress:
                 return
             self._next = now + self._every
             seconds = now - self._start
-            text = (
-                f"tuiclust: clustering {self._what}: {_clock_text(seconds)}, "
-                f"{self._n_steps:,} step{'s' if self._n_steps != 1 else ''} done (last: {self._where})"
-            )
+            if self._n_steps:
+                done = f"{self._n_steps:,} step{'s' if self._n_steps != 1 else ''} done (last: {self._where})"
+            else:  # k-means++ seeding many centres over many rows is one long first step
+                done = "still on the first step"
+            text = f"tuiclust: clustering {self._what}: {_clock_text(seconds)}, {done}"
             try:
                 self._stream.write(f"\r\x1b[K{text}" if self._in_place else f"{text}\n")
                 self._stream.flush()

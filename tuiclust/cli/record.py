@@ -24,7 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--size", metavar="COLSxROWS", help="terminal size of the recording (default: the scene's, usually 100x30)"
     )
-    parser.add_argument("--svg", metavar="DIR", help="also write one SVG screenshot per step into DIR")
+    parser.add_argument("--svg", metavar="DIR", help="also write one SVG screenshot per marker (step, figure, question) into DIR")
     parser.add_argument("--allow-outside", action="store_true", help="let the scene's csv name files outside the scene's folder (only for scenes you trust)")
     parser.epilog = "Play a cast with `asciinema play FILE.cast`; GIFs need `pip install 'tuiclust[publish]'`."
 
@@ -68,9 +68,13 @@ def run(args: argparse.Namespace) -> int:
     cols, rows = recording.size
     extra = f", {len(recording.svg_files)} SVG files in {shown_path(args.svg)}" if recording.svg_files else ""
     what = f"wrote {shown_path(recording.path)}" if plan.recorded_to is not None else f"recorded {shown(scene.path.name)}"
+    counted = f"{recording.n_steps} steps"
+    if recording.n_figures:
+        counted += f", {recording.n_figures} figure{'s' if recording.n_figures != 1 else ''}"
+    if recording.n_questions:
+        counted += f", {recording.n_questions} question{'s' if recording.n_questions != 1 else ''}"
     print(
-        f"{what}: {cols}x{rows}, {recording.n_steps} steps, "
-        f"{recording.duration:.1f} s, {recording.n_bytes:,} bytes{extra}",
+        f"{what}: {cols}x{rows}, {counted}, {recording.duration:.1f} s, {recording.n_bytes:,} bytes{extra}",
         file=report,
     )
     for output in written:

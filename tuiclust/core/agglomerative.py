@@ -226,6 +226,7 @@ class AgglomerativeClustering(StepwiseEstimator):
                 n_clusters_found=left,
                 cluster_sizes=sizes,
                 highlight_clusters=(newest,),
+                highlight_points=snapshots.smaller_half(t),
                 tree=tree,
             )
             done = t
@@ -296,6 +297,8 @@ class _Snapshots:
         self.node_size = tree.node_sizes()
         self.size = self.node_size.tolist()
         self.order, self.start = leaf_layout(tree.children, n)
+        self.order.flags.writeable = False  # steps hold views of it
+        self.children = tree.children.tolist()
         # A node's parent; the root gets a number past every node.
         self.parent = np.full(2 * n - 1, 2 * n - 1, dtype=np.intp)
         self.parent[tree.children.ravel()] = np.repeat(np.arange(n, 2 * n - 1, dtype=np.intp), 2)
@@ -315,6 +318,17 @@ class _Snapshots:
         labels = partition(self.order, self.start, self.node_size, ranked)
         newest = int(np.flatnonzero(ranked == made - 1)[0])
         return compact_labels(labels, ranked.shape[0]), tuple(self.node_size[ranked].tolist()), newest
+
+    def smaller_half(self, t: int) -> np.ndarray:
+        """The points of the smaller of the two clusters joined by merge ``t`` (1-based), read-only.
+
+        A view into the leaf order (every node's points are one run of it),
+        so a step costs no copy; the larger half is the rest of the merged cluster.
+        """
+        a, b = self.children[t - 1]
+        small = a if self.size[a] <= self.size[b] else b
+        begin = int(self.start[small])
+        return self.order[begin : begin + self.size[small]]
 
 
 def plan_merge_steps(n_merges: int, n_final: int, budget: int = MAX_MERGE_STEPS) -> list[int]:

@@ -161,6 +161,10 @@ class Step:
     point_values : ndarray of shape (n_samples,), float32 in [0, 1], or None
         HDBSCAN: a shade per point (core-distance rank, later the
         membership probability).
+    highlight_points : ndarray of shape (m,), int, or None
+        Agglomerative Merge: the points of the smaller of the two clusters
+        the step's last merge joined (the larger is the rest of
+        ``highlight_clusters[0]``); a read-only view shared with the run.
     tree : agglomerative_tree.Tree or None
         Agglomerative: the whole merge tree (``children``, ``distances``),
         one object shared by every step of the run, for the dendrogram view.
@@ -193,6 +197,7 @@ class Step:
     highlight_clusters: tuple[int, ...] = ()
     edges: np.ndarray | None = None
     point_values: np.ndarray | None = None
+    highlight_points: np.ndarray | None = None
     tree: Any = None
 
     @property

@@ -18,7 +18,9 @@ Columns, in order:
 - DBSCAN: ``kind``, one of core, border, noise, unvisited;
 - GMM: ``confidence``, the probability of the most likely component, and
   ``p0``, ``p1`` ... (each component's probability) when the caller passes
-  them.
+  them;
+- HDBSCAN, at its last step: ``probability``, the strength of each point's
+  membership of its cluster (0 for noise), scikit-learn's ``probabilities_``.
 
 An input column whose name collides with one of these gets ``_input``
 appended, so that ``cluster`` is always the label column.
@@ -39,7 +41,13 @@ from tuiclust.core.steps import PointKind, Step
 from tuiclust.io.cells import quote_cell
 from tuiclust.io.destination import Destination, Output, destination, fresh_destination, write_output
 
-__all__ = ["check_export_path", "component_probabilities", "default_export_path", "write_result_csv"]
+__all__ = [
+    "check_export_path",
+    "component_probabilities",
+    "default_export_path",
+    "membership_probabilities",
+    "write_result_csv",
+]
 
 
 class Dataset(Protocol):
@@ -211,6 +219,24 @@ def component_probabilities(X: np.ndarray, step: Step, *, rows_per_block: int = 
     return out
 
 
+def membership_probabilities(step: Step) -> np.ndarray | None:
+    """HDBSCAN's membership probability of every point at its last step, else None.
+
+    Parameters
+    ----------
+    step : Step
+
+    Returns
+    -------
+    ndarray of shape (n_samples,), float64, or None
+        The Done step's ``point_values`` (there the probabilities; earlier
+        steps hold core-distance ranks, which are not written).
+    """
+    if step.algorithm != "hdbscan" or not step.is_final or step.point_values is None:
+        return None
+    return np.asarray(step.point_values, dtype=np.float64)
+
+
 def _safe_name(text: str) -> str:
     """``text`` with anything but letters, digits, dot, dash and underscore replaced by dashes."""
     return re.sub(r"[^\w.-]+", "-", text).strip("-.")
@@ -229,6 +255,10 @@ def _output_columns(
     if step.confidence is not None:
         added_names.append("confidence")
         added.append(np.asarray(step.confidence, dtype=np.float64))
+    membership = membership_probabilities(step)
+    if membership is not None:
+        added_names.append("probability")
+        added.append(membership)
     if probabilities is not None:
         for j in range(probabilities.shape[1]):
             added_names.append(f"p{j}")
@@ -271,7 +301,7 @@ def _row_format(columns: list[np.ndarray], header: list[str]) -> str:
             specs.append("%s")
         elif np.issubdtype(column.dtype, np.integer):
             specs.append("%d")
-        elif name == "confidence" or (name[:1] == "p" and name[1:].isdigit()):
+        elif name in ("confidence", "probability") or (name[:1] == "p" and name[1:].isdigit()):
             specs.append("%.4f")
         elif column.size and np.all(np.abs(column) < 2**53) and np.all(column == np.round(column)):
             specs.append("%d")

@@ -198,20 +198,27 @@ def destination(given: str | os.PathLike[str], *, flag: str = "-o", allow_dash: 
     except OSError as exc:
         raise _fail(text, path_problem(exc), flag) from None
     folder_shown = Path(text).expanduser().parent  # as the user wrote it, in messages
-    if link is not None and stat.S_ISLNK(link.st_mode):
-        try:
-            path = Path(os.path.realpath(path, strict=True))
-            folder_shown = path.parent
-        except FileNotFoundError:
-            raise _fail(text, "is a symbolic link to a file that does not exist; give the file itself", flag) from None
-        except OSError as exc:
-            raise _fail(text, path_problem(exc), flag) from None
+    is_link = link is not None and stat.S_ISLNK(link.st_mode)
+    if is_link:
+        fd = _descriptor_behind(path)
+        if fd is not None:  # lesson.cast -> /dev/stdout: the open descriptor, as the shell set it up
+            return _descriptor_destination(text, fd, flag)
     try:
+        # Follows links, /proc's too (a link to /dev/stdout reaches the pipe or terminal itself).
         mode = os.stat(path).st_mode
     except FileNotFoundError:
+        if is_link:
+            raise _fail(text, "is a symbolic link to a file that does not exist; give the file itself", flag) from None
         mode = None
     except OSError as exc:
         raise _fail(text, path_problem(exc), flag) from None
+    if is_link and mode is not None and stat.S_ISREG(mode):
+        # The file the link names is replaced; the link itself stays.
+        try:
+            path = Path(os.path.realpath(path, strict=True))
+        except OSError as exc:
+            raise _fail(text, path_problem(exc), flag) from None
+        folder_shown = path.parent
     if mode is None or stat.S_ISREG(mode):
         _check_folder(text, path.parent, flag, shown=folder_shown)
         return Destination(text, "file", path=path)
@@ -290,6 +297,20 @@ def _descriptor_of(text: str) -> int | None:
         return _DESCRIPTOR_NAMES[text]
     match = _DESCRIPTOR_PATH.match(text)
     return int(match.group(1)) if match else None
+
+
+def _descriptor_behind(path: Path) -> int | None:
+    """The descriptor a chain of symlinks leads to (``/dev/stdout``, ``/dev/fd/N`` ...), or None."""
+    for _ in range(40):  # the kernel's own limit on links followed
+        try:
+            target = os.readlink(path)
+        except OSError:
+            return None
+        path = path.parent / target
+        fd = _descriptor_of(os.path.normpath(path))
+        if fd is not None:
+            return fd
+    return None
 
 
 def _descriptor_destination(text: str, fd: int, flag: str) -> Destination:

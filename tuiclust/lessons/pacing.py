@@ -16,7 +16,16 @@ from tuiclust.lessons.scene import Narration, Playback, Scene, ScenePart
 if TYPE_CHECKING:
     from tuiclust.pipeline.run import Run
 
-__all__ = ["Shot", "reading_seconds", "step_seconds", "part_steps", "check_parts_load", "unfired_narration"]
+__all__ = [
+    "Shot",
+    "reading_seconds",
+    "question_seconds",
+    "step_seconds",
+    "figure_seconds",
+    "part_steps",
+    "check_parts_load",
+    "unfired_narration",
+]
 
 
 @dataclass(frozen=True)
@@ -27,13 +36,19 @@ class Shot:
     ----------
     part_index : int
     step : Step or None
-        The step shown; None while the part's title card is up.
+        The step shown; None while the part's title card or a figure is up.
     seconds : float
-        How long it stays, at the scene's pace.
+        How long it stays, at the scene's pace (a question waits for a key
+        in ``play`` instead).
     label : str or None
-        For a step: its narration, or its phase-log line when it has none.
+        For a step: its narration, or its phase-log line when it has none;
+        for a figure: its narration, or the figure's title.
     narrated : bool
         True when ``label`` is the step's narration.
+    figure : str or None
+        The kind of figure on screen (``"elbow"`` ...), None for a run's step.
+    question : str or None
+        The question on screen before the next step is revealed.
     """
 
     part_index: int
@@ -41,6 +56,19 @@ class Shot:
     seconds: float
     label: str | None = None
     narrated: bool = False
+    figure: str | None = None
+    question: str | None = None
+
+    @property
+    def marker(self) -> str | None:
+        """The chapter marker of this shot in a recording; None for a title card."""
+        if self.question is not None:
+            return f"Question: {self.question}"
+        if self.step is None and self.figure is None:
+            return None
+        if self.label:
+            return self.label
+        return self.step.phase.label if self.step is not None else self.figure
 
 
 # Reading time of a caption: a pause to notice it, then a comfortable pace for
@@ -55,6 +83,24 @@ def reading_seconds(text: str) -> float:
     """Seconds a caption of ``text`` stays on screen when its entry gives no ``hold``."""
     words = len(text.split())
     return min(READ_MAX_SECONDS, max(READ_MIN_SECONDS, READ_START_SECONDS + READ_SECONDS_PER_WORD * words))
+
+
+# A question stays long enough to be read and thought about before the answer.
+THINK_SECONDS = 2.5
+# A figure without narration stays this long.
+FIGURE_SECONDS = 4.0
+
+
+def question_seconds(text: str) -> float:
+    """Seconds a recording holds the question ``text`` before revealing the step (play waits for a key)."""
+    return reading_seconds(text) + THINK_SECONDS
+
+
+def figure_seconds(narration: Narration | None) -> float:
+    """How long a figure stays on screen for one of its entries (its ``hold``, or the reading time)."""
+    if narration is None:
+        return FIGURE_SECONDS
+    return narration.hold if narration.hold is not None else reading_seconds(narration.say)
 
 
 def step_seconds(playback: Playback, narration: Narration | None) -> float:
@@ -132,6 +178,8 @@ def unfired_narration(scene: Scene) -> list[tuple[int, Narration]]:
     shared_fired: dict[Narration, bool] = {}
     unfired: list[tuple[int, Narration]] = []
     for index, part in enumerate(scene.parts):
+        if part.figure is not None:
+            continue  # a figure's entries are all shown, one after the other
         steps = part_steps(part)
         for entry in part.narration:
             fired = any(entry.matches(step) for step in steps)

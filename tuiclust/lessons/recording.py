@@ -69,13 +69,17 @@ class Recording:
     size : (int, int)
         Columns and rows.
     n_steps : int
-        Steps shown (one marker each).
+        Steps of runs shown (one marker each).
     duration : float
         Length of the cast in seconds.
     n_bytes : int
     svg_files : tuple of Path
     seconds_taken : float
         Wall-clock time of the recording (for reports, never in the file).
+    n_figures : int
+        Moments of staged figures shown (one marker each).
+    n_questions : int
+        Questions asked before a step (one marker each).
     """
 
     path: Path
@@ -85,6 +89,13 @@ class Recording:
     n_bytes: int
     svg_files: tuple[Path, ...]
     seconds_taken: float
+    n_figures: int = 0
+    n_questions: int = 0
+
+    @property
+    def n_markers(self) -> int:
+        """Chapter markers in the cast: one per step, figure moment and question."""
+        return self.n_steps + self.n_figures + self.n_questions
 
 
 def _svg_folder(svg_dir: str | Path) -> Path:
@@ -124,7 +135,7 @@ def record_scene(
     size : (int, int), optional
         Columns and rows; the scene's ``playback.size`` by default.
     svg_dir : path, optional
-        Also write one SVG screenshot per step into this folder.
+        Also write one SVG screenshot per marker (step, figure, question) into this folder.
 
     Raises
     ------
@@ -152,7 +163,7 @@ async def record_scene_async(
     first_run = check_parts_load(scene)
 
     svg_files: list[Path] = []
-    n_steps = 0
+    counts = {"step": 0, "figure": 0, "question": 0}
     now_ms = 0
     # Written by tuiclust.io.destination: a file next to the target, moved
     # over it at the end, so a failed recording never leaves half a cast.
@@ -162,14 +173,21 @@ async def record_scene_async(
             writer = CastWriter(stream, width, height, title=scene.title)
 
             async def write(frame: Frame) -> None:
-                nonlocal n_steps, now_ms
+                nonlocal now_ms
                 shot = frame.shot
                 writer.frame(now_ms, frame.rows)
-                if shot.step is not None:
-                    n_steps += 1
-                    writer.marker(now_ms, shot.label or shot.step.phase.label)
+                marker = shot.marker
+                if marker is not None:
+                    if shot.question is not None:
+                        what, suffix = "question", "ask"
+                    elif shot.step is not None:
+                        what, suffix = "step", shot.step.phase.value
+                    else:
+                        what, suffix = "figure", f"view-{shot.figure}"
+                    counts[what] += 1
+                    writer.marker(now_ms, marker)
                     if svg_path is not None:
-                        name = f"step-{n_steps:03d}-{shot.step.phase.value}.svg"
+                        name = f"step-{sum(counts.values()):03d}-{suffix}.svg"
                         # Each frame atomically too, by the same rules as -o.
                         frame_file = destination(svg_path / name, flag="--svg")
                         write_bytes(frame_file, frame.svg().encode("utf-8"), report=False)
@@ -187,7 +205,9 @@ async def record_scene_async(
     return Recording(
         path=written.path if written.path is not None else Path(dest.given),
         size=(width, height),
-        n_steps=n_steps,
+        n_steps=counts["step"],
+        n_figures=counts["figure"],
+        n_questions=counts["question"],
         duration=now_ms / 1000,
         n_bytes=n_bytes,
         svg_files=tuple(svg_files),

@@ -13,13 +13,19 @@ Layout of a scene file (see the README for the full reference)::
     [data]        generator = "blobs" | csv = "points.csv", n_samples, noise, seed, scale, ...
     [algorithm]   name = "kmeans" | "dbscan" | "gmm", and the constructor's parameters
     [playback]    steps_per_second, size = "100x30", title_seconds, end_seconds, code = true
-    [[steps]]     on = "assign", iteration = 1, say = "...", hold = 4.0, line = "update"
-    [[parts]]     title, description, code, [parts.data], [parts.algorithm], [[parts.steps]]
+    [[steps]]     on = "assign", iteration = 1, say = "...", hold = 4.0, line = "update", ask = "...?"
+    [[parts]]     title, description, code, [parts.data], [parts.algorithm], [parts.view], [[parts.steps]]
+    [parts.view]  kind = "elbow" | "k-distance" | "bic-aic" | "comparison" | "scores" | "silhouette", select
 
 Without ``[[parts]]`` the scene is one part made of the top level. With
 ``[[parts]]`` the top-level ``[data]`` and ``[algorithm]`` are defaults that
 each part overrides key by key, and top-level ``[[steps]]`` narrate every
 part whose algorithm has that phase.
+
+A part with ``[parts.view]`` stages a lesson figure for its data and
+algorithm instead of playing the run; its ``[[parts.steps]]`` name no phase
+and are shown one after the other, each may move the figure's selection
+(``select``). Any entry may ``ask`` a question, shown before its step.
 """
 
 from __future__ import annotations
@@ -40,7 +46,7 @@ from tuiclust.io.opening import open_regular_file
 from tuiclust.pipeline.hand_edits import MANUAL, centres_needed, check_placed, dataset_limits, init_key
 from tuiclust.pipeline.limits import SPEED_RANGE
 from tuiclust.pipeline.spec import AlgorithmSpec, DataSpec, RunSpec
-from tuiclust.pipeline.vocabulary import ALGORITHM_NAMES, ALGORITHMS
+from tuiclust.pipeline.vocabulary import ALGORITHM_NAMES, ALGORITHMS, FIGURE_NAMES, FIGURES
 from tuiclust.safe_text import printable
 
 __all__ = [
@@ -51,6 +57,7 @@ __all__ = [
     "Scene",
     "SceneError",
     "ScenePart",
+    "StagedFigure",
     "builtin_scene_names",
     "builtin_scenes_dir",
     "is_scene_reference",
@@ -87,8 +94,9 @@ class Narration:
 
     Attributes
     ----------
-    on : Phase
-        The phase that triggers it.
+    on : Phase or None
+        The phase that triggers it; None in a part that stages a figure,
+        whose entries are shown in order.
     say : str
         The text, one short line.
     iteration : int or None
@@ -103,18 +111,31 @@ class Narration:
         What the code pane marks while this caption is up: a phase id
         (its lines) or a value name of the listing (``"shift"``: its one
         line); None marks the step's own phase.
+    ask : str or None
+        A question shown before the step (predict, then see): the previous
+        screen stays with the question until a key is pressed (a recording
+        holds it for a while), then the step and ``say`` are revealed.
+    select : int, float, str or None
+        In a figure part: what the figure selects from this entry on (a k,
+        an eps, a grid row ...); None keeps the selection as it is.
     """
 
-    on: Phase
+    on: Phase | None
     say: str
     iteration: int | None = None
     hold: float | None = None
     key: str = ""
     line: str | None = None
+    ask: str | None = None
+    select: int | float | str | None = None
 
     def matches(self, step: Step) -> bool:
         """True when this entry narrates ``step``."""
-        return step.phase == self.on and (self.iteration is None or step.iteration == self.iteration)
+        return (
+            self.on is not None
+            and step.phase == self.on
+            and (self.iteration is None or step.iteration == self.iteration)
+        )
 
 
 @dataclass(frozen=True)
@@ -143,6 +164,33 @@ class Playback:
 
 
 @dataclass(frozen=True)
+class StagedFigure:
+    """A lesson figure a part shows instead of its run.
+
+    Attributes
+    ----------
+    kind : str
+        One of :data:`tuiclust.pipeline.vocabulary.FIGURE_NAMES`.
+    select : int, float, str or None
+        What is selected when it opens: k (elbow), eps (k-distance), the
+        number of components (BIC/AIC), ``"shape"`` or ``"shape/algorithm"``
+        (comparison grid: a row or a cell highlighted); None for the figure's
+        own choice (its suggestion).
+    key : str
+        Where it was written (``"parts[3].view"``).
+    """
+
+    kind: str
+    select: int | float | str | None = None
+    key: str = ""
+
+    @property
+    def title(self) -> str:
+        """"the elbow view", "the comparison grid" ..."""
+        return FIGURES[self.kind].title
+
+
+@dataclass(frozen=True)
 class ScenePart:
     """One run of a scene: what to run, its title card and its narration.
 
@@ -155,9 +203,12 @@ class ScenePart:
     spec : RunSpec
         The data and the algorithm, ready for the explorer.
     narration : tuple of Narration
-        The part's own entries first, then the scene's shared ones.
+        The part's own entries first, then the scene's shared ones (a
+        figure part has only its own, in the order they are shown).
     code : bool
         The code pane is shown while this part plays.
+    figure : StagedFigure or None
+        The figure the part stages instead of playing its run.
     """
 
     title: str
@@ -165,6 +216,7 @@ class ScenePart:
     spec: RunSpec
     narration: tuple[Narration, ...] = ()
     code: bool = False
+    figure: StagedFigure | None = None
 
     def narration_for(self, step: Step) -> Narration | None:
         """The entry that narrates ``step``, or None.
@@ -468,12 +520,14 @@ class _Table:
 
 
 _TOP_KEYS = ("title", "description", "data", "algorithm", "playback", "steps", "parts")
-_PART_KEYS = ("title", "description", "data", "algorithm", "steps", "code")
+_PART_KEYS = ("title", "description", "data", "algorithm", "view", "steps", "code")
 _DATA_KEYS = (
     "generator", "csv", "n_samples", "noise", "seed", "scale", "columns", "x", "y", "drop_missing",
 )
 _PLAYBACK_KEYS = ("steps_per_second", "size", "title_seconds", "end_seconds", "code")
-_STEP_KEYS = ("on", "iteration", "say", "hold", "line")
+_STEP_KEYS = ("on", "iteration", "say", "hold", "line", "ask")
+_FIGURE_STEP_KEYS = ("say", "hold", "ask", "select")
+_VIEW_KEYS = ("kind", "select")
 _GENERATOR_ONLY = ("n_samples", "noise")
 _CSV_ONLY = ("columns", "x", "y", "drop_missing")
 
@@ -489,6 +543,7 @@ class _RawPart:
     steps: list[_Table]
     where: str
     code: bool | None = None  # the part's own `code`, None to follow [playback]
+    view: _Table | None = None
 
 
 class _SceneReader:
@@ -520,12 +575,27 @@ class _SceneReader:
 
         parts = []
         algorithms_used = set()
+        previous: RunSpec | None = None
         for raw in raw_parts:
-            spec = self.run_spec(_merge_data(data, raw.data), _merge_algorithm(algorithm, raw.algorithm), raw.where)
-            algorithms_used.add(spec.algorithm.name)
-            own = tuple(self.narration(t, {spec.algorithm.name}) for t in raw.steps)
-            parts.append((raw, spec, own))
-        shared = tuple(self.narration(t, algorithms_used) for t in shared_steps)
+            kind = self._figure_kind(raw.view)
+            merged_data, merged_algorithm = _merge_data(data, raw.data), _merge_algorithm(algorithm, raw.algorithm)
+            if kind == "comparison" and not merged_data and not merged_algorithm:
+                # The grid has its own six data sets: the part keeps the run before it on screen.
+                spec = previous if previous is not None else RunSpec()
+            else:
+                spec = self.run_spec(merged_data, merged_algorithm, raw.where)
+            previous = spec
+            figure = self.figure(raw.view, kind, spec) if raw.view is not None else None
+            if figure is None:
+                algorithms_used.add(spec.algorithm.name)
+                own = tuple(self.narration(t, {spec.algorithm.name}) for t in raw.steps)
+            else:
+                own = tuple(self.figure_narration(t, figure) for t in raw.steps)
+            parts.append((raw, spec, own, figure))
+        shared = tuple(self.narration(t, algorithms_used) for t in shared_steps) if algorithms_used else ()
+        if shared_steps and not algorithms_used:
+            raise self.fail("steps: every part stages a figure, so no step has a phase to narrate; "
+                            "give each part its own [[parts.steps]]")
         return Scene(
             name=self.path.stem,
             path=self.path,
@@ -537,10 +607,13 @@ class _SceneReader:
                     title=raw.title,
                     description=raw.description,
                     spec=spec,
-                    narration=own + tuple(n for n in shared if n.on in PHASES[spec.algorithm.name]),
+                    narration=own if figure is not None else (
+                        own + tuple(n for n in shared if n.on in PHASES[spec.algorithm.name])
+                    ),
                     code=self._part_code(raw, spec, own + shared, playback),
+                    figure=figure,
                 )
-                for raw, spec, own in parts
+                for raw, spec, own, figure in parts
             ),
             has_parts=bool(part_tables),
         )
@@ -563,10 +636,80 @@ class _SceneReader:
         title, description = self._words(table)
         data = self._raw_section(table, "data")
         algorithm = self._raw_section(table, "algorithm")
+        view = table.subtable("view")
         steps = table.tables("steps")
         code = table.boolean("code", default=False) if table.has("code") else None
         table.finish(_PART_KEYS)
-        return _RawPart(title, description, data, algorithm, steps, table.where, code)
+        return _RawPart(title, description, data, algorithm, steps, table.where, code, view)
+
+    # ---------------------------------------------------------------- figures
+    def _figure_kind(self, table: _Table | None) -> str | None:
+        if table is None:
+            return None
+        return table.string("kind", required=True, choices=FIGURE_NAMES)
+
+    def figure(self, table: _Table, kind: str | None, spec: RunSpec) -> StagedFigure:
+        """The ``[parts.view]`` table: a figure for the part's data and algorithm, and what it selects."""
+        assert kind is not None
+        entry = FIGURES[kind]
+        if entry.algorithm is not None and spec.algorithm.name != entry.algorithm:
+            raise table.fail(
+                "kind", f"is {_show(kind)}, which is for {entry.algorithm} runs, but the part's algorithm is "
+                f"{spec.algorithm.name}; set algorithm.name = \"{entry.algorithm}\" in this part"
+            )
+        select = self._select(table, "select", entry.select) if table.has("select") else None
+        table.finish(_VIEW_KEYS)
+        return StagedFigure(kind, select, table.where)
+
+    def _select(self, table: _Table, key: str, what: str) -> int | float | str:
+        """A figure's selection: a k or a number of components, an eps, or a grid row or cell."""
+        from tuiclust.analysis.comparison import ALGORITHMS as GRID_ALGORITHMS
+        from tuiclust.analysis.comparison import SHAPES
+        from tuiclust.analysis.elbow_curve import K_MAX
+        from tuiclust.analysis.information_criteria import N_MAX
+
+        if what == "n_clusters":
+            return table.integer(key, low=1, high=K_MAX)  # type: ignore[return-value]
+        if what == "n_components":
+            return table.integer(key, low=1, high=N_MAX)  # type: ignore[return-value]
+        if what == "eps":
+            return table.number(key, low=0.0, strict_low=True)  # type: ignore[return-value]
+        if what == "cell":
+            value = table.raw(key)
+            shape, _, algo = value.partition("/") if isinstance(value, str) else ("", "", "")
+            if shape not in SHAPES or (algo and algo not in GRID_ALGORITHMS) or (not algo and "/" in value):
+                raise table.fail(
+                    key, f"must be a grid row ({', '.join(SHAPES)}) or a cell \"row/algorithm\" "
+                    f"(e.g. \"moons/dbscan\"; algorithms: {', '.join(GRID_ALGORITHMS)}), got {_show(value)}"
+                )
+            return value
+        raise table.fail(key, "is not used by this figure, which has nothing to select; leave it out")
+
+    def figure_narration(self, table: _Table, figure: StagedFigure) -> Narration:
+        """An entry of a figure part: no phase, shown in order; it may move the selection."""
+        for key in ("on", "iteration"):
+            if table.has(key):
+                raise table.fail(key, f"does not apply: {figure.title} has no phases, its entries are shown in order; "
+                                 "leave it out")
+        say = self._line(table, "say", required=True)
+        assert say is not None
+        hold = table.number("hold", low=0.0, high=60.0, strict_low=True)
+        ask = self._line(table, "ask")
+        select = self._select(table, "select", FIGURES[figure.kind].select) if table.has("select") else None
+        table.finish(_FIGURE_STEP_KEYS)
+        return Narration(on=None, say=say, hold=hold, key=table.where, ask=ask, select=select)
+
+    def _line(self, table: _Table, key: str, *, required: bool = False) -> str | None:
+        """A caption or a question: one line on screen, whatever the TOML looked like, and short."""
+        text = table.string(key, required=required)
+        if text is None:
+            return None
+        text = " ".join(printable(text).split())  # no control characters a terminal would obey
+        if not text:
+            raise table.fail(key, "must not be empty (it holds only control characters)")
+        if len(text) > MAX_SAY_CHARS:
+            raise table.fail(key, f"is {len(text)} characters long; keep narration under {MAX_SAY_CHARS}")
+        return text
 
     # --------------------------------------------------------------- run spec
     def run_spec(self, data: dict[str, tuple[Any, str]], algorithm: dict[str, tuple[Any, str]], where: str) -> RunSpec:
@@ -759,17 +902,17 @@ class _SceneReader:
             problem = f"{_show(on_value)} is not a phase of {what}" if known else f"{_show(on_value)} is not a phase"
             raise self.fail(f"{table.key('on')}: {problem}; use one of {', '.join(allowed)}")
         iteration = table.integer("iteration", low=0)
-        say = table.string("say", required=True)
+        say = self._line(table, "say", required=True)
         assert say is not None
-        say = " ".join(printable(say).split())  # one line on screen, whatever the TOML looked like
-        if not say:
-            raise table.fail("say", "must not be empty (it holds only control characters)")
-        if len(say) > MAX_SAY_CHARS:
-            raise table.fail("say", f"is {len(say)} characters long; keep narration under {MAX_SAY_CHARS}")
         hold = table.number("hold", low=0.0, high=60.0, strict_low=True)
         line = self._code_line(table, algorithms)
+        ask = self._line(table, "ask")
+        if table.has("select"):
+            raise table.fail("select", "only applies in a part with [parts.view]; leave it out")
         table.finish(_STEP_KEYS)
-        return Narration(on=Phase(on_value), say=say, iteration=iteration, hold=hold, key=table.where, line=line)
+        return Narration(
+            on=Phase(on_value), say=say, iteration=iteration, hold=hold, key=table.where, line=line, ask=ask
+        )
 
     # ------------------------------------------------------------ code pane
     def _code_line(self, table: _Table, algorithms: set[str]) -> str | None:

@@ -40,6 +40,9 @@ __all__ = [
     "title_of",
     "parameter",
     "flag_of",
+    "Figure",
+    "FIGURES",
+    "FIGURE_NAMES",
 ]
 
 
@@ -273,8 +276,8 @@ ALGORITHMS: Mapping[str, Algorithm] = MappingProxyType(
                 summary=(
                     "Every point starts as its own cluster; each Merge step joins the closest pairs "
                     "(ward: the merge that adds the least variance), until the tree is cut at k clusters. "
-                    "The largest clusters have their own marks, the many small ones a grey dot; the cluster "
-                    "the last merge formed is drawn reversed. e opens the dendrogram: move the cut, Enter runs it."
+                    "The largest clusters have their own marks, the many small ones a grey dot; the pair the "
+                    "last merge joined is drawn reversed. e opens the dendrogram: move the cut, Enter runs it."
                 ),
             ),
             Algorithm(
@@ -295,9 +298,10 @@ ALGORITHMS: Mapping[str, Algorithm] = MappingProxyType(
                 gallery_caption="min_cluster_size 15",
                 numbers=("clusters", "found_sizes"),
                 summary=(
-                    "Core distances say how dense each point's neighbourhood is; a spanning tree links the points "
-                    "through dense paths; cutting its longest edges splits clusters, and the ones that last longest "
-                    "are kept. No eps to choose; points in no lasting cluster are noise."
+                    "Core distances say how dense each point's neighbourhood is (big dots dense, small dots sparse); "
+                    "a spanning tree links the points through dense paths (braille edges); cutting its longest edges "
+                    "splits clusters, and the ones that last longest are kept (e: the condensed tree). No eps to "
+                    "choose; points in no lasting cluster are noise (×); at the end hollow marks are weak members."
                 ),
             ),
         )
@@ -342,3 +346,48 @@ def flag_of(name: str) -> str | None:
         return "--seed"
     p = parameter(name)
     return p.flag if p is not None else None
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A lesson figure that a scene part can stage instead of a run (``[parts.view] kind = ...``).
+
+    Attributes
+    ----------
+    name : str
+        The id in scenes (``kind = "elbow"``).
+    title : str
+        What the figure is called in messages and recordings.
+    key : str
+        The explorer key that opens it.
+    algorithm : str or None
+        The algorithm whose main parameter it helps choose (the part must run
+        it); None when it works for any algorithm.
+    select : str
+        What ``select`` names on it: the parameter it chooses (``"n_clusters"``,
+        ``"eps"``, ``"n_components"``), ``"cell"`` for a grid row or cell, or
+        ``""`` when the figure has nothing to select.
+    """
+
+    name: str
+    title: str
+    key: str
+    algorithm: str | None
+    select: str
+
+
+FIGURES: Mapping[str, Figure] = MappingProxyType(
+    {
+        f.name: f
+        for f in (
+            Figure("elbow", "the elbow view", "e", "kmeans", "n_clusters"),
+            Figure("k-distance", "the k-distance view", "e", "dbscan", "eps"),
+            Figure("bic-aic", "the BIC/AIC view", "e", "gmm", "n_components"),
+            Figure("comparison", "the comparison grid", "c", None, "cell"),
+            Figure("scores", "the scores strip", "m", None, ""),
+            Figure("silhouette", "the silhouette plot", "M", None, ""),
+        )
+    }
+)
+#: Figure ids in the order the README lists them.
+FIGURE_NAMES: tuple[str, ...] = tuple(FIGURES)

@@ -130,6 +130,12 @@ def plan_outputs(
         if suffix not in KNOWN_SUFFIXES:
             known = ", ".join(f"{name} ({what})" for name, what in KNOWN_SUFFIXES.items())
             shown = f"'{Path(given).suffix}'" if Path(given).suffix else "no suffix"
+            if not Path(given).suffix and (given == "-" or given.startswith("/dev/")):
+                # The format comes from the suffix: a stream needs a name that has one.
+                raise UsageError(
+                    f"-o {shown_path(given)}: the format comes from the suffix (.cast, .gif, .html); to write to a "
+                    "pipe or terminal, give a FIFO or a symlink named like lesson.cast (ln -s /dev/stdout lesson.cast)"
+                )
             raise UsageError(
                 f"-o {shown_path(given)}: {shown} is not an output this command writes; known: {known}"
             )

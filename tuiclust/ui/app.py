@@ -17,6 +17,9 @@ Hooks for lessons (``tuiclust SCENE``, ``tuiclust play``, ``tuiclust record``)
   :class:`RunEnded` when playback reaches the run's last step. Subclass and
   handle ``on_run_loaded`` / ``on_run_ended`` to chain parts.
 - :meth:`ExplorerApp.wait_until_computed` for headless use (recording, tests).
+- :meth:`ExplorerApp.hold_before` is asked before playback or a key moves on to
+  a step (a lesson's question holds it back); :meth:`ExplorerApp.show_caption`
+  shows the narrator's caption again.
 """
 
 from __future__ import annotations
@@ -499,6 +502,14 @@ class ExplorerApp(CrashReport, PlotHands, LessonViews, App[None]):
         if step is not None:
             self.phase_log.reach(timeline.index, lambda i: log_line(timeline[i]))
             self.phase_log.mark(timeline.index)
+        self.show_caption()
+        self._note_error_if_at_end()
+        self._show_status()
+        self._wake.set()  # the worker may compute further now
+
+    def show_caption(self) -> None:
+        """Ask the narrator for the caption of the step on screen and show it (none: the line goes)."""
+        step = self._shown_step
         text = None
         if step is not None and self.narrator is not None:
             try:
@@ -513,9 +524,22 @@ class ExplorerApp(CrashReport, PlotHands, LessonViews, App[None]):
         # (markup escaping would double the backslashes before a "[").
         self.caption.update(Content(text or ""))
         self.caption.display = bool(text)
-        self._note_error_if_at_end()
-        self._show_status()
-        self._wake.set()  # the worker may compute further now
+
+    def hold_before(self, step: Step) -> bool:
+        """True keeps the cursor off ``step`` for now: playback pauses and a key press does not move.
+
+        The explorer never holds; a lesson holds a step whose narration asks
+        a question first, and moves on once it is answered.
+        """
+        return False
+
+    def _next_held(self) -> bool:
+        """The next step is computed and :meth:`hold_before` holds it back."""
+        run = self.current_run
+        if run is None:
+            return False
+        timeline = run.timeline
+        return timeline.index + 1 < len(timeline) and self.hold_before(timeline[timeline.index + 1])
 
     def _hint_text(self) -> str:
         # The caption has one cell of padding on each side.
@@ -630,9 +654,14 @@ class ExplorerApp(CrashReport, PlotHands, LessonViews, App[None]):
         timeline = run.timeline
         self._step_credit += self._steps_per_tick
         moved = False
-        while self._step_credit >= 1.0 and timeline.forward():
+        while self._step_credit >= 1.0 and not self._next_held() and timeline.forward():
             self._step_credit -= 1.0
             moved = True
+        if self._next_held():
+            if moved:
+                self._show_current()
+            self.pause()  # the lesson asks its question; answering it plays on
+            return
         if self._step_credit >= 1.0:
             self._step_credit = 0.0  # waiting for the worker: no burst of steps once it catches up
         if moved:
@@ -656,7 +685,7 @@ class ExplorerApp(CrashReport, PlotHands, LessonViews, App[None]):
     def action_step_forward(self) -> None:
         """One step forward (waits for the worker if that step is not computed yet)."""
         run = self.current_run
-        if run is None:
+        if run is None or self._next_held():
             return
         if run.timeline.forward():
             self._show_current()

@@ -88,7 +88,7 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("a", "add_point", "a", "", "Add a point", "inspector: add a point at the cursor; the run recomputes from the same start"),
     KeySpec("delete", "delete_point", "delete", "", "Delete the point", "inspector: delete the selected point; the run recomputes"),
     KeySpec("escape", "leave_plot", "esc", "", "Leave the inspector", "leave the inspector, or stop placing and use the default start"),
-    KeySpec("e", "choose_parameter", "e", "Choose", "Choose k / eps / components / the cut", "help choosing k (elbow), eps (k-distance plot), the components (BIC, AIC) or where to cut the tree (dendrogram)"),
+    KeySpec("e", "choose_parameter", "e", "Choose", "Choose k / eps / components / the cut / min_cluster_size", "help choosing k (elbow), eps (k-distance plot), the components (BIC, AIC), where to cut the tree (dendrogram) or min_cluster_size (condensed tree)"),
     KeySpec("c", "compare", "c", "Compare", "Compare algorithms across shapes", "every algorithm on six shapes, judged against the true groups; enter opens a cell"),
     KeySpec("escape", "back_to_grid", "esc", "", "Back to the comparison grid", "after Enter on a grid cell: back to the grid"),
     KeySpec("m", "toggle_metrics", "m", "Scores", "Show / hide scores", "silhouette, Calinski-Harabasz and Davies-Bouldin of this step"),

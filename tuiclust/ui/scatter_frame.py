@@ -179,6 +179,8 @@ def build_frame(
         groups = point_groups(step, data.n_samples, palette)
         visible, occupied = _draw_points(canvas, data, groups, (left, top, area_w, area_h))
         area = (left, top, area_w, area_h)
+        if step is not None and step.edges is not None:
+            _draw_edges(canvas, data, step, palette, area, occupied)
         centres = None
         if step is not None:
             centres = _draw_shapes(canvas, data, step, palette, area, occupied)
@@ -228,6 +230,19 @@ def _draw_points(
     ids[shown] = style_ids[picked]
     visible[picked] = True
     return visible, shown
+
+
+def _draw_edges(
+    canvas: _Canvas, data: PlotData, step: Step, palette: Palette, area: tuple[int, int, int, int], occupied: np.ndarray
+) -> None:
+    """HDBSCAN's spanning-tree edges, in the empty cells of the plot area (points stay on top)."""
+    from .scatter_hdbscan import draw_edges, edge_layers
+
+    left, top, area_w, area_h = area
+    layers = edge_layers(step, data.points, data.viewport, area_w, area_h, palette)
+    region = (slice(top, top + area_h), slice(left, left + area_w))
+    ids = [(cells, bits, canvas.style_id(style)) for cells, bits, style in layers]
+    draw_edges(canvas.chars[region], canvas.style_ids[region], occupied, ids)
 
 
 def _crowded(occupied: np.ndarray) -> np.ndarray:

@@ -49,6 +49,7 @@ SMALL, MERGED = "small", "merged"
 #: as many as the palette has colours, so no two of them look alike.
 DISTINCT_CLUSTERS = 7
 SMALL_MARKER = "·"  # agglomerative has no unassigned point, so the dot can stand for "a small cluster"
+MERGED_HALF_MARKER = "∘"  # the smaller half of the last merge when the merged cluster is a small one
 
 
 @dataclass
@@ -183,14 +184,75 @@ def _gmm_groups(step: Step, k: int, palette: Palette) -> PointGroups:
     return PointGroups(codes, glyphs, styles, np.array(rank, dtype=np.int64), category, cluster)
 
 
+def _hdbscan_groups(step: Step, k: int, palette: Palette) -> PointGroups:
+    """HDBSCAN by phase (see :mod:`tuiclust.ui.scatter_hdbscan`): density thirds, reached points, clusters, probabilities.
+
+    Core distances: 0 densest third, 1 middle, 2 sparsest. Spanning tree: 0
+    not yet reached, 1 in the tree. Hierarchy: 0 smaller pieces, 1 + c
+    cluster c. Condense, Select: 0 noise, 1 + c. Done: 0 noise, 1 + 3c weak,
+    2 + 3c fair, 3 + 3c strong members of cluster c.
+    """
+    from .scatter_hdbscan import (
+        DENSE, DENSITY_MARKERS, IN_TREE, MIDDLE, SMALL_PIECE, SPARSE, STRONG_FROM, WEAK_BELOW, density_style,
+    )
+
+    n = step.labels.shape[0]
+    if step.phase is Phase.CORE_DISTANCES and step.point_values is not None:
+        # point_values: the core distance's rank, 0 = densest.
+        codes = np.minimum((step.point_values * 3).astype(np.int8), 2)
+        styles = [density_style(palette, level) for level in range(3)]
+        return PointGroups(codes, list(DENSITY_MARKERS), styles, np.array([2, 1, 0]), [DENSE, MIDDLE, SPARSE], [-1, -1, -1])
+    if step.phase is Phase.SPANNING_TREE:
+        codes = np.zeros(n, dtype=np.int8)
+        if step.edges is not None and step.edges.size:
+            codes[step.edges.ravel()] = 1
+        return PointGroups(
+            codes,
+            [UNASSIGNED_MARKER, DENSITY_MARKERS[1]],
+            [palette.neutral, palette.emphasis],
+            np.array([0, 1]),
+            [UNASSIGNED, IN_TREE],
+            [-1, -1],
+        )
+    codes = step.labels.astype(np.int32)
+    codes += 1
+    outside = (
+        (SMALL_PIECE, UNASSIGNED_MARKER, palette.neutral)
+        if step.phase is Phase.HIERARCHY
+        else (NOISE, NOISE_MARKER, palette.noise)
+    )
+    glyphs, styles, rank, category, cluster = [outside[1]], [outside[2]], [0], [outside[0]], [-1]
+    if step.phase is Phase.DONE and step.point_values is not None:
+        # Three levels per cluster: 1 + 3c weak, 2 + 3c fair, 3 + 3c strong.
+        codes = np.where(codes > 0, 3 * codes - 2, 0).astype(np.int32)
+        codes += step.point_values >= WEAK_BELOW
+        codes += step.point_values >= STRONG_FROM
+        codes[step.labels < 0] = 0
+        for c in range(k):
+            glyphs += [cluster_marker(c, hollow=True), cluster_marker(c), cluster_marker(c)]
+            styles += [palette.soft_point(c, 0), palette.soft_point(c, 1), palette.soft_point(c, 2)]
+            rank += [1, 2, 3]
+            category += [UNCERTAIN, FAIRLY, POINT]
+            cluster += [c, c, c]
+        return PointGroups(codes, glyphs, styles, np.array(rank), category, cluster)
+    for c in range(k):
+        glyphs.append(cluster_marker(c))
+        styles.append(palette.point(c))
+        rank.append(1)
+        category.append(POINT)
+        cluster.append(c)
+    return PointGroups(codes, glyphs, styles, np.array(rank), category, cluster)
+
+
 def _merge_groups(step: Step, palette: Palette) -> PointGroups:
     """Agglomerative Start/Merge: 1 + c for the largest clusters c < d, 0 for the small ones, d + 1 the newest.
 
     The step numbers its clusters by size, largest first, so the largest
     ``d`` (at most :data:`DISTINCT_CLUSTERS`, only clusters of two points or
-    more) are labels ``0 .. d-1``. The cluster formed by the step's last
-    merge (``highlight_clusters``) is drawn reversed above everything, in its
-    own colour if it is one of the largest.
+    more) are labels ``0 .. d-1``. The pair the step's last merge joined
+    (``highlight_clusters``, ``highlight_points``) is drawn reversed above
+    everything, in the merged cluster's colour if it is one of the largest:
+    the larger half in its solid marker, the smaller half in the hollow twin.
     """
     labels = step.labels
     sizes = step.cluster_sizes
@@ -207,14 +269,22 @@ def _merge_groups(step: Step, palette: Palette) -> PointGroups:
     if newest is not None and 0 <= newest < len(sizes):
         codes[labels == newest] = d + 1
         if newest < d:
-            glyphs.append(cluster_marker(newest))
-            styles.append(palette.centre(newest))
+            glyph, style = cluster_marker(newest), palette.centre(newest)
         else:
-            glyphs.append(SMALL_MARKER)
-            styles.append(palette.neutral + Style(bold=True, reverse=True))
+            glyph, style = SMALL_MARKER, palette.neutral + Style(bold=True, reverse=True)
+        glyphs.append(glyph)
+        styles.append(style)
         rank.append(2)
         category.append(MERGED)
         cluster.append(newest)
+        if step.highlight_points is not None and step.highlight_points.size:
+            # The pair: the smaller half of the last merge in the hollow twin, the larger in the solid marker.
+            codes[step.highlight_points] = d + 2
+            glyphs.append(cluster_marker(newest, hollow=True) if newest < d else MERGED_HALF_MARKER)
+            styles.append(style)
+            rank.append(3)
+            category.append(MERGED)
+            cluster.append(newest)
     return PointGroups(codes, glyphs, styles, np.array(rank, dtype=np.int64), category, cluster)
 
 
@@ -225,6 +295,8 @@ def point_groups(step: Step | None, n: int, palette: Palette) -> PointGroups:
     if step.labels.shape[0] != n:
         raise ValueError(f"step has {step.labels.shape[0]} labels but the data set has {n} points")
     k = n_clusters(step)
+    if step.algorithm == "hdbscan":
+        return _hdbscan_groups(step, k, palette)
     if step.algorithm == "dbscan":
         return _dbscan_groups(step, k, palette)
     if step.algorithm == "gmm":

@@ -7,6 +7,7 @@ short labels, then the least important ones are dropped.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -78,6 +79,8 @@ def legend_items(step: Step | None, groups: PointGroups, visible: np.ndarray, pa
     if step is None:
         add(UNASSIGNED, "data points", "data")
         return items
+    if step.algorithm == "hdbscan":
+        return _hdbscan_items(step, items, add, palette)
     if step.algorithm == "dbscan":
         active = step.active_cluster
         if active is not None and active in groups.cluster:
@@ -113,6 +116,47 @@ def legend_items(step: Step | None, groups: PointGroups, visible: np.ndarray, pa
     if step.previous_centers is not None:
         items.append(LegendItem((("⠶⠶", palette.line(0)),), "moved", "moved"))
     add(UNASSIGNED, "unassigned", "unassigned")
+    return items
+
+
+def _hdbscan_items(step: Step, items: list[LegendItem], add: Callable[..., None], palette: Palette) -> list[LegendItem]:
+    """Legend entries of an HDBSCAN step, most important first.
+
+    Parameters
+    ----------
+    items : list of LegendItem
+        The legend's list; ``add(category, label, short)`` appends to it an
+        entry for the visible groups of one category.
+
+    Returns
+    -------
+    list of LegendItem
+        ``items``, filled.
+    """
+    from ..core.steps import Phase
+    from .scatter_hdbscan import DENSE, IN_TREE, MIDDLE, SMALL_PIECE, SPARSE, STRONG_FROM, WEAK_BELOW
+
+    if step.phase is Phase.CORE_DISTANCES:
+        add(DENSE, "dense (short core distance)", "dense")
+        add(MIDDLE, "middle", "middle")
+        add(SPARSE, "sparse (long core distance)", "sparse")
+        return items
+    if step.phase is Phase.SPANNING_TREE:
+        items.append(LegendItem((("⠤⠤", palette.neutral),), "spanning-tree edges", "edges"))
+        add(IN_TREE, "in the tree", "in tree")
+        add(UNASSIGNED, "not yet", "not yet")
+        return items
+    if step.phase is Phase.DONE and step.point_values is not None:
+        add(POINT, f"p≥{STRONG_FROM:g}", f"≥{STRONG_FROM:g}")
+        add(FAIRLY, f"p {WEAK_BELOW:g}–{STRONG_FROM:g}", f"{WEAK_BELOW:g}–{STRONG_FROM:g}")
+        add(UNCERTAIN, f"p<{WEAK_BELOW:g}", f"<{WEAK_BELOW:g}")
+        add(NOISE, "noise", "noise")
+        return items
+    add(POINT, "clusters", "clusters")
+    if step.phase is Phase.HIERARCHY:
+        items.append(LegendItem((("⠤⠤", palette.line(0)),), "edges kept", "edges"))
+        add(SMALL_PIECE, "smaller pieces", "small")
+    add(NOISE, "noise", "noise")
     return items
 
 

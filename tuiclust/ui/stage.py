@@ -74,6 +74,7 @@ class HeadlessStage:
         # exists): the first run may be on screen before that, and its status
         # line must already read "playing the lesson", whatever the timing.
         app.directed = True
+        app.waits_for_keys = False  # nobody presses a key: questions are held for a reading time
         async with app.run_test(size=size, notifications=False) as pilot:
             screen_rows: list[str] = []
 

@@ -44,6 +44,7 @@ class TitleCard(Screen[None]):
     TitleCard #part { color: $text-muted; margin-top: 1; }
     TitleCard #title { text-style: bold; color: $text-accent; }
     TitleCard #description { margin-top: 1; }
+    TitleCard #question { margin-top: 1; text-style: bold; color: $text-warning; display: none; }
     """
 
     def __init__(self, heading: str, part: str = "", title: str = "", description: str = "") -> None:
@@ -60,3 +61,10 @@ class TitleCard(Screen[None]):
                 yield Static(Content(self.part_title), id="title")
             if self.description:
                 yield Static(Content(self.description), id="description")
+            yield Static("", id="question")
+
+    def ask(self, question: str) -> None:
+        """Show a question under the card's text ("" hides it): the part's first step waits for the answer."""
+        line = self.query_one("#question", Static)
+        line.update(Content(question))
+        line.display = bool(question)

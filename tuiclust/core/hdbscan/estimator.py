@@ -2,20 +2,40 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Generator, Mapping
+from numbers import Integral, Real
+from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 
+from ..base import StepwiseEstimator
+from ..constraints import Constraint, Interval, Optional, Options, Rule
 from ..steps import Step
-from ..validation import check_choice, check_data, check_int, check_real
 from .kernels import Hierarchy, build_hierarchy, flat_clustering
 from .select import Selection
 
 __all__ = ["HDBSCAN"]
 
 
-class HDBSCAN:
+def _boolean(name: str, value: Any, checked: Mapping[str, Any]) -> bool:
+    # A string "yes" or a 1 is refused: scikit-learn's "boolean" constraint takes bools only.
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be True or False, got {value!r}")  # noqa: TRY004 - the contract raises ValueError
+    return bool(value)
+
+
+class _Fitted(NamedTuple):
+    """What a finished run hands to :meth:`HDBSCAN._set_fitted`."""
+
+    n_features: int
+    hierarchy: Hierarchy
+    condensed: np.ndarray
+    selection: Selection
+    labels: np.ndarray
+    probabilities: np.ndarray
+
+
+class HDBSCAN(StepwiseEstimator):
     """Hierarchical density-based clustering (HDBSCAN*), Euclidean, step by step.
 
     Gives scikit-learn's ``sklearn.cluster.HDBSCAN`` answer on the same data
@@ -59,7 +79,25 @@ class HDBSCAN:
     selected_clusters_ : list of int
         Condensed-tree ids of the clusters; label i is selected_clusters_[i].
     n_features_in_ : int
+
+    Notes
+    -----
+    As every :class:`~tuiclust.core.base.StepwiseEstimator`, the constructor
+    only stores its arguments; they are checked when ``fit`` or ``steps``
+    starts. The clustering is computed before the first step.
     """
+
+    _algorithm = "hdbscan"
+    _fitted_attribute = "labels_"
+    _parameter_constraints: ClassVar[dict[str, Constraint]] = {
+        "min_cluster_size": Interval(Integral, 2, None, closed="left"),
+        "min_samples": Optional(Interval(Integral, 1, None, closed="left")),
+        "cluster_selection_epsilon": Interval(Real, 0.0, None, closed="left"),
+        "max_cluster_size": Optional(Interval(Integral, 1, None, closed="left")),
+        "alpha": Interval(Real, 0.0, None, closed="neither"),
+        "cluster_selection_method": Options(("eom", "leaf")),
+        "allow_single_cluster": Rule(_boolean, "True or False"),
+    }
 
     def __init__(
         self,
@@ -72,112 +110,71 @@ class HDBSCAN:
         cluster_selection_method: str = "eom",
         allow_single_cluster: bool = False,
     ) -> None:
-        self.min_cluster_size = min_cluster_size
-        self.min_samples = min_samples
-        self.cluster_selection_epsilon = cluster_selection_epsilon
-        self.max_cluster_size = max_cluster_size
-        self.alpha = alpha
-        self.cluster_selection_method = cluster_selection_method
-        self.allow_single_cluster = allow_single_cluster
-        self._validate()
-
-    def _validate(self) -> None:
-        """Check every parameter (one place, so a shared base class can take it over)."""
-        self.min_cluster_size = check_int("min_cluster_size", self.min_cluster_size, low=2)
-        if self.min_samples is not None:
-            self.min_samples = check_int("min_samples", self.min_samples, low=1)
-        self.cluster_selection_epsilon = check_real(
-            "cluster_selection_epsilon", self.cluster_selection_epsilon, low=0.0
-        )
-        if self.max_cluster_size is not None:
-            self.max_cluster_size = check_int("max_cluster_size", self.max_cluster_size, low=1)
-        self.alpha = check_real("alpha", self.alpha, low=0.0, strict_low=True)
-        self.cluster_selection_method = check_choice(
-            "cluster_selection_method", self.cluster_selection_method, ("eom", "leaf")
-        )
-        if not isinstance(self.allow_single_cluster, (bool, np.bool_)):
-            raise ValueError(f"allow_single_cluster must be True or False, got {self.allow_single_cluster!r}")
-        self.allow_single_cluster = bool(self.allow_single_cluster)
-
-    def __repr__(self) -> str:
-        return (
-            f"HDBSCAN(min_cluster_size={self.min_cluster_size}, min_samples={self.min_samples}, "
-            f"cluster_selection_method={self.cluster_selection_method!r})"
-        )
+        self._store_params(locals())
 
     @property
     def effective_min_samples(self) -> int:
         """min_samples, or min_cluster_size when it is None."""
-        return self.min_cluster_size if self.min_samples is None else self.min_samples
+        return _min_samples(self.get_params())
 
-    # -- scikit-learn's interface -------------------------------------------
+    # -- the run -------------------------------------------------------------
 
-    def fit(self, X: Any) -> HDBSCAN:
-        """Cluster ``X`` of shape (n_samples, n_features); sets the learned attributes."""
-        for _ in self.steps(X):
-            pass
-        return self
-
-    def fit_predict(self, X: Any) -> np.ndarray:
-        """Cluster ``X`` and return ``labels_``, shape (n_samples,)."""
-        return self.fit(X).labels_
-
-    # -- the story -----------------------------------------------------------
-
-    def steps(self, X: Any) -> Iterator[Step]:
-        """Yield the run as :class:`Step` snapshots (at most about 65).
-
-        ``X`` is checked at once, so bad data raises here rather than at the
-        first ``next()``. The clustering is computed before the first step;
-        the learned attributes are set once the last step has been taken.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        """
-        X = self._check_X(X)
-        return self._story(X)
-
-    def _check_X(self, X: Any) -> np.ndarray:
-        X = check_data(X)
+    def _run(self, X: np.ndarray, params: dict[str, Any], *, narrate: bool) -> Generator[Step, None, _Fitted]:
+        """Check ``X`` against ``params`` now; the story (at most about 65 steps) or, for ``fit``, none."""
         n = X.shape[0]
         if n < 2:
             raise ValueError("X has 1 sample; HDBSCAN needs at least 2")
-        if self.effective_min_samples > n:
-            raise ValueError(
-                f"min_samples ({self.effective_min_samples}) must be at most the number of samples ({n})"
-            )
-        return X
+        min_samples = _min_samples(params)
+        if min_samples > n:
+            raise ValueError(f"min_samples ({min_samples}) must be at most the number of samples ({n})")
+        return self._story(X, params) if narrate else self._quiet(X, params)
 
-    def _story(self, X: np.ndarray) -> Iterator[Step]:
+    def _quiet(self, X: np.ndarray, params: dict[str, Any]) -> Generator[Step, None, _Fitted]:
+        return _cluster(X, params)
+        yield  # pragma: no cover - makes this a generator that yields nothing
+
+    def _story(self, X: np.ndarray, params: dict[str, Any]) -> Generator[Step, None, _Fitted]:
         from .narration import Story
 
-        hierarchy = build_hierarchy(X, self.effective_min_samples, self.alpha)
-        condensed, selection, labels, probabilities = flat_clustering(
-            hierarchy,
-            self.min_cluster_size,
-            self.cluster_selection_method,
-            self.allow_single_cluster,
-            self.cluster_selection_epsilon,
-            self.max_cluster_size,
+        fitted = _cluster(X, params)
+        story = Story(
+            params,
+            _min_samples(params),
+            fitted.hierarchy,
+            fitted.condensed,
+            fitted.selection,
+            fitted.labels,
+            fitted.probabilities,
         )
-        yield from Story(self, hierarchy, condensed, selection, labels, probabilities).steps()
-        self._set_result(X, hierarchy, condensed, selection, labels, probabilities)
+        yield from story.steps()
+        return fitted
 
-    def _set_result(
-        self,
-        X: np.ndarray,
-        hierarchy: Hierarchy,
-        condensed: np.ndarray,
-        selection: Selection,
-        labels: np.ndarray,
-        probabilities: np.ndarray,
-    ) -> None:
-        self.labels_ = labels
-        self.probabilities_ = probabilities
-        self.core_distances_ = hierarchy.core
-        self.minimum_spanning_tree_ = hierarchy.mst
-        self.single_linkage_tree_ = hierarchy.single_linkage
-        self.condensed_tree_ = condensed
-        self.selected_clusters_ = list(selection.clusters)
-        self.n_features_in_ = int(X.shape[1])
+    def _set_fitted(self, final: _Fitted) -> None:
+        self.labels_ = final.labels
+        self.probabilities_ = final.probabilities
+        self.core_distances_ = final.hierarchy.core
+        self.minimum_spanning_tree_ = final.hierarchy.mst
+        self.single_linkage_tree_ = final.hierarchy.single_linkage
+        self.condensed_tree_ = final.condensed
+        self.selected_clusters_ = list(final.selection.clusters)
+        self.n_features_in_ = final.n_features
+
+
+def _min_samples(params: Mapping[str, Any]) -> int:
+    """min_samples, or min_cluster_size when it is None (scikit-learn's rule)."""
+    value = params["min_samples"]
+    return int(params["min_cluster_size"] if value is None else value)
+
+
+def _cluster(X: np.ndarray, params: dict[str, Any]) -> _Fitted:
+    """The whole clustering of ``X`` (n_samples >= 2, n_features) with checked ``params``."""
+    hierarchy = build_hierarchy(X, _min_samples(params), params["alpha"])
+    condensed, selection, labels, probabilities = flat_clustering(
+        hierarchy,
+        params["min_cluster_size"],
+        params["cluster_selection_method"],
+        params["allow_single_cluster"],
+        params["cluster_selection_epsilon"],
+        params["max_cluster_size"],
+    )
+    return _Fitted(int(X.shape[1]), hierarchy, condensed, selection, labels, probabilities)

@@ -19,8 +19,8 @@ the same array object.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 import numpy as np
 from scipy.sparse import coo_matrix
@@ -30,10 +30,7 @@ from ..steps import Phase, Step, compact_labels, frozen_array
 from .kernels import Hierarchy
 from .select import Selection
 
-if TYPE_CHECKING:
-    from .estimator import HDBSCAN
-
-__all__ = ["Story", "MAX_TREE_STEPS", "MAX_HIERARCHY_STEPS"]
+__all__ = ["MAX_HIERARCHY_STEPS", "MAX_TREE_STEPS", "Story"]
 
 #: Spanning-tree steps in one run at most.
 MAX_TREE_STEPS = 48
@@ -46,14 +43,17 @@ class Story:
 
     def __init__(
         self,
-        model: HDBSCAN,
+        params: Mapping[str, Any],
+        min_samples: int,
         hierarchy: Hierarchy,
         condensed: np.ndarray,
         selection: Selection,
         labels: np.ndarray,
         probabilities: np.ndarray,
     ) -> None:
-        self.model = model
+        self.min_cluster_size = int(params["min_cluster_size"])
+        self.min_samples = min_samples
+        self.method = str(params["cluster_selection_method"])
         self.h = hierarchy
         self.condensed = condensed
         self.selection = selection
@@ -64,12 +64,14 @@ class Story:
 
     def _step(self, phase: Phase, labels: np.ndarray, message: str, **fields: Any) -> Step:
         self.iteration += 1
-        return Step(algorithm="hdbscan", phase=phase, iteration=self.iteration, labels=labels, message=message, **fields)
+        return Step(
+            algorithm="hdbscan", phase=phase, iteration=self.iteration, labels=labels, message=message, **fields
+        )
 
     def steps(self) -> Iterator[Step]:
         n, core = self.n, self.h.core
         unlabelled = compact_labels(np.full(n, -1), 1)
-        ms = self.model.effective_min_samples
+        ms = self.min_samples
 
         ranks = np.empty(n, dtype=np.float32)
         ranks[np.argsort(core, kind="stable")] = np.arange(n, dtype=np.float32) / max(n - 1, 1)
@@ -82,7 +84,7 @@ class Story:
         yield from self._tree(unlabelled)
         yield from self._hierarchy()
 
-        condensed, mcs = self.condensed, self.model.min_cluster_size
+        condensed, mcs = self.condensed, self.min_cluster_size
         root = n
         point_rows = condensed["child"] < n
         tree_clusters = np.unique(condensed["child"][~point_rows])
@@ -100,17 +102,22 @@ class Story:
         )
         sizes = _sizes(condense_labels, k_tree)
         yield self._step(
-            Phase.CONDENSE, compact_labels(condense_labels, k_tree), message,
-            n_clusters_found=k_tree, cluster_sizes=sizes,
+            Phase.CONDENSE,
+            compact_labels(condense_labels, k_tree),
+            message,
+            n_clusters_found=k_tree,
+            cluster_sizes=sizes,
         )
 
         k = len(self.selection.clusters)
         final = compact_labels(self.labels, k)
         sizes = _sizes(self.labels, k)
         noise = int(np.count_nonzero(self.labels < 0))
-        method = self.model.cluster_selection_method
+        method = self.method
         how = "excess of mass" if method == "eom" else "leaves"
-        message = f"{method} ({how}): {k} of {_count(k_tree, 'condensed cluster')} chosen, {_count(noise, 'noise point')}"
+        message = (
+            f"{method} ({how}): {k} of {_count(k_tree, 'condensed cluster')} chosen, {_count(noise, 'noise point')}"
+        )
         yield self._step(Phase.SELECT, final, message, n_clusters_found=k, cluster_sizes=sizes)
 
         probs = frozen_array(self.probabilities.astype(np.float32))
@@ -130,13 +137,11 @@ class Story:
         n_steps = min(MAX_TREE_STEPS, n - 1)
         cuts = np.unique(np.linspace(0, n - 1, n_steps + 1).round().astype(np.int64))[1:]
         for stop in cuts.tolist():
-            message = (
-                f"{stop:,} of {n - 1:,} edges (Prim from point 0), longest so far {longest[stop - 1]:.3g}"
-            )
+            message = f"{stop:,} of {n - 1:,} edges (Prim from point 0), longest so far {longest[stop - 1]:.3g}"
             yield self._step(Phase.SPANNING_TREE, unlabelled, message, edges=edges[:stop])
 
     def _hierarchy(self) -> Iterator[Step]:
-        mst, n, mcs = self.h.mst, self.n, self.model.min_cluster_size
+        mst, n, mcs = self.h.mst, self.n, self.min_cluster_size
         order = np.argsort(mst["distance"], kind="stable")
         weights = mst["distance"][order]
         edges = np.empty((n - 1, 2), dtype=np.int32)
@@ -170,8 +175,12 @@ class Story:
                 f"{_count(k, 'cluster')} of ≥ {mcs} points, {_count(small, 'point')} in smaller pieces"
             )
             yield self._step(
-                Phase.HIERARCHY, compact_labels(labels, k), message,
-                edges=edges[:kept], n_clusters_found=k, cluster_sizes=_sizes(labels, k),
+                Phase.HIERARCHY,
+                compact_labels(labels, k),
+                message,
+                edges=edges[:kept],
+                n_clusters_found=k,
+                cluster_sizes=_sizes(labels, k),
             )
 
 

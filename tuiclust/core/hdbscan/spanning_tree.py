@@ -243,6 +243,9 @@ def prim_order(
 # A side of a tie with more points than this is searched through a tree of
 # the other sides rather than point by point through the global tree.
 _BIG_SIDE = 256
+# Up to this many components meeting at one weight, each pair of them is
+# searched tree against tree (no cost inside a component); beyond, one tree.
+_FEW_SIDES = 8
 
 
 def tied_distance_edges(
@@ -350,6 +353,37 @@ def tied_distance_edges(
     return ta, tb, mutual_reachability(X, core, alpha, ta, tb)
 
 
+def _across_sides(X: np.ndarray, sides: list[np.ndarray], radius: float) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs within ``radius`` of each other that lie in two different ``sides`` (point index arrays).
+
+    Each side is searched against a tree of every later side only, so a
+    point's own component, however dense within the radius, costs nothing:
+    between components no pair is closer than the tie's distance, so each
+    ball holds the tied partners alone. Every pair of sides is visited once.
+    """
+    got_a: list[np.ndarray] = []
+    got_b: list[np.ndarray] = []
+    trees: dict[int, cKDTree] = {}
+    for i, mine in enumerate(sides[:-1]):
+        if mine.size == 0:
+            continue
+        for j in range(i + 1, len(sides)):
+            theirs = sides[j]
+            if theirs.size == 0:
+                continue
+            tree = trees.get(j)
+            if tree is None:
+                tree = trees[j] = cKDTree(X[theirs])
+            balls = tree.query_ball_point(X[mine], r=radius)
+            lengths = np.fromiter((len(x) for x in balls), dtype=np.intp, count=mine.size)
+            got_a.append(np.repeat(mine, lengths))
+            got_b.append(theirs[np.fromiter((q for x in balls for q in x), dtype=np.intp, count=int(lengths.sum()))])
+    if not got_a:
+        empty = np.zeros(0, dtype=np.intp)
+        return empty, empty
+    return np.concatenate(got_a), np.concatenate(got_b)
+
+
 def _ties_from(
     X: np.ndarray,
     nb: Neighbourhoods,
@@ -383,6 +417,8 @@ def _ties_from(
         rb = np.fromiter((j for x in balls for j in x), dtype=np.intp, count=int(lengths.sum()))
         keep = core[rb] < w
         ra, rb = ra[keep], rb[keep]
+    elif len(sides) <= _FEW_SIDES:
+        ra, rb = _across_sides(X, [points([c]) for c in sides], radius)
     else:
         every = np.concatenate([pts, points(sides[-1:])])
         tree = cKDTree(X[every])

@@ -75,6 +75,10 @@ class LessonView(ModalScreen[R], Generic[R]):
         The figure came from the cache.
     error : str or None
         Why the figure could not be computed.
+    staged : bool
+        A lesson scene shows the view (``[parts.view]``): a caption line
+        carries its narration, and the time the figure took is not shown
+        (a recording must not depend on the machine's speed).
     """
 
     DEFAULT_CSS = """
@@ -109,6 +113,15 @@ class LessonView(ModalScreen[R], Generic[R]):
         color: $text-warning;
         display: none;
     }
+    LessonView #view-caption {
+        display: none;
+        height: auto;
+        max-height: 3;
+        padding: 0 1;
+        background: $boost;
+        color: $text-accent;
+        text-style: italic;
+    }
     """
 
     BINDINGS = [Binding("escape", "back", "Back", key_display="esc")]
@@ -124,6 +137,7 @@ class LessonView(ModalScreen[R], Generic[R]):
         self.fill_seconds: float | None = None
         self.from_cache = False
         self.error: str | None = None
+        self.staged = False
         self._token = 0
         self._opened = time.perf_counter()
 
@@ -154,6 +168,7 @@ class LessonView(ModalScreen[R], Generic[R]):
         with Horizontal(id="view-progress"):
             yield Static("starting\u2026", id="view-progress-text")
             yield ProgressBar(total=self.total, show_eta=False, id="view-progress-bar")
+        yield Static("", id="view-caption", markup=False)
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -242,13 +257,28 @@ class LessonView(ModalScreen[R], Generic[R]):
 
     @property
     def fill_words(self) -> str:
-        """"from the cache" or "computed in 0.12 s" (empty until filled)."""
-        if self.fill_seconds is None:
+        """"from the cache" or "computed in 0.12 s" (empty until filled, or when staged by a scene)."""
+        if self.fill_seconds is None or self.staged:
             return ""
         return "from the cache" if self.from_cache else f"computed in {self.fill_seconds:.2f} s"
 
     def set_progress_text(self, text: str) -> None:
         self.query_one("#view-progress-text", Static).update(text)
+
+    def set_caption(self, text: str) -> None:
+        """The lesson's narration under the figure (plain text; "" hides the line)."""
+        caption = self.query_one("#view-caption", Static)
+        caption.update(text)
+        caption.display = bool(text)
+
+    @property
+    def caption_text(self) -> str:
+        """The caption on screen ("" when none)."""
+        caption = self.query_one("#view-caption", Static)
+        return str(caption.render()) if caption.display else ""
+
+    def select_value(self, value: Any) -> None:
+        """Select ``value`` on the figure, as a lesson scene's ``select`` asks (views with a selection override)."""
 
     def show_message(self, text: str) -> None:
         """A line under the title for something the student must know (an error, no elbow...)."""

@@ -161,6 +161,8 @@ class ComparisonView(LessonView["tuple[str, str] | None"]):
     ComparisonView #grid { height: 1fr; }
     ComparisonView .grid-row { height: 5; }
     ComparisonView .grid-row.-spaced { margin-top: 1; }
+    ComparisonView .grid-row.-highlight { background: $accent 15%; }
+    ComparisonView .grid-row.-highlight .row-label { text-style: reverse; }
     ComparisonView .row-label { width: 13; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
     ComparisonView #grid-legend { height: 2; padding: 0 1; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
     ComparisonView.-narrow #grid-head .row-label, ComparisonView.-narrow .row-label { width: 11; padding: 0 1; }
@@ -188,6 +190,8 @@ class ComparisonView(LessonView["tuple[str, str] | None"]):
         self.page = 0
         self.rows_per_page = len(SHAPES)
         self.cursor = (0, 0)  # (shape row, algorithm column)
+        self._pending_select: str | None = None
+        self._rows_ready = False
 
     @staticmethod
     def _title_for(seed: int, n_samples: int) -> str:
@@ -220,8 +224,12 @@ class ComparisonView(LessonView["tuple[str, str] | None"]):
 
     def on_mount(self) -> None:
         super().on_mount()
+        self._rows_ready = True
         self._place_cursor(self.cursor)
         self._layout_rows()
+        pending, self._pending_select = self._pending_select, None
+        if pending is not None:
+            self.select_value(pending)
 
     def _layout_rows(self) -> None:
         """Fit as many whole rows as the height allows; page through the rest."""
@@ -345,6 +353,25 @@ class ComparisonView(LessonView["tuple[str, str] | None"]):
         old.set_cursor(False)
         self.cursor = cursor
         self.cell(SHAPES[cursor[0]], ALGORITHMS[cursor[1]]).set_cursor(True)
+
+    def select_value(self, value: Any) -> None:
+        """Highlight a row (``"moons"``) or a cell (``"moons/dbscan"``), as a lesson scene asks; None: nothing."""
+        if not self._rows_ready:
+            self._pending_select = value  # applied once the rows exist
+            return
+        for shape in SHAPES:
+            self.query_one(f"#row-{shape}").remove_class("-highlight")
+        if value is None:
+            return
+        shape, _, algorithm = str(value).partition("/")
+        row = SHAPES.index(shape)
+        if algorithm:
+            self._place_cursor((row, ALGORITHMS.index(algorithm)))
+        else:
+            self.query_one(f"#row-{shape}").add_class("-highlight")
+            self._place_cursor((row, self.cursor[1]))
+        self.page = row // self.rows_per_page
+        self._layout_rows()
 
     def action_open(self) -> None:
         """Close the grid with the cell under the cursor, for the explorer to run."""

@@ -122,6 +122,13 @@ class CurveWithTableView(LessonView[int]):
         if not self.moved and suggested is not None:
             self.selected = suggested
 
+    def select_value(self, value: Any) -> None:
+        """Select ``value`` (clamped to the range), as a lesson scene asks; a later suggestion keeps it."""
+        self.selected = min(max(int(value), self.values[0]), self.values[-1])
+        self.moved = True
+        if self.is_mounted:
+            self.refresh_view()
+
     def action_select(self, direction: int) -> None:
         """Move the selection left or right, stopping at the ends."""
         new = min(max(self.selected + direction, self.values[0]), self.values[-1])

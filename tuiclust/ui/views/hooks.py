@@ -24,7 +24,7 @@ from .metrics_strip import MetricsStrip
 if TYPE_CHECKING:  # pragma: no cover
     from tuiclust.pipeline.run import Run
 
-__all__ = ["LessonViews"]
+__all__ = ["PARAMETER_VIEWS", "LessonViews", "silhouette_view"]
 
 _PARAMETER_WORDS = {"n_clusters": "k", "eps": "eps", "n_components": "components"}
 
@@ -57,6 +57,13 @@ def _information_criteria(run: Run) -> tuple[LessonView[Any], str]:
     return view, "n_components"
 
 
+def _condensed_tree(run: Run) -> tuple[LessonView[Any], str]:
+    from .condensed_tree import CondensedTreeView
+
+    view = CondensedTreeView(run.dataset.X, params=dict(run.params), data_name=run.dataset.name)
+    return view, "min_cluster_size"
+
+
 def _dendrogram(run: Run) -> tuple[LessonView[Any], str] | None:
     from .dendrogram import DendrogramView
 
@@ -75,6 +82,7 @@ PARAMETER_VIEWS: dict[str, Callable[[Run], tuple[LessonView[Any], str] | None]] 
     "kmeans": _elbow,
     "dbscan": _k_distance,
     "gmm": _information_criteria,
+    "hdbscan": _condensed_tree,
     "agglomerative": _dendrogram,
 }
 
@@ -186,22 +194,29 @@ class LessonViews:
         run = self._run_for_view()
         if run is None or self._lesson_view_open():
             return
-        step = run.timeline.current
-        if step is None:
-            self.notify("No step on screen yet.", timeout=3)  # type: ignore[attr-defined]
+        view = silhouette_view(run)
+        if isinstance(view, str):
+            self.notify(view, timeout=4)  # type: ignore[attr-defined]
             return
-        from ...analysis.scores import not_scorable_reason
-        from .silhouette import SilhouetteView
+        self.push_screen(view)  # type: ignore[attr-defined]
 
-        reason = not_scorable_reason(step.labels)
-        if reason is not None:
-            self.notify(f"No silhouette plot for this step: {reason}.", timeout=4)  # type: ignore[attr-defined]
-            return
-        what = (
-            f"{_title(run.spec.algorithm.name)} on {run.dataset.name}, "
-            f"step {run.timeline.index + 1} ({step.phase.label})"
-        )
-        self.push_screen(SilhouetteView(run.dataset.X, step.labels, what=what))  # type: ignore[attr-defined]
+
+def silhouette_view(run: Run) -> Any:
+    """The silhouette plot of the step under ``run``'s cursor, or why there is none (a sentence)."""
+    step = run.timeline.current
+    if step is None:
+        return "No step on screen yet."
+    from ...analysis.scores import not_scorable_reason
+    from .silhouette import SilhouetteView
+
+    reason = not_scorable_reason(step.labels)
+    if reason is not None:
+        return f"No silhouette plot for this step: {reason}."
+    what = (
+        f"{_title(run.spec.algorithm.name)} on {run.dataset.name}, "
+        f"step {run.timeline.index + 1} ({step.phase.label})"
+    )
+    return SilhouetteView(run.dataset.X, step.labels, what=what)
 
 
 def _title(name: str) -> str:

@@ -67,6 +67,7 @@ class KDistanceView(LessonView[float]):
         self.current_eps = float(current_eps)
         self.curve: KDistanceCurve | None = None
         self.selected_index: int | None = None
+        self._chosen_eps: float | None = None  # an eps a lesson scene selected, shown as written
         self._key = k_distance_key(X, self.min_samples)
 
     def compose_body(self) -> Iterable[Widget]:
@@ -85,7 +86,7 @@ class KDistanceView(LessonView[float]):
 
     def show_result(self, result: KDistanceCurve) -> None:
         self.curve = result
-        self.selected_index = result.suggested_index
+        self.selected_index = result.suggested_index if self._chosen_eps is None else result.index_of(self._chosen_eps)
         if result.knee_index is None:
             self.show_message(
                 "No knee found: the curve rises without a clear bend. The suggestion falls back to the "
@@ -98,6 +99,8 @@ class KDistanceView(LessonView[float]):
         """The eps under the selection, rounded up to 3 significant digits (what Enter applies)."""
         if self.curve is None or self.selected_index is None:
             return None
+        if self._chosen_eps is not None:
+            return self._chosen_eps
         if self.selected_index == self.curve.suggested_index:
             return round_eps(self.curve.suggested_eps)
         return round_eps(self.curve.eps_at(self.selected_index))
@@ -155,11 +158,19 @@ class KDistanceView(LessonView[float]):
             "move 10 times as far, home goes back to the knee[/]",
         ])
 
+    def select_value(self, value: Any) -> None:
+        """Select the eps ``value`` (a lesson scene's choice): the line at that eps, the curve where it crosses."""
+        self._chosen_eps = float(value)
+        if self.curve is not None:
+            self.selected_index = self.curve.index_of(self._chosen_eps)
+            self._refresh()
+
     # ------------------------------------------------------------ actions
     def action_move(self, steps: int) -> None:
         """Move the selection along the curve by ``steps`` hundredths of the points."""
         if self.curve is None or self.selected_index is None:
             return
+        self._chosen_eps = None
         n = self.curve.n
         stride = max(1, int(round(n * _FINE_STEP)))
         self.selected_index = min(max(self.selected_index + steps * stride, 0), n - 1)
@@ -167,6 +178,7 @@ class KDistanceView(LessonView[float]):
 
     def action_to_knee(self) -> None:
         if self.curve is not None:
+            self._chosen_eps = None
             self.selected_index = self.curve.suggested_index
             self._refresh()
 

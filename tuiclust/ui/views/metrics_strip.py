@@ -179,6 +179,11 @@ class MetricsStrip(Static):
             self._request()
         return self.shown
 
+    def set_shown(self, on: bool) -> None:
+        """Show (and score) or hide the strip, whatever it was."""
+        if on != self.shown:
+            self.toggle()
+
     def show_step(self, X: np.ndarray | None, step: Step | None) -> None:
         """The explorer shows ``step`` of data ``X``: score it (if the strip is on)."""
         if step is self._step and X is self._X:
