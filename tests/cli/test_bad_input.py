@@ -152,8 +152,10 @@ def test_values_too_large_to_square(tmp_path, capsys):
 def test_text_in_a_column_of_numbers(tmp_path, capsys):
     rows = "".join(f"{i},{i}\n" for i in range(1500))
     path = make(tmp_path, "x,y\n" + rows + "7,seven\n")
-    assert_words(table_fails(path), "line 1502", "column 'y'", "'seven'", "not a number")
-    assert_words(fit_fails(capsys, str(path)), "line 1502", "not a number")
+    # one rule wherever the cell is: picked, it is refused; otherwise its column is text, with a note
+    assert_words(table_fails(path, columns=["x", "y"]), "line 1502", "column 'y'", "'seven'", "not a number")
+    assert_words(fit_fails(capsys, str(path), "--columns", "x,y"), "line 1502", "not a number")
+    assert "skipped non-numeric column y ('seven', line 1502)" in read_table(path).notes
 
 
 def test_no_numeric_columns(tmp_path, capsys):
@@ -179,7 +181,7 @@ def test_unknown_column(tmp_path, capsys):
 
 def test_picking_a_non_numeric_column(tmp_path, capsys):
     path = make(tmp_path, "name,x\nann,1\nbob,2\n")
-    assert_words(fit_fails(capsys, str(path), "--columns", "name,x"), "'name'", "not numeric")
+    assert_words(fit_fails(capsys, str(path), "--columns", "name,x"), "'name'", "not a number", "line 2")
 
 
 def test_k_larger_than_the_rows(tmp_path, capsys):

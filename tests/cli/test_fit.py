@@ -42,7 +42,9 @@ def cluster_column(path: Path) -> np.ndarray:
 
 def test_kmeans_end_to_end(tmp_path, three_groups, capsys):
     out = tmp_path / "km.csv"
-    status, text, err = run_fit(capsys, str(three_groups), "--algo", "kmeans", "--k", "3", "-o", str(out))
+    status, text, err = run_fit(
+        capsys, str(three_groups), "--algo", "kmeans", "--k", "3", "-o", str(out), "--keep-columns", "none"
+    )
     assert status == 0 and err == ""
     header, rows = read_back(out)
     assert header == ["x", "y", "cluster"] and len(rows) == 120
@@ -65,7 +67,7 @@ def test_dbscan_end_to_end_reports_noise_and_kinds(tmp_path, three_groups, capsy
     with open(three_groups, "a", encoding="utf-8") as f:
         f.write("far,50,50\n")
     out = tmp_path / "db.csv"
-    status, text, _ = run_fit(capsys, str(three_groups), "--algo", "dbscan", "--eps", "1.5", "--min-samples", "4", "-o", str(out))
+    status, text, _ = run_fit(capsys, str(three_groups), "--algo", "dbscan", "--eps", "1.5", "--min-samples", "4", "-o", str(out), "--keep-columns", "none")
     assert status == 0
     header, rows = read_back(out)
     assert header == ["x", "y", "cluster", "kind"] and len(rows) == 121
@@ -83,7 +85,8 @@ def test_dbscan_without_eps_uses_the_suggested_one(tmp_path, three_groups, capsy
 def test_gmm_end_to_end_writes_probabilities(tmp_path, three_groups, capsys):
     out = tmp_path / "gmm.csv"
     status, text, _ = run_fit(
-        capsys, str(three_groups), "--algo", "gmm", "--components", "3", "--covariance", "diag", "-o", str(out)
+        capsys, str(three_groups), "--algo", "gmm", "--components", "3", "--covariance", "diag", "-o", str(out),
+        "--keep-columns", "none",
     )
     assert status == 0
     header, rows = read_back(out)
@@ -98,7 +101,8 @@ def test_gmm_end_to_end_writes_probabilities(tmp_path, three_groups, capsys):
 def test_hdbscan_end_to_end_writes_probability_equal_to_sklearn(tmp_path, three_groups, capsys):
     out = tmp_path / "hdb.csv"
     status, text, _ = run_fit(
-        capsys, str(three_groups), "--algo", "hdbscan", "--min-cluster-size", "8", "--min-samples", "4", "-o", str(out)
+        capsys, str(three_groups), "--algo", "hdbscan", "--min-cluster-size", "8", "--min-samples", "4", "-o", str(out),
+        "--keep-columns", "none",
     )
     assert status == 0
     header, rows = read_back(out)
@@ -119,7 +123,7 @@ def test_agglomerative_end_to_end_equals_scikit_learn(tmp_path, three_groups, ca
     out = tmp_path / "agg.csv"
     status, text, err = run_fit(
         capsys, str(three_groups), "--algo", "agglomerative", "--linkage", "average", "--k", "3", "--seed", "4",
-        "-o", str(out),
+        "-o", str(out), "--keep-columns", "none",
     )
     assert status == 0 and err == ""
     header, rows = read_back(out)
@@ -226,3 +230,17 @@ def test_explore_accepts_the_canvas_and_a_manual_init():
     assert spec.data.source == "canvas" and waits_for_hands(spec)
     spec = spec_from_args(parser.parse_args(["--init", "manual"]))
     assert spec.algorithm.params["init"] == "manual" and waits_for_hands(spec)
+
+
+def test_text_columns_are_carried_so_labels_join_back(tmp_path, three_groups, capsys):
+    """By default the id column comes back in its place; --keep-columns none writes numbers only."""
+    out = tmp_path / "km.csv"
+    status, _, _ = run_fit(capsys, str(three_groups), "--k", "3", "-o", str(out))
+    assert status == 0
+    header, rows = read_back(out)
+    assert header == ["id", "x", "y", "cluster"]
+    assert [r[0] for r in rows] == [f"p{i}" for i in range(120)]
+    _, original = read_back(three_groups)
+    assert [r[:3] for r in rows] == original  # every input cell as it was read
+    status, _, err = run_fit(capsys, str(three_groups), "--keep-columns", "some")
+    assert status == 2 and "--keep-columns must be one of all, none" in err

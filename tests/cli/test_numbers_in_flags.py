@@ -72,6 +72,10 @@ def test_huge_parameters_are_refused_not_run_with_warnings(tmp_path, capsys):
         scene.write_text(base + "means_init = [[1e308, 0.0], [0.0, 0.0]]\n", encoding="utf-8")
         line = one_line_refusal(capsys, ["play", str(scene)])
         assert "algorithm.means_init holds 1e+308, beyond 1e+150" in line
+        scene.write_text(base.replace('"blobs"', '"moons"\nnoise = 1e308'), encoding="utf-8")
+        assert one_line_refusal(capsys, ["play", str(scene)]) == (
+            "tuiclust: huge.toml: data.noise must be from 0 to 1e+150, got 1e+308"
+        )
 
 
 def test_means_init_beyond_the_bound_is_refused():

@@ -107,7 +107,7 @@ def test_a_header_name_wins_over_an_index(tmp_path):
 
 def test_picking_a_text_column_is_an_error_naming_it(tmp_path):
     message = refused(write(tmp_path, "id,a\nx,1\ny,2\n"), columns=["id", "a"])
-    assert "'id'" in message and "not numeric" in message and "line 2" in message
+    assert "column 'id'" in message and "not a number" in message and "line 2" in message
 
 
 def test_unknown_column_lists_the_columns_and_a_close_name(tmp_path):
@@ -181,9 +181,15 @@ def test_overflowing_number_counts_as_infinite(tmp_path):
 
 
 def test_text_after_the_sample_in_a_numeric_column(tmp_path):
+    """One rule for the whole file: text at line 2002 makes a text column, as it would at line 2."""
     lines = ["x,y"] + [f"{i},{i}" for i in range(2000)] + ["5,five"]
-    message = refused(write(tmp_path, "\n".join(lines) + "\n"))
-    assert "line 2002" in message and "'y'" in message and "'five'" in message and "not a number" in message
+    table = read_table(write(tmp_path, "\n".join(lines) + "\n"))
+    assert table.column_names == ["x"]
+    assert "skipped non-numeric column y ('five', line 2002)" in table.notes
+    message = refused(write(tmp_path, "\n".join(lines) + "\n"), columns=["x", "y"])
+    assert message == (
+        "data.csv, line 2002, column 'y': 'five' is not a number; fix the cell, or leave the column out with --columns"
+    )
 
 
 def test_ragged_row_after_the_sample(tmp_path):
@@ -305,3 +311,83 @@ def test_a_named_pipe_without_a_writer_is_refused_without_waiting(tmp_path):
 def test_a_device_is_refused():
     message = refused(Path("/dev/zero"))  # never ends
     assert message.startswith("/dev/zero is a character device, not a regular CSV file")
+
+
+# ------------------------------------------------------- one rule for the whole file
+ODD_NUMBERS = {
+    "1_000": "write numbers without digit separators (1000)",
+    '"1,000"': "write numbers without digit separators (1000)",
+    "0x10": "write numbers in decimal",
+    "\u22121": "write the minus sign as an ASCII hyphen-minus (-)",
+    "1\u00a0000": "write numbers without digit separators (1000)",
+    "\u0663": "write digits as ASCII 0-9",
+    "\uff13": "write digits as ASCII 0-9",
+}
+
+
+@pytest.mark.parametrize("cell", list(ODD_NUMBERS))
+@pytest.mark.parametrize("line", [3, 1503])
+def test_a_number_written_oddly_gets_the_same_treatment_wherever_it_is(tmp_path, cell, line):
+    """In the first rows or far below: the column is text (skipped with a note saying the fix), or refused if picked."""
+    rows = [f"{i},{i}.5" for i in range(1, 1600)]
+    rows[line - 2] = f"{line},{cell}"
+    path = write(tmp_path, "x,y\n" + "\n".join(rows) + "\n")
+    table = read_table(path)
+    assert table.column_names == ["x"]
+    shown = repr(cell.strip('"'))
+    assert f"skipped non-numeric column y ({shown}, line {line}: {ODD_NUMBERS[cell]})" in table.notes
+    message = refused(path, columns=["x", "y"])
+    assert message == (
+        f"data.csv, line {line}, column 'y': {shown} is not a number; {ODD_NUMBERS[cell]}; "
+        "fix the cell, or leave the column out with --columns"
+    )
+
+
+def test_a_column_empty_in_the_sample_with_numbers_later_is_numeric(tmp_path):
+    rows = [f"{i}," for i in range(1200)] + [f"{i},{i}" for i in range(1200, 1300)]
+    table = read_table(write(tmp_path, "x,y\n" + "\n".join(rows) + "\n"), drop_missing=True)
+    assert table.column_names == ["x", "y"]
+    assert table.values.shape == (100, 2)
+    empty = read_table(write(tmp_path, "x,y\n" + "\n".join(f"{i}," for i in range(1300)) + "\n"))
+    assert empty.column_names == ["x"] and "skipped empty column y" in empty.notes
+
+
+@pytest.mark.parametrize("line", [2, 1502])
+def test_a_number_that_underflows_to_zero_is_refused(tmp_path, line):
+    rows = [f"{i},{i}" for i in range(1600)]
+    rows[line - 2] = "1,1e-400"
+    message = refused(write(tmp_path, "x,y\n" + "\n".join(rows) + "\n"))
+    assert message.startswith(f"data.csv, line {line}, column 'y': '1e-400' is too small for a float64")
+    zeros = read_table(write(tmp_path, "x,y\n1,0e-400\n2,5e-324\n3,3\n"))  # a zero and a subnormal are numbers
+    np.testing.assert_array_equal(zeros.values[:, 1], [0.0, 5e-324, 3.0])
+
+
+@pytest.mark.parametrize("line", [3, 1503])
+def test_a_quoted_field_with_a_line_break_is_named_as_such(tmp_path, line):
+    rows = [f'{i},"a{i}",{i}' for i in range(1600)]
+    rows[line - 2] = f'{line},"two\nlines",{line}'
+    message = refused(write(tmp_path, "x,name,y\n" + "\n".join(rows) + "\n"))
+    assert message.startswith(f"data.csv, line {line}: a quoted field holds a line break")
+
+
+@pytest.mark.parametrize(
+    ("encoding", "words"),
+    [
+        ("utf-32", "is UTF-32 text; save it as UTF-8"),
+        ("utf-32-le", "is UTF-32 text without a byte-order mark"),
+        ("utf-32-be", "is UTF-32 text without a byte-order mark"),
+        ("utf-16", "is UTF-16 text; save it as UTF-8"),
+        ("utf-16-be", "is UTF-16 text without a byte-order mark"),
+    ],
+)
+def test_wide_encodings_are_named(tmp_path, encoding, words):
+    path = write(tmp_path, "x,y\n1,2\n3,4\n".encode(encoding))
+    assert words in refused(path)
+
+
+def test_a_line_of_too_many_fields_is_refused_before_it_is_split(tmp_path, monkeypatch):
+    """A line under the byte bound can still hold two million fields: refused by its count, at once."""
+    monkeypatch.setattr(csvio, "MAX_COLUMNS", 50)
+    path = write(tmp_path, ",".join(["1"] * 51) + "\n" + ",".join(["2"] * 51) + "\n")
+    assert refused(path).startswith("data.csv has 51 columns on line 1, more than the limit of 50")
+    assert read_table(write(tmp_path, ",".join(["1"] * 50) + "\n", "ok.csv")).values.shape == (1, 50)

@@ -9,11 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tuiclust.io import csv_writer as export
 from tuiclust.core.steps import Phase, PointKind, Step
-from tuiclust.pipeline.data import load_dataset
 from tuiclust.errors import UsageError
+from tuiclust.io import csv_writer as export
 from tuiclust.io.csv_writer import component_probabilities, default_export_path, write_result_csv
+from tuiclust.pipeline.data import load_dataset
 from tuiclust.pipeline.spec import DataSpec
 
 
@@ -36,7 +36,7 @@ def kmeans_step(labels) -> Step:
 
 
 def test_round_trip_keeps_rows_order_names_and_exact_values(tmp_path, table):
-    dataset = load_dataset(DataSpec(str(table), drop_missing=True, scale="standard"))
+    dataset = load_dataset(DataSpec(str(table), drop_missing=True, scale="standard", keep_columns=False))
     out = write_result_csv(tmp_path / "out.csv", dataset, kmeans_step([1, 0, 1])).path
     assert out == (tmp_path / "out.csv").absolute()
     header, rows = read_back(out)
@@ -56,7 +56,7 @@ def test_floats_are_written_to_read_back_to_the_same_float64(tmp_path):
 
 
 def test_dbscan_writes_the_point_kind(tmp_path, table):
-    dataset = load_dataset(DataSpec(str(table), columns=("spend",)))
+    dataset = load_dataset(DataSpec(str(table), columns=("spend",), keep_columns=False))
     kinds = np.array([PointKind.CORE, PointKind.BORDER, PointKind.NOISE, PointKind.CORE], dtype=np.int8)
     step = Step("dbscan", Phase.DONE, 5, np.array([0, 0, -1, 1], dtype=np.int8), "done", point_kinds=kinds)
     header, rows = read_back(write_result_csv(tmp_path / "d.csv", dataset, step).path)
@@ -65,7 +65,7 @@ def test_dbscan_writes_the_point_kind(tmp_path, table):
 
 
 def test_gmm_writes_confidence_and_optional_probabilities(tmp_path, table):
-    dataset = load_dataset(DataSpec(str(table), columns=("spend",)))
+    dataset = load_dataset(DataSpec(str(table), columns=("spend",), keep_columns=False))
     confidence = np.array([0.9, 0.6, 1.0, 0.55], dtype=np.float32)
     step = Step("gmm", Phase.CONVERGED, 3, np.array([0, 1, 1, 0], dtype=np.int8), "done", confidence=confidence)
     header, rows = read_back(write_result_csv(tmp_path / "g.csv", dataset, step).path)
@@ -180,3 +180,49 @@ def test_component_probabilities_match_predict_proba(covariance_type):
     fitted = GaussianMixture(2, covariance_type=covariance_type, random_state=0).fit(X)
     np.testing.assert_allclose(proba, fitted.predict_proba(X), atol=1e-10)
     np.testing.assert_array_equal(proba.argmax(axis=1), last.labels)
+
+
+# ------------------------------------------------------- the columns not clustered
+def test_text_and_unpicked_columns_are_carried_in_their_place_as_read(tmp_path):
+    """Ids and names come back beside the labels, in the file's order; dropped rows are dropped there too."""
+    path = tmp_path / "people.csv"
+    path.write_text(
+        'id,name,age,note,income\nC01,"Smith, Ann",34,"said ""hi""",52000\nC02,Bob,,x,61000\n'
+        "C03,Cy,23,,31000\nC04,Di,51,y,90000\n",
+        encoding="utf-8",
+    )
+    dataset = load_dataset(DataSpec(str(path), columns=("income", "age"), drop_missing=True))
+    header, rows = read_back(write_result_csv(tmp_path / "o.csv", dataset, kmeans_step([0, 1, 1])).path)
+    assert header == ["id", "name", "age", "note", "income", "cluster"]
+    assert rows == [
+        ["C01", "Smith, Ann", "34", 'said "hi"', "52000", "0"],
+        ["C03", "Cy", "23", "", "31000", "1"],
+        ["C04", "Di", "51", "y", "90000", "1"],
+    ]
+    numeric_only = load_dataset(DataSpec(str(path), columns=("income", "age"), drop_missing=True, keep_columns=False))
+    header, _ = read_back(write_result_csv(tmp_path / "n.csv", numeric_only, kmeans_step([0, 1, 1])).path)
+    assert header == ["income", "age", "cluster"]
+
+
+def test_a_column_found_to_be_text_late_is_carried_whole(tmp_path):
+    """A column that shows text only after the first 1,000 rows is read again as text: no row loses its cell."""
+    path = tmp_path / "late.csv"
+    rows = [f"{i},{i % 7}" for i in range(1500)] + ["1500,n/k"]
+    path.write_text("x,code\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    dataset = load_dataset(DataSpec(str(path)))
+    assert dataset.column_names == ("x",)
+    header, out = read_back(write_result_csv(tmp_path / "o.csv", dataset, kmeans_step(np.zeros(1501))).path)
+    assert header == ["x", "code", "cluster"]
+    assert [r[1] for r in out] == [str(i % 7) for i in range(1500)] + ["n/k"]
+
+
+def test_points_added_and_deleted_by_hand_keep_the_text_columns_aligned(tmp_path):
+    from dataclasses import replace
+
+    path = tmp_path / "ids.csv"
+    path.write_text("id,x,y\na,0,0\nb,1,1\nc,2,0\n", encoding="utf-8")
+    spec = DataSpec(str(path))
+    dataset = load_dataset(replace(spec, removed=(1,), added=((1.0, 0.5),)))
+    header, rows = read_back(write_result_csv(tmp_path / "o.csv", dataset, kmeans_step([0, 1, 1])).path)
+    assert header[:3] == ["id", "x", "y"]
+    assert [r[0] for r in rows] == ["a", "c", ""]

@@ -40,6 +40,8 @@ _SIZES_SHOWN = 12
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Flags of `tuiclust fit`."""
+    from tuiclust.pipeline.vocabulary import KEEP_COLUMNS
+
     parser.add_argument("data", metavar="DATA", help="a CSV file, or a built-in data set name (e.g. blobs)")
     parser.add_argument("-o", "--output", metavar="OUT.csv",
                         help="where to write the labels; - for standard output "
@@ -51,6 +53,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     data.add_argument("--columns", metavar="A,B,C", help="CSV columns to cluster, by name or 0-based index")
     data.add_argument("--scale", metavar="HOW", default="none", help="feature scaling: none (default), standard or minmax")
     data.add_argument("--drop-missing", action="store_true", help="drop CSV rows with missing values")
+    data.add_argument(
+        "--keep-columns",
+        metavar="WHICH",
+        default=KEEP_COLUMNS[0],
+        help="the CSV's other columns (ids, names) in the output: all (default: as read, in their place) or none",
+    )
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
@@ -113,7 +121,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
 def _specs_from_args(args: argparse.Namespace) -> tuple[Any, str, dict[str, Any]]:
     """The data spec, the algorithm name and the parameters the user gave."""
     from tuiclust.pipeline.spec import DataSpec
-    from tuiclust.pipeline.vocabulary import algorithm
+    from tuiclust.pipeline.vocabulary import KEEP_COLUMNS, algorithm
 
     algo = parse_choice("--algo", args.algo, ALGORITHMS)
     seed = parse_int("--seed", args.seed, low=0)
@@ -125,6 +133,7 @@ def _specs_from_args(args: argparse.Namespace) -> tuple[Any, str, dict[str, Any]
         scale=parse_choice("--scale", args.scale, SCALINGS),
         columns=columns,
         drop_missing=bool(args.drop_missing),
+        keep_columns=parse_choice("--keep-columns", args.keep_columns, KEEP_COLUMNS) == KEEP_COLUMNS[0],
     )
     if not data_spec.is_file and (columns or args.drop_missing):
         raise UsageError("--columns and --drop-missing apply to CSV files only")

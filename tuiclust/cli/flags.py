@@ -16,6 +16,7 @@ from tuiclust.errors import UsageError
 from tuiclust.pipeline.limits import Wording, check_speed
 from tuiclust.pipeline.vocabulary import ALGORITHM_NAMES, SCALINGS, Parameter, flag_of
 from tuiclust.pipeline.vocabulary import ALGORITHMS as _ENTRIES
+from tuiclust.safe_text import shown
 
 __all__ = [
     "ALGORITHMS",
@@ -30,7 +31,7 @@ __all__ = [
     "parse_int",
     "parse_positive_float",
     "parse_speed",
-    "shown",
+    "quoted",
 ]
 
 # Limits worded with the flags that change them.
@@ -94,9 +95,9 @@ _REAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _SHOWN_CHARS = 40
 
 
-def shown(text: str) -> str:
-    """``text`` quoted for a message, cut to a few dozen characters (a 5,000-digit value is not echoed)."""
-    return repr(text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 1] + "\u2026")
+def quoted(text: str) -> str:
+    """``text`` quoted for a message: control characters written out, a long run cut in the middle (…)."""
+    return repr(shown(text, limit=_SHOWN_CHARS))
 
 
 def parse_int(flag: str, text: str | None, *, low: int = 0, high: int | None = None) -> int | None:
@@ -105,10 +106,10 @@ def parse_int(flag: str, text: str | None, *, low: int = 0, high: int | None = N
         return None
     allowed = f">= {low}" if high is None else f"from {low} to {high}"
     if not _INTEGER.fullmatch(text) or len(text) > 30:
-        raise UsageError(f"{flag} must be a whole number {allowed}, got {shown(text)}")
+        raise UsageError(f"{flag} must be a whole number {allowed}, got {quoted(text)}")
     value = int(text)
     if value < low or (high is not None and value > high):
-        raise UsageError(f"{flag} must be a whole number {allowed}, got {shown(text)}")
+        raise UsageError(f"{flag} must be a whole number {allowed}, got {quoted(text)}")
     return value
 
 
@@ -118,7 +119,7 @@ def parse_float(flag: str, text: str | None, *, allowed: str = "a number such as
         return None
     value = float(text) if _REAL.fullmatch(text) else float("nan")
     if not math.isfinite(value):
-        raise UsageError(f"{flag} must be {allowed}, got {shown(text)}")
+        raise UsageError(f"{flag} must be {allowed}, got {quoted(text)}")
     return value
 
 
@@ -126,7 +127,7 @@ def parse_positive_float(flag: str, text: str | None) -> float | None:
     """``text`` as a finite number > 0 (None stays None)."""
     value = parse_float(flag, text, allowed="a number > 0")
     if value is not None and not value > 0:
-        raise UsageError(f"{flag} must be a number > 0, got {shown(text)}")
+        raise UsageError(f"{flag} must be a number > 0, got {quoted(text)}")
     return value
 
 
@@ -139,7 +140,7 @@ def parse_speed(flag: str, text: str | None) -> float | None:
 def parse_choice(flag: str, text: str | None, allowed: tuple[str, ...]) -> str | None:
     """``text`` if it is one of ``allowed`` (None stays None)."""
     if text is not None and text not in allowed:
-        raise UsageError(f"{flag} must be one of {', '.join(allowed)}; got {shown(text)}")
+        raise UsageError(f"{flag} must be one of {', '.join(allowed)}; got {quoted(text)}")
     return text
 
 

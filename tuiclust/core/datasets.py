@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from .constraints import LARGEST_MAGNITUDE
 from .validation import check_choice, check_int, check_real
 
 __all__ = [
@@ -536,6 +537,8 @@ def make_dataset(
             f"n_samples must be from 1 to {recipe.max_samples} for {name!r} (a fixed layout), got {n}"
         )
     sd = recipe.noise if noise is None else check_real("noise", noise, low=0.0)
+    if sd > LARGEST_MAGNITUDE:  # the points would overflow into infinity
+        raise ValueError(f"noise must be from 0 to {LARGEST_MAGNITUDE:.0e}, got {sd:.3g}")
     if random_state is not None:
         random_state = check_int("random_state", random_state, low=0)
     rng = np.random.default_rng(random_state)

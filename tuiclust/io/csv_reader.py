@@ -37,7 +37,7 @@ from __future__ import annotations
 import csv
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
@@ -48,10 +48,21 @@ import numpy as np
 # tuiclust.errors is a leaf module of the standard library only; the core
 # raises its UsageError so that every front end reports a bad file the same way.
 from tuiclust.errors import UsageError
+from tuiclust.io.cells import CarriedColumns, has_tiny_exponent, is_number, underflows, why_not_a_number
 from tuiclust.io.opening import open_regular_file
 from tuiclust.safe_text import shown
 
-__all__ = ["MAX_LINE_BYTES", "MAX_MAGNITUDE", "MAX_ROWS", "MAX_VALUES", "MISSING_MARKERS", "Table", "read_table"]
+__all__ = [
+    "MAX_CARRIED_CELLS",
+    "MAX_COLUMNS",
+    "MAX_LINE_BYTES",
+    "MAX_MAGNITUDE",
+    "MAX_ROWS",
+    "MAX_VALUES",
+    "MISSING_MARKERS",
+    "Table",
+    "read_table",
+]
 
 #: Most data rows read from one file: 4,000,000 rows of two columns load and
 #: cluster with K-Means in well under 2 GB (see tests/bench/bench_csv.py).
@@ -61,6 +72,10 @@ MAX_ROWS = 5_000_000
 MAX_VALUES = 25_000_000
 #: Largest magnitude read: squared distances between such values still fit in a float64.
 MAX_MAGNITUDE = 1e150
+#: Most columns read from one file: a wider first line is refused before it is split.
+MAX_COLUMNS = 100_000
+#: Most cells of a file whose other columns are carried as text (``keep_text``): about 600 MB of strings.
+MAX_CARRIED_CELLS = 10_000_000
 #: Cell texts (lower-cased, stripped) that mean "no value here".
 MISSING_MARKERS = frozenset({"", "na", "n/a", "#n/a", "nan", "null", "none", "?"})
 
@@ -113,6 +128,7 @@ class Table:
     display_name: str
     delimiter: str = ","
     has_header: bool = True
+    carried: CarriedColumns | None = None
 
 
 def read_table(
@@ -120,6 +136,7 @@ def read_table(
     *,
     columns: Sequence[str | int] | None = None,
     drop_missing: bool = False,
+    keep_text: bool = False,
 ) -> Table:
     """Read the numeric columns of a CSV file.
 
@@ -131,6 +148,11 @@ def read_table(
         header name is itself a number). Default: every numeric column.
     drop_missing : bool
         Drop rows with a missing value (and say how many) instead of refusing them.
+    keep_text : bool
+        Also keep every column that is not clustered (ids, names, unpicked
+        columns) as the text it holds, in ``Table.carried``, so that results
+        can be written beside them. Files with more than
+        :data:`MAX_CARRIED_CELLS` cells are not carried (a note says so).
 
     Returns
     -------
@@ -148,16 +170,37 @@ def read_table(
         head, at_eof = _read_head(f, name)
         bom = _check_is_text(head, name)
         layout = _sniff(head[bom:], at_eof, name)
-        usecols, names, notes = _choose_columns(layout, columns, name)
+        usecols, all_names, notes = _choose_columns(layout, columns, name)
         upper = _count_lines_from(f, bom + layout.body_offset)
         _check_size(upper, len(usecols), name)
+        if keep_text and upper * layout.n_fields > MAX_CARRIED_CELLS:
+            notes.append(
+                f"the other columns are not carried to the output: {upper:,} rows x {layout.n_fields:,} columns "
+                f"is more than {MAX_CARRIED_CELLS:,} cells"
+            )
+            keep_text = False
+        numeric = set(usecols)  # a set once: a file may have 100,000 columns
+        text_positions = [j for j in range(layout.n_fields) if j not in numeric] if keep_text else []
         f.seek(bom + layout.body_offset)
-        reader = _BodyReader(layout, usecols, names, name)
+        reader = _BodyReader(layout, usecols, all_names, name, strict=columns is not None, text=text_positions)
         values = reader.read(f, upper)
+        usecols, values = _settle_columns(reader, values, all_names, notes, name)
+        told = set(usecols) | set(text_positions)
+        untold = [j for j in range(layout.n_fields) if j not in told]
+        if keep_text and untold:  # columns found to be text late in the file: their cells, in a second pass
+            f.seek(bom + layout.body_offset)
+            reader.collect_text(f, untold)
+    names = [all_names[j] for j in usecols]
     if layout.decimal_comma:
         notes.append("numbers use a decimal comma (2,5 is read as 2.5)")
-    values, row_numbers = _handle_missing(values, reader, names, drop_missing, notes, name, layout)
-    return Table(values, names, notes, row_numbers, name, layout.delimiter, layout.has_header)
+    values, row_numbers, keep = _handle_missing(values, reader, names, drop_missing, notes, name, layout)
+    carried = None
+    if keep_text and len(usecols) < layout.n_fields:
+        cells = reader.text_columns()
+        if keep is not None:
+            cells = {j: column[keep] for j, column in cells.items()}
+        carried = CarriedColumns(tuple(all_names), tuple(usecols), cells)
+    return Table(values, names, notes, row_numbers, name, layout.delimiter, layout.has_header, carried)
 
 
 # --------------------------------------------------------------------- opening
@@ -235,6 +278,8 @@ def _check_line_lengths(data: bytes, first_line: int, name: str, *, open_end: bo
 def _check_is_text(head: bytes, name: str) -> int:
     """Refuse binary and non-UTF-8 files by their first bytes; return the BOM length to skip."""
     signatures = {
+        b"\xff\xfe\x00\x00": "UTF-32 text; save it as UTF-8",  # before UTF-16: the same first two bytes
+        b"\x00\x00\xfe\xff": "UTF-32 text; save it as UTF-8",
         b"PK\x03\x04": "an Excel workbook or a zip archive; save it as CSV (UTF-8) from the spreadsheet",
         b"\xd0\xcf\x11\xe0": "an old Excel (.xls) workbook; save it as CSV (UTF-8) from the spreadsheet",
         b"\x1f\x8b": "gzip-compressed; decompress it first (gunzip)",
@@ -244,6 +289,9 @@ def _check_is_text(head: bytes, name: str) -> int:
     for magic, what in signatures.items():
         if head.startswith(magic):
             raise UsageError(f"{name} is {what}")
+    wide = _wide_encoding(head)
+    if wide:
+        raise UsageError(f"{name} is {wide} text without a byte-order mark; save it as UTF-8")
     if b"\x00" in head or _control_share(head) > 0.05:
         raise UsageError(f"{name} is a binary file, not CSV text; give a CSV file")
     if not head.strip(b" \t\r\n\xef\xbb\xbf"):
@@ -254,6 +302,19 @@ def _check_is_text(head: bytes, name: str) -> int:
             f"convert them first, e.g. tr '\\r' '\\n' < {name} > unix-{name}"
         )
     return 3 if head.startswith(b"\xef\xbb\xbf") else 0
+
+
+def _wide_encoding(head: bytes) -> str:
+    """``"UTF-16"`` or ``"UTF-32"`` when the NUL bytes fall as they do in those encodings of mostly-ASCII text."""
+    sample = np.frombuffer(head[: min(len(head), 65536) // 4 * 4], dtype=np.uint8)
+    if sample.size < 8 or np.count_nonzero(sample == 0) < sample.size // 3:
+        return ""
+    zero = (sample == 0).reshape(-1, 4).mean(axis=0)  # share of NULs at each position mod 4
+    if (zero[1:] > 0.9).all() or (zero[:3] > 0.9).all():
+        return "UTF-32"
+    if (zero[1] > 0.9 and zero[3] > 0.9) or (zero[0] > 0.9 and zero[2] > 0.9):
+        return "UTF-16"
+    return ""
 
 
 def _control_share(data: bytes) -> float:
@@ -298,6 +359,7 @@ def _sniff(head: bytes, at_eof: bool, name: str) -> _Layout:
     lines = text.split("\n")
     numbered = [(i + 1, line) for i, line in enumerate(lines) if line.strip()]
     # numbered is not empty: _check_is_text refused blank files
+    _check_width(numbered[0][1], name)
     delimiter, decimal_comma = _choose_delimiter([line for _, line in numbered[:_SNIFF_LINES]])
     rows = [(no, _split(line, delimiter, decimal_comma)) for no, line in numbered[: _SAMPLE_ROWS + 1]]
     first_no, first = rows[0]
@@ -305,7 +367,7 @@ def _sniff(head: bytes, at_eof: bool, name: str) -> _Layout:
     n_fields = len(first)
     for no, fields in rows:
         if len(fields) != n_fields:
-            raise _ragged(name, no, len(fields), n_fields, delimiter)
+            raise _ragged(name, no, len(fields), n_fields, delimiter, lines[no - 1])
     if has_header:
         body_line = first_no + 1
         body_offset = len("\n".join(lines[:first_no]).encode("utf-8")) + 1
@@ -316,10 +378,29 @@ def _sniff(head: bytes, at_eof: bool, name: str) -> _Layout:
         body_offset = len("\n".join(lines[: first_no - 1]).encode("utf-8")) + (1 if first_no > 1 else 0)
         sample = rows
     return _Layout(
+        delimiter,
+        decimal_comma,
+        has_header,
         # names are shown and written back: their control characters are written out (\x1b), never obeyed
-        delimiter, decimal_comma, has_header, [shown(h, limit=None) for h in first] if has_header else [], n_fields,
-        body_offset, body_line, sample,
+        [shown(h, limit=None) for h in first] if has_header else [],
+        n_fields,
+        body_offset,
+        body_line,
+        sample,
     )
+
+
+def _check_width(first: str, name: str) -> None:
+    """Refuse a first line with more than :data:`MAX_COLUMNS` fields by every delimiter, before splitting it.
+
+    Splitting and sniffing a 4 MiB line of two million fields would take minutes.
+    """
+    counts = [first.count(d) + 1 for d in _DELIMITERS if d in first]
+    if counts and min(counts) > MAX_COLUMNS:
+        raise UsageError(
+            f"{name} has {min(counts):,} columns on line 1, more than the limit of {MAX_COLUMNS:,}; "
+            "give a file with one row per line and fewer columns (cut -d, -f1-1000 keeps the first 1,000)"
+        )
 
 
 def _split(line: str, delimiter: str, decimal_comma: bool = False) -> list[str]:
@@ -381,13 +462,8 @@ def _cell_kind(cell: str) -> int:
     """_MISSING, _NUMBER (inf included: refused later, with its line) or _TEXT."""
     if cell.lower() in MISSING_MARKERS:
         return _MISSING
-    if "_" in cell:  # float() accepts 1_000; a table should not
-        return _TEXT
-    try:
-        float(cell)
-    except ValueError:
-        return _TEXT
-    return _NUMBER
+    # one rule for every cell (tuiclust.io.cells): float() would also take 1_000 and ٣
+    return _NUMBER if is_number(cell) else _TEXT
 
 
 def _looks_like_header(first: list[str], rest: list[list[str]]) -> bool:
@@ -404,7 +480,12 @@ def _looks_like_header(first: list[str], rest: list[list[str]]) -> bool:
     return False
 
 
-def _ragged(name: str, line: int, got: int, expected: int, delimiter: str) -> UsageError:
+def _ragged(name: str, line: int, got: int, expected: int, delimiter: str, text: str = "") -> UsageError:
+    if text.count(_QUOTE) % 2:  # a quote that does not close on its line: the field goes on below
+        return UsageError(
+            f"{name}, line {line}: a quoted field holds a line break (its quote does not close on this line); "
+            "tuiclust reads one row per line: remove the line breaks inside quoted cells"
+        )
     return UsageError(
         f"{name}, line {line}: {got} field{_s(got)} where the first line has {expected} "
         f"({_DELIMITER_NAMES[delimiter]}-separated); make every row the same length"
@@ -415,7 +496,13 @@ def _ragged(name: str, line: int, got: int, expected: int, delimiter: str) -> Us
 def _choose_columns(
     layout: _Layout, columns: Sequence[str | int] | None, name: str
 ) -> tuple[list[int], list[str], list[str]]:
-    """Indices and names of the columns to read, and notes about the rest."""
+    """Indices of the columns to read as numbers, every column's name, and notes about the rest.
+
+    Without ``columns``, every column whose sampled cells are numbers or
+    missing is read as numbers; one that turns out to hold text further down
+    becomes a text column then (:func:`_settle_columns`), as if it had shown
+    text here: one rule for the whole file.
+    """
     names = _column_names(layout)
     notes: list[str] = []
     renamed = [n for n, h in zip(names, layout.header) if n != h]
@@ -423,12 +510,12 @@ def _choose_columns(
         notes.append(f"unnamed or repeated columns are called {_listing(renamed)}")
     kinds = _column_kinds(layout)
     if columns is None:
-        usecols = [j for j, (kind, _) in enumerate(kinds) if kind == _NUMBER]
+        usecols = [j for j, (kind, _) in enumerate(kinds) if kind != _TEXT]
         # the first text cell of each column shows why it was skipped: a stray
         # "n.a." in a column of numbers is easy to fix once seen
-        text = [f"{names[j]} ({_show(ex[1])}, line {ex[0]})" for j, (kind, ex) in enumerate(kinds) if ex]
+        text = [_text_column(names[j], *ex) for j, (kind, ex) in enumerate(kinds) if ex]
         empty = [names[j] for j, (kind, _) in enumerate(kinds) if kind == _MISSING]
-        if not usecols:
+        if not any(kind == _NUMBER for kind, _ in kinds) and (not empty or not layout.sample or text):
             hint = (
                 "separate columns with commas, semicolons or tabs"
                 if layout.n_fields == 1
@@ -438,8 +525,6 @@ def _choose_columns(
             raise UsageError(f"{name} has no numeric columns: {found}; {hint}")
         if text:
             notes.append(f"skipped non-numeric column{_s(len(text))} {_listing(text, 3)}")
-        if empty:
-            notes.append(f"skipped empty column{_s(len(empty))} {_listing(empty)}")
     else:
         usecols = [_resolve_column(key, names, name) for key in columns]
         if not usecols:
@@ -450,15 +535,53 @@ def _choose_columns(
             kind, example = kinds[j]
             if kind == _TEXT:
                 line, cell = example
-                raise UsageError(
-                    f"{name}, column {names[j]!r} is not numeric (line {line}: {_show(cell)}); pick numeric columns"
-                )
-            if kind == _MISSING:
-                raise UsageError(
-                    f"{name}, column {names[j]!r} is empty in its first {len(layout.sample):,} rows; "
-                    "pick columns that hold numbers"
-                )
-    return usecols, [names[j] for j in usecols], notes
+                raise _not_numeric(name, names[j], line, cell)
+    return usecols, names, notes
+
+
+def _text_column(column: str, line: int, cell: str) -> str:
+    """How a skipped text column is named in a note: its first text cell, its line, what to fix."""
+    fix = why_not_a_number(cell)
+    return f"{column} ({_show(cell)}, line {line}{': ' + fix if fix else ''})"
+
+
+def _not_numeric(name: str, column: str, line: int, cell: str) -> UsageError:
+    fix = why_not_a_number(cell)
+    return UsageError(
+        f"{name}, line {line}, column {column!r}: {_show(cell)} is not a number"
+        f"{'; ' + fix if fix else ''}; fix the cell, or leave the column out with --columns"
+    )
+
+
+def _settle_columns(
+    reader: _BodyReader, values: np.ndarray, names: list[str], notes: list[str], name: str
+) -> tuple[list[int], np.ndarray]:
+    """The columns that hold numbers in the whole file, and their values; notes for the rest.
+
+    A column with a text cell anywhere is a text column (only without
+    ``--columns``: a picked one was refused at that cell); a column with no
+    number at all is empty.
+    """
+    numeric = reader.numeric_columns()
+    values = values[:, numeric] if len(numeric) < values.shape[1] else values
+    usecols = [reader.usecols[k] for k in numeric]
+    late = [_text_column(names[reader.usecols[k]], *reader.text_found[k]) for k in sorted(reader.text_found)]
+    if late:
+        notes.append(f"skipped non-numeric column{_s(len(late))} {_listing(late, 3)}")
+    empty_mask = np.isnan(values).all(axis=0) if values.shape[0] else np.zeros(values.shape[1], dtype=bool)
+    if empty_mask.any():
+        empty = [names[j] for j, is_empty in zip(usecols, empty_mask) if is_empty]
+        if reader.strict:
+            raise UsageError(
+                f"{name}, column {empty[0]!r} has no numbers, only missing values; pick columns that hold numbers"
+            )
+        notes.append(f"skipped empty column{_s(len(empty))} {_listing(empty)}")
+        usecols = [j for j, is_empty in zip(usecols, empty_mask) if not is_empty]
+        values = values[:, ~empty_mask]
+    if not usecols and values.shape[0]:
+        skipped = [note.split(" ", 3)[-1] for note in notes if note.startswith("skipped")]
+        raise UsageError(f"{name} has no numeric columns: {'; '.join(skipped)}; tuiclust clusters numbers")
+    return usecols, values
 
 
 def _column_names(layout: _Layout) -> list[str]:
@@ -549,24 +672,83 @@ def _check_size(rows: int, n_columns: int, name: str) -> None:
 
 # ---------------------------------------------------------------- the body
 class _BodyReader:
-    """Parse the data lines block by block into one float64 array.
+    """Parse the data lines block by block into one float64 array, and keep text columns.
 
     Missing cells become NaN here; :func:`_handle_missing` decides what to
     do with them once the whole file is read. Blank lines are skipped and
-    remembered, to turn row indices back into file line numbers.
+    remembered, to turn row indices back into file line numbers. Unless
+    ``strict`` (columns picked by the user), a column found to hold text
+    stops being read as numbers from that block on (``text_found``).
     """
 
-    def __init__(self, layout: _Layout, usecols: list[int], names: list[str], name: str) -> None:
+    def __init__(
+        self, layout: _Layout, usecols: list[int], names: list[str], name: str, *, strict: bool, text: list[int]
+    ) -> None:
         self.layout = layout
         self.usecols = usecols
-        self.names = names
+        self.names = names  # every column's name, by file position
         self.name = name
+        self.strict = strict
+        self.active = list(range(len(usecols)))  # indices into usecols still read as numbers
+        self.text_found: dict[int, tuple[int, str]] = {}  # index into usecols -> (line, first text cell)
         self.blank_lines: list[int] = []  # file line numbers, ascending
+        self._text_positions = list(text)
+        self._tiny_exponent = False
+        self._text_blocks: dict[int, list[np.ndarray]] = {j: [] for j in text}
+
+    def numeric_columns(self) -> list[int]:
+        """Indices into ``usecols`` of the columns that held numbers to the end."""
+        return list(self.active)
+
+    def text_columns(self) -> dict[int, np.ndarray]:
+        """File position -> the cells kept as text, an object array of shape (n_rows,)."""
+        return {
+            j: np.concatenate(blocks) if blocks else np.empty(0, dtype=object)
+            for j, blocks in sorted(self._text_blocks.items())
+        }
 
     def read(self, f: BinaryIO, upper: int) -> np.ndarray:
         """All data rows: ndarray of shape (n_rows, len(usecols)), float64, NaN where missing."""
         values = np.empty((upper, len(self.usecols)), dtype=np.float64)
-        n_rows, line_no, pending = 0, self.layout.body_line, b""
+        n_rows = 0
+        for lines, line_no, quoted in self._blocks(f):
+            lines, numbers = self._drop_blank_lines(lines, line_no, quoted, remember=True)
+            if not lines:
+                continue
+            self._keep_text(lines, self._text_positions, quoted)
+            if self.active:
+                parsed = self._parse_lines(lines, numbers, line_no, quoted=quoted)
+                if len(self.active) == len(self.usecols):  # the usual case: a plain slice, no fancy indexing
+                    values[n_rows : n_rows + len(lines)] = parsed
+                else:
+                    values[n_rows : n_rows + len(lines), self.active] = parsed
+            n_rows += len(lines)
+        if n_rows < upper:
+            values.resize((n_rows, len(self.usecols)), refcheck=False)  # in place, no copy
+        return values
+
+    def collect_text(self, f: BinaryIO, positions: list[int]) -> None:
+        """A second pass over the body, keeping the cells of ``positions`` as text."""
+        for j in positions:
+            self._text_blocks[j] = []
+        for lines, line_no, quoted in self._blocks(f):
+            lines, _ = self._drop_blank_lines(lines, line_no, quoted, remember=False)
+            if lines:
+                self._keep_text(lines, positions, quoted)
+
+    def line_of_row(self, row: int) -> int:
+        """File line number of the 0-based data row ``row``."""
+        line = self.layout.body_line + row
+        for blank in self.blank_lines:  # blank lines are few: a linear walk is fine
+            if blank <= line:
+                line += 1
+            else:
+                break
+        return line
+
+    def _blocks(self, f: BinaryIO) -> Iterator[tuple[list[str], int, bool]]:
+        """(lines, file line number of the first, whether any holds a quote), a few MiB at a time."""
+        line_no, pending = self.layout.body_line, b""
         while True:
             # never more of one line than the bound and a byte: a long one is refused with that much read
             block = f.read(max(1, min(_BLOCK_BYTES, MAX_LINE_BYTES + 1 - len(pending))))
@@ -579,57 +761,67 @@ class _BodyReader:
                     continue
                 data, pending = data[:cut], data[cut:]
             if not data:
-                break
+                return
             text = _decode(data, line_no, self.name)
             if self.layout.decimal_comma:
                 text = _DECIMAL_COMMA_IN_TEXT.sub(_point_for_comma, text)
             lines = text.split("\n")
             if text.endswith("\n"):
                 lines.pop()
-            parsed = self._parse_lines(lines, line_no, quoted=_QUOTE in text)
-            values[n_rows : n_rows + parsed.shape[0]] = parsed
-            n_rows += parsed.shape[0]
+            self._tiny_exponent = has_tiny_exponent(text)  # rare: then cells are checked
+            yield lines, line_no, _QUOTE in text
             line_no += len(lines)
             if not block:
-                break
-        if n_rows < upper:
-            values.resize((n_rows, len(self.usecols)), refcheck=False)  # in place, no copy
-        return values
+                return
 
-    def line_of_row(self, row: int) -> int:
-        """File line number of the 0-based data row ``row``."""
-        line = self.layout.body_line + row
-        for blank in self.blank_lines:  # blank lines are few: a linear walk is fine
-            if blank <= line:
-                line += 1
-            else:
-                break
-        return line
-
-    def _parse_lines(self, lines: list[str], first_line: int, *, quoted: bool) -> np.ndarray:
-        """Check field counts, then parse: (len(data lines), len(usecols)) float64."""
+    def _drop_blank_lines(
+        self, lines: list[str], first_line: int, quoted: bool, *, remember: bool
+    ) -> tuple[list[str], list[int] | None]:
+        """Check field counts; return the data lines and their file line numbers (None: consecutive)."""
         delimiter, expected = self.layout.delimiter, self.layout.n_fields
         odd = _odd_lines(lines, delimiter, expected, quoted)
         blanks = []
         for i in odd:
             if lines[i].strip():
                 got = len(_split(lines[i], delimiter))
-                raise _ragged(self.name, first_line + i, got, expected, delimiter)
+                raise _ragged(self.name, first_line + i, got, expected, delimiter, lines[i])
             blanks.append(i)
-        if blanks:
+        if not blanks:
+            return lines, None
+        if remember:
             self.blank_lines.extend(first_line + i for i in blanks)
-            skip = set(blanks)
-            numbers = [first_line + i for i in range(len(lines)) if i not in skip]
-            lines = [line for i, line in enumerate(lines) if i not in skip]
-        else:
-            numbers = None
-        if not lines:
-            return np.empty((0, len(self.usecols)))
+        skip = set(blanks)
+        numbers = [first_line + i for i in range(len(lines)) if i not in skip]
+        return [line for i, line in enumerate(lines) if i not in skip], numbers
+
+    def _keep_text(self, lines: list[str], positions: list[int], quoted: bool) -> None:
+        if not positions:
+            return
+        cells = np.loadtxt(
+            lines,
+            delimiter=self.layout.delimiter,
+            usecols=positions,
+            dtype=object,
+            ndmin=2,
+            comments=None,
+            quotechar=_QUOTE if quoted else None,
+        )
+        for k, j in enumerate(positions):
+            self._text_blocks[j].append(_strip(cells[:, k]))
+
+    def _parse_lines(self, lines: list[str], numbers: list[int] | None, first_line: int, *, quoted: bool) -> np.ndarray:
+        """The active columns of the data lines: (len(lines), len(active)) float64, NaN where missing.
+
+        Columns found to hold text here leave ``active``; their slots in the
+        result are left over at its right end.
+        """
+        delimiter = self.layout.delimiter
+        usecols = [self.usecols[k] for k in self.active]
         try:
             parsed = np.loadtxt(
                 lines,
                 delimiter=delimiter,
-                usecols=self.usecols,
+                usecols=usecols,
                 dtype=np.float64,
                 ndmin=2,
                 comments=None,
@@ -637,39 +829,68 @@ class _BodyReader:
             )
         except ValueError:  # a missing marker or a bad cell: find out which, cell by cell
             parsed = self._parse_slowly(lines, numbers, first_line)
-        too_big = np.abs(parsed) > MAX_MAGNITUDE  # infinity included; NaN (missing) is not
+        active = self.active
+        too_big = np.abs(parsed[:, : len(active)]) > MAX_MAGNITUDE  # infinity included; NaN (missing) is not
         if too_big.any():
             i, k = (int(v) for v in np.argwhere(too_big)[0])
-            line = numbers[i] if numbers else first_line + i
-            cell = _split(lines[i], delimiter)[self.usecols[k]]
+            cell = _split(lines[i], delimiter)[self.usecols[active[k]]]
             what = (
                 "is infinite; replace it with a finite number or remove the row"
                 if np.isinf(parsed[i, k])
                 else f"is too large to cluster (beyond {MAX_MAGNITUDE:.0e}, squared distances overflow); "
                 "rescale the column"
             )
-            raise UsageError(f"{self.name}, line {line}, column {self.names[k]!r}: {_show(cell)} {what}")
+            raise UsageError(f"{self._where(i, numbers, first_line, active[k])}: {_show(cell)} {what}")
+        if self._tiny_exponent:  # 1e-400 reads as 0: only a block with such an exponent is looked at closely
+            self._refuse_underflow(lines, numbers, first_line, parsed)
         return parsed
 
     def _parse_slowly(self, lines: list[str], numbers: list[int] | None, first_line: int) -> np.ndarray:
-        out = np.empty((len(lines), len(self.usecols)), dtype=np.float64)
+        """Cell by cell: numbers, NaN for missing; a text cell ends a picked column's read with an error,
+        another column's read as numbers (it moves out of ``active``)."""
+        out = np.full((len(lines), len(self.active)), np.nan, dtype=np.float64)
         delimiter = self.layout.delimiter
-        for i, line in enumerate(lines):
-            fields = _split(line, delimiter)
-            for k, j in enumerate(self.usecols):
+        rows = [_split(line, delimiter) for line in lines]
+        for slot, k in enumerate(list(self.active)):
+            j = self.usecols[k]
+            for i, fields in enumerate(rows):
                 cell = fields[j]
                 kind = _cell_kind(cell)
                 if kind == _NUMBER:
-                    out[i, k] = float(cell)
-                elif kind == _MISSING:
-                    out[i, k] = np.nan
-                else:
-                    line_no = numbers[i] if numbers else first_line + i
+                    out[i, slot] = float(cell)
+                elif kind == _TEXT:
+                    line = numbers[i] if numbers else first_line + i
+                    if self.strict:
+                        raise _not_numeric(self.name, self.names[j], line, cell)
+                    self.text_found[k] = (line, cell)
+                    break
+        keep = [slot for slot, k in enumerate(self.active) if k not in self.text_found]
+        self.active = [k for k in self.active if k not in self.text_found]
+        return out[:, keep]
+
+    def _refuse_underflow(
+        self, lines: list[str], numbers: list[int] | None, first_line: int, parsed: np.ndarray
+    ) -> None:
+        for i, line in enumerate(lines):
+            if not has_tiny_exponent(line):
+                continue
+            fields = _split(line, self.layout.delimiter)
+            for slot, k in enumerate(self.active):
+                cell = fields[self.usecols[k]]
+                if _cell_kind(cell) == _NUMBER and underflows(cell, float(parsed[i, slot])):
                     raise UsageError(
-                        f"{self.name}, line {line_no}, column {self.names[k]!r}: {_show(cell)} is not a number; "
-                        "fix the cell, or leave the column out with --columns"
+                        f"{self._where(i, numbers, first_line, k)}: {_show(cell)} is too small for a float64 "
+                        "(below 5e-324, it would read as 0); rescale the column"
                     )
-        return out
+
+    def _where(self, i: int, numbers: list[int] | None, first_line: int, k: int) -> str:
+        line = numbers[i] if numbers else first_line + i
+        return f"{self.name}, line {line}, column {self.names[self.usecols[k]]!r}"
+
+
+def _strip(cells: np.ndarray) -> np.ndarray:
+    """Text cells without the spaces around them (as header names are read), object dtype."""
+    return np.array([c.strip() for c in cells.tolist()], dtype=object)
 
 
 def _odd_lines(lines: list[str], delimiter: str, expected: int, quoted: bool) -> list[int]:
@@ -703,8 +924,8 @@ def _handle_missing(
     notes: list[str],
     name: str,
     layout: _Layout,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Refuse or drop rows with NaN; return the values and their 1-based data row numbers."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Refuse or drop rows with NaN; return the values, their 1-based data row numbers, the rows kept (None: all)."""
     if values.shape[0] == 0:
         if layout.has_header:
             raise UsageError(
@@ -714,7 +935,7 @@ def _handle_missing(
         raise UsageError(f"{name} has no data rows; give a CSV file with rows of numbers")
     missing = np.isnan(values)
     if not missing.any():
-        return values, np.arange(1, values.shape[0] + 1, dtype=np.int64)
+        return values, np.arange(1, values.shape[0] + 1, dtype=np.int64), None
     per_column = missing.sum(axis=0)
     missing_rows = missing.any(axis=1)
     n_cells, n_bad = int(per_column.sum()), int(np.count_nonzero(missing_rows))
@@ -731,4 +952,4 @@ def _handle_missing(
     if not keep.any():
         raise UsageError(f"every row of {name} has a missing value (in {where}); nothing is left to cluster")
     notes.append(f"dropped {n_bad:,} of {values.shape[0]:,} row{_s(values.shape[0])} with missing values (in {where})")
-    return values[keep], np.flatnonzero(keep).astype(np.int64) + 1
+    return values[keep], np.flatnonzero(keep).astype(np.int64) + 1, keep

@@ -8,8 +8,11 @@ FIFO, a terminal or standard output is written through, never replaced.
 
 Columns, in order:
 
-- the input columns as read (``Dataset.raw``, before scaling), under their
-  original names;
+- the input columns as read, under their original names: the clustered
+  ones from ``Dataset.raw`` (before scaling) and, when the data set carries
+  them (``Dataset.carried``, a CSV read with ``--keep-columns all``), every
+  other column of the file as the text it held, each in its place, so that
+  the labels join back to ids and names;
 - ``cluster``: the label of each point at that step, -1 for noise or not
   yet assigned;
 - DBSCAN: ``kind``, one of core, border, noise, unvisited;
@@ -35,6 +38,7 @@ from typing import Protocol
 import numpy as np
 
 from tuiclust.core.steps import PointKind, Step
+from tuiclust.io.cells import quote_cell
 from tuiclust.io.destination import Destination, Output, destination, fresh_destination, write_output
 
 __all__ = [
@@ -268,6 +272,18 @@ def _output_columns(
         input_names.append(name)
     raw = np.asarray(dataset.raw)
     input_columns = [raw[:, j] for j in range(raw.shape[1])]
+    carried = getattr(dataset, "carried", None)
+    if carried is not None and carried.n_rows == raw.shape[0]:
+        by_position = dict(zip(carried.value_positions, zip(input_names, input_columns)))
+        for position, cells in carried.cells.items():
+            name = carried.names[position]
+            while name in taken:
+                name = f"{name}_input"
+            taken.add(name)
+            # written as one field each: a text cell with a comma or a quote is quoted, as CSV does
+            by_position[position] = (name, np.array([quote_cell(c) for c in cells.tolist()], dtype=object))
+        ordered = [by_position[p] for p in sorted(by_position)]
+        input_names, input_columns = [n for n, _ in ordered], [c for _, c in ordered]
     return input_names + added_names, input_columns + added
 
 

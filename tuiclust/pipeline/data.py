@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tuiclust.core.preprocess import Projection, fit_projection, range_ratio, scale
+from tuiclust.io.cells import CarriedColumns
 from tuiclust.pipeline.hand_edits import CANVAS, apply_hand_edits
 from tuiclust.pipeline.spec import DataSpec
 
@@ -41,6 +42,10 @@ class Dataset:
     limits : tuple of 4 float or None
         (x_min, x_max, y_min, y_max) the plot keeps whatever the points (the
         empty canvas, and data edited by hand); None: around the points.
+    carried : CarriedColumns or None
+        CSV only: every column of the file in its place, the ones not
+        clustered as the text they hold, for exports; None when there are
+        none (or ``keep_columns`` is off).
     """
 
     X: np.ndarray
@@ -52,6 +57,7 @@ class Dataset:
     notes: tuple[str, ...] = ()
     row_numbers: np.ndarray | None = None
     limits: tuple[float, float, float, float] | None = None
+    carried: CarriedColumns | None = None
 
     @property
     def n_samples(self) -> int:
@@ -74,12 +80,14 @@ def load_dataset(spec: DataSpec) -> Dataset:
     """
     notes: list[str] = []
     row_numbers = None
+    carried = None
     if spec.is_file:
         from tuiclust.io.csv_reader import read_table
 
         table = read_table(
-            spec.source, columns=spec.columns, drop_missing=spec.drop_missing
+            spec.source, columns=spec.columns, drop_missing=spec.drop_missing, keep_text=spec.keep_columns
         )
+        carried = table.carried
         raw, names, y_true, row_numbers = table.values, tuple(table.column_names), None, table.row_numbers
         notes.extend(table.notes)
         name = table.display_name
@@ -105,7 +113,7 @@ def load_dataset(spec: DataSpec) -> Dataset:
     x_idx = _column_index(spec.x, names, "--x") if spec.x is not None else None
     y_idx = _column_index(spec.y, names, "--y") if spec.y is not None else None
     projection = fit_projection(X, column_names=list(names), x=x_idx, y=y_idx)
-    dataset = Dataset(X, raw, y_true, names, projection, name, tuple(notes), row_numbers)
+    dataset = Dataset(X, raw, y_true, names, projection, name, tuple(notes), row_numbers, carried=carried)
     return apply_hand_edits(dataset, spec)
 
 

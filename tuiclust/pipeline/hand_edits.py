@@ -311,7 +311,12 @@ def apply_hand_edits(dataset: Any, spec: DataSpec) -> Any:
     notes = list(dataset.notes)
     if spec.added or spec.removed:
         notes.append(f"by hand: {len(spec.added)} point(s) added, {len(spec.removed)} deleted")
-    return replace(dataset, X=X, raw=raw, y_true=y_true, row_numbers=rows, notes=tuple(notes), limits=limits)
+    carried = getattr(dataset, "carried", None)
+    if carried is not None:  # the text columns follow the rows: deleted ones go, added ones are blank
+        carried = carried.select(keep, len(spec.added))
+    return replace(
+        dataset, X=X, raw=raw, y_true=y_true, row_numbers=rows, notes=tuple(notes), limits=limits, carried=carried
+    )
 
 
 def with_placed(spec: RunSpec, placed: Sequence[tuple[float, float]]) -> RunSpec:

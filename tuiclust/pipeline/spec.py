@@ -36,6 +36,9 @@ class DataSpec:
         CSV only: two original columns to plot instead of a PCA projection.
     drop_missing : bool
         CSV only: drop rows with missing values instead of refusing them.
+    keep_columns : bool
+        CSV only: carry the columns not clustered (ids, names) to exports,
+        as read and in their place (``--keep-columns all``, the default).
     added : tuple of (x, y) pairs
         Points placed by hand, in the plot's units (see
         :mod:`tuiclust.pipeline.hand_edits`), appended after the data's rows.
@@ -52,6 +55,7 @@ class DataSpec:
     x: str | None = None
     y: str | None = None
     drop_missing: bool = False
+    keep_columns: bool = True
     added: tuple[tuple[float, float], ...] = ()
     removed: tuple[int, ...] = ()
 

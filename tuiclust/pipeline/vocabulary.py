@@ -20,6 +20,11 @@ from typing import Any
 from tuiclust.core.options import COVARIANCE_TYPES, GMM_INITS, KMEANS_INITS, LINKAGES, SCALINGS
 from tuiclust.core.steps import Phase
 
+#: What an export keeps of a CSV's other columns (``--keep-columns``): ``all``
+#: carries every column not clustered, as read and in its place; ``none``
+#: writes only the clustered columns and the results.
+KEEP_COLUMNS: tuple[str, ...] = ("all", "none")
+
 __all__ = [
     "Parameter",
     "Algorithm",
@@ -29,6 +34,7 @@ __all__ = [
     "GMM_INITS",
     "COVARIANCE_TYPES",
     "SCALINGS",
+    "KEEP_COLUMNS",
     "WIDE_START",
     "algorithm",
     "title_of",
