@@ -315,7 +315,12 @@ class ComparisonView(LessonView["tuple[str, str] | None"]):
         self.results = dict(result)
         for shape in SHAPES:
             self._show_row(shape)
-        self.call_after_refresh(self._layout_rows)  # the progress line has gone: room for more rows
+        self.call_after_refresh(self._layout_rows_if_open)  # the progress line has gone: room for more rows
+
+    def _layout_rows_if_open(self) -> None:
+        # Esc can close the grid between its last cell and this refresh: its widgets are gone then.
+        if self in self.app.screen_stack:
+            self._layout_rows()
 
     def _show_row(self, shape: str) -> None:
         row = [self.results[(shape, a)] for a in ALGORITHMS if (shape, a) in self.results]
