@@ -29,10 +29,10 @@ LIMIT_BYTES = 2 * 2**30
 _LOAD_AND_FIT = textwrap.dedent(
     """
     import json, resource, sys, time
-    from tuiclust.data import load_dataset
-    from tuiclust.spec import DataSpec
+    from tuiclust.pipeline.data import load_dataset
+    from tuiclust.pipeline.spec import DataSpec
     from tuiclust.core.kmeans import KMeans
-    import tuiclust.core.csvio  # imported before the clock starts, as numpy is for the baseline
+    import tuiclust.io.csv_reader  # imported before the clock starts, as numpy is for the baseline
 
     start = time.perf_counter()
     dataset = load_dataset(DataSpec(sys.argv[1]))

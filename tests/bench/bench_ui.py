@@ -150,7 +150,7 @@ async def _step_costs(sizes: list[int], presses: int) -> list[float]:
 # ------------------------------------------------------------- processes
 _FIRST_FRAME_SCRIPT = """
 import asyncio, time
-from tuiclust.spec import RunSpec
+from tuiclust.pipeline.spec import RunSpec
 from tuiclust.ui.app import ExplorerApp
 
 seen = []

@@ -92,9 +92,10 @@ def recorded(tmp_path_factory):
 class _ShippedScene:
     """What every shipped scene's recording must be; one ``TestScene_*`` class per scene, made below.
 
-    A class per scene, not one module-wide fixture: xdist's loadscope hands
-    out whole classes, so the scenes' recordings (the lesson alone takes tens
-    of seconds) spread over the workers instead of queueing on one.
+    A class per scene, not one module-wide fixture: each class is an xdist
+    group (pyproject's ``--dist loadgroup``), so the scenes' recordings (the
+    lesson alone takes tens of seconds) spread over the workers instead of
+    queueing on one, and each is made once.
     """
 
     scene_name = ""
@@ -160,6 +161,7 @@ class _ShippedScene:
 
 for _name in builtin_scene_names():
     _cls = type("TestScene_" + re.sub(r"\W", "_", _name), (_ShippedScene,), {"scene_name": _name})
+    _cls = pytest.mark.xdist_group(f"scene-{_name}")(_cls)  # both checks of a scene on one worker: one recording
     globals()[_cls.__name__] = _cls
 del _name, _cls
 

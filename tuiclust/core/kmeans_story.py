@@ -98,7 +98,9 @@ class KMeansStory:
         note : str or None
         """
         message = (
-            f"centres moved {math.sqrt(center_shift):.3g}; inertia {format_number(inertia, ascii_minus=True)}"
+            # Both numbers: the panel and the code pane show shift² (what tol is compared with).
+            f"centres moved {math.sqrt(center_shift):.3g} in all (shift\u00b2 {format_number(center_shift)}); "
+            f"inertia {format_number(inertia, ascii_minus=True)}"
             f"{format_percent_change(inertia, reference)}"
         )
         return message if note is None else f"{message}; {note}"
