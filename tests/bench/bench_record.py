@@ -40,7 +40,7 @@ FULL_N = 1_000_000
 QUICK_N = 100_000
 SIZE = (100, 30)
 TARGET = 3.0
-SCENE = ROOT / "tuiclust" / "scenes" / "kmeans-basics.toml"
+SCENE = ROOT / "scenes" / "kmeans-basics.toml"
 
 
 def measure(quick: bool) -> list[dict]:
