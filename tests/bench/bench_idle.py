@@ -57,33 +57,39 @@ def measure(quick: bool) -> list[dict]:
     if Path("/proc/self/stat").exists():
         rows.append(_terminal_row(window))
     updates, frames = asyncio.run(_paused_headless(window))
-    rows.append({
-        "goal": "paused explorer renders nothing (headless)",
-        "figure": f"{updates} upd, {frames} frames",
-        "baseline": f"{window:g} s window",
-        "ratio": float(updates + frames),
-        "target": "0 and 0",
-        "met": updates == 0 and frames == 0,
-    })
+    rows.append(
+        {
+            "goal": "paused explorer renders nothing (headless)",
+            "figure": f"{updates} upd, {frames} frames",
+            "baseline": f"{window:g} s window",
+            "ratio": float(updates + frames),
+            "target": "0 and 0",
+            "met": updates == 0 and frames == 0,
+        }
+    )
     rate, cap = asyncio.run(_playback_rate(CAP_SPEED, 1.0 if quick else 2.0))
-    rows.append({
-        "goal": f"playback frame-rate cap at {CAP_SPEED:g} steps/s",
-        "figure": f"{rate:.1f} views/s",
-        "baseline": f"cap {cap:g}/s",
-        "ratio": rate / cap,
-        "target": f"<= {cap:g}/s",
-        "met": rate <= cap * 1.1,  # timer jitter
-    })
+    rows.append(
+        {
+            "goal": f"playback frame-rate cap at {CAP_SPEED:g} steps/s",
+            "figure": f"{rate:.1f} views/s",
+            "baseline": f"cap {cap:g}/s",
+            "ratio": rate / cap,
+            "target": f"<= {cap:g}/s",
+            "met": rate <= cap * 1.1,  # timer jitter
+        }
+    )
     big = QUICK_BIG_N if quick else BIG_N
     stall, shown = asyncio.run(_big_playback_stall(big, 1.0 if quick else 3.0))
-    rows.append({
-        "goal": f"  longest UI stall playing {big:,} points",
-        "figure": f"{stall * 1e3:.1f} ms",
-        "baseline": f"{shown} steps at 16/s",
-        "ratio": 1.0,
-        "target": "info",
-        "met": True,
-    })
+    rows.append(
+        {
+            "goal": f"  longest UI stall playing {big:,} points",
+            "figure": f"{stall * 1e3:.1f} ms",
+            "baseline": f"{shown} steps at 16/s",
+            "ratio": 1.0,
+            "target": "info",
+            "met": True,
+        }
+    )
     return rows
 
 
@@ -123,7 +129,12 @@ class _Terminal:
         env.pop("NO_COLOR", None)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "tuiclust", *self.args],
-            stdin=slave, stdout=slave, stderr=slave, env=env, cwd=ROOT, start_new_session=True,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            cwd=ROOT,
+            start_new_session=True,
         )
         os.close(slave)
         self.master = master
@@ -179,7 +190,9 @@ class _Terminal:
 def _spec(n: int, data: str = "blobs", k: int = 8):
     from tuiclust.pipeline.spec import AlgorithmSpec, DataSpec, RunSpec
 
-    return RunSpec(DataSpec(data, n_samples=n), AlgorithmSpec("kmeans", MappingProxyType({"n_clusters": k, "init": "random"})))
+    return RunSpec(
+        DataSpec(data, n_samples=n), AlgorithmSpec("kmeans", MappingProxyType({"n_clusters": k, "init": "random"}))
+    )
 
 
 def _count_updates(app) -> list[int]:
@@ -260,5 +273,7 @@ async def _big_playback_stall(n: int, seconds: float) -> tuple[float, int]:
 if __name__ == "__main__":
     for row in measure("--quick" in sys.argv[1:]):
         met = "yes" if row["met"] else "NO"
-        print(f"{row['goal']:<52} {row['figure']:>22} {row['baseline']:>24} {row['ratio']:>6.2f}x "
-              f"{row['target']:>9}  {met}")
+        print(
+            f"{row['goal']:<52} {row['figure']:>22} {row['baseline']:>24} {row['ratio']:>6.2f}x "
+            f"{row['target']:>9}  {met}"
+        )

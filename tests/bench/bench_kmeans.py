@@ -144,15 +144,20 @@ def peak_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 """
 
-_BASELINE_CODE = _PEAK_RSS + """
+_BASELINE_CODE = (
+    _PEAK_RSS
+    + """
 import json, numpy as np
 import tuiclust.core.kmeans
 rng = np.random.RandomState(0)
 X = rng.uniform(-10, 10, size=({n}, 2))
 print(json.dumps({{"peak_mb": peak_mb()}}))
 """
+)
 
-_KEPT_RUN_CODE = _PEAK_RSS + """
+_KEPT_RUN_CODE = (
+    _PEAK_RSS
+    + """
 import json, numpy as np
 from tuiclust.core.kmeans import KMeans
 rng = np.random.RandomState(0)
@@ -160,6 +165,7 @@ X = rng.uniform(-10, 10, size=({n}, 2))
 steps = list(KMeans(n_clusters=8, init="random", max_iter={max_iter}, tol=0, random_state=0).steps(X))
 print(json.dumps({{"peak_mb": peak_mb(), "steps": len(steps)}}))
 """
+)
 
 
 def _memory_row(n: int, max_iter: int) -> dict:
@@ -177,9 +183,7 @@ def _memory_row(n: int, max_iter: int) -> dict:
 
 
 def _run_json(code: str) -> dict:
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
-    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

@@ -25,7 +25,7 @@ def _data(n: int) -> tuple[np.ndarray, np.ndarray]:
 
     X, y = make_dataset("blobs", n_samples=n, random_state=0)
     labels = y.copy()
-    labels[:: 50] = -1  # some DBSCAN-style noise, scored as one more cluster
+    labels[::50] = -1  # some DBSCAN-style noise, scored as one more cluster
     return X, labels
 
 

@@ -59,8 +59,13 @@ def measure(quick: bool) -> list[dict]:
     if small.steps != large.steps:
         raise AssertionError(f"the two sizes show different films: {small.steps} vs {large.steps} steps")
     return [
-        _row(f"record K-Means scene, {_short(big)} vs {_short(SMALL_N)} points", large.best_record,
-             small.best_record, TARGET, f"{large.steps} steps"),
+        _row(
+            f"record K-Means scene, {_short(big)} vs {_short(SMALL_N)} points",
+            large.best_record,
+            small.best_record,
+            TARGET,
+            f"{large.steps} steps",
+        ),
         _row(f"  load the scene file (generates the data), {_short(big)}", large.best_load, small.best_load, None),
     ]
 
@@ -118,5 +123,7 @@ def _short(n: int) -> str:
 if __name__ == "__main__":
     for row in measure("--quick" in sys.argv[1:]):
         met = "yes" if row["met"] else "NO"
-        print(f"{row['goal']:<52} {row['figure']:>22} {row['baseline']:>14} {row['ratio']:>6.2f}x "
-              f"{row['target']:>7}  {met}")
+        print(
+            f"{row['goal']:<52} {row['figure']:>22} {row['baseline']:>14} {row['ratio']:>6.2f}x "
+            f"{row['target']:>7}  {met}"
+        )

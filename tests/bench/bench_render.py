@@ -55,8 +55,12 @@ def measure(quick: bool) -> list[dict]:
     resize_small, resize_big = _best_alternating(small.new_size_frame, large.new_size_frame, repeats)
     n_steps = f"{len(large.steps)} steps"
     return [
-        _row(f"frame of {_short(big)} vs {_short(SMALL_N)} points at {WIDTH}x{HEIGHT}", play_big, play_small,
-             note=n_steps),
+        _row(
+            f"frame of {_short(big)} vs {_short(SMALL_N)} points at {WIDTH}x{HEIGHT}",
+            play_big,
+            play_small,
+            note=n_steps,
+        ),
         _row(f"  cold frame (every point changed group), {_short(big)}", cold_big, cold_small, target=None),
         _row(f"  first frame at a new size, {_short(big)}", resize_big, resize_small, target=None),
     ]
@@ -164,5 +168,7 @@ def _best_alternating(small, big, repeats: int) -> tuple[float, float]:
 if __name__ == "__main__":
     for row in measure("--quick" in sys.argv[1:]):
         met = "yes" if row["met"] else "NO"
-        print(f"{row['goal']:<52} {row['figure']:>22} {row['baseline']:>14} {row['ratio']:>6.2f}x "
-              f"{row['target']:>7}  {met}")
+        print(
+            f"{row['goal']:<52} {row['figure']:>22} {row['baseline']:>14} {row['ratio']:>6.2f}x "
+            f"{row['target']:>7}  {met}"
+        )

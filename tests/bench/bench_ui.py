@@ -179,8 +179,14 @@ def _first_frame_seconds(repeats: int) -> float:
     best = float("inf")
     for _ in range(repeats):
         start = time.time()
-        out = subprocess.run([sys.executable, "-c", _FIRST_FRAME_SCRIPT], capture_output=True, text=True,
-                             cwd=ROOT, timeout=120, check=True).stdout
+        out = subprocess.run(
+            [sys.executable, "-c", _FIRST_FRAME_SCRIPT],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=120,
+            check=True,
+        ).stdout
         best = min(best, float(out.strip().splitlines()[-1]) - start)
     return best
 

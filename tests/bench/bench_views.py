@@ -86,8 +86,14 @@ def measure(quick: bool) -> list[dict]:
     rows = []
     results = {}
     for label, n in (("small", SMALL_N), ("big", big)):
-        for cache in (elbow_curve.ELBOW_CACHE, k_distance.K_DISTANCE_CACHE, information_criteria.CRITERIA_CACHE,
-                      comparison.GRID_CACHE, scores.SCORES_CACHE, scores.PROFILE_CACHE):
+        for cache in (
+            elbow_curve.ELBOW_CACHE,
+            k_distance.K_DISTANCE_CACHE,
+            information_criteria.CRITERIA_CACHE,
+            comparison.GRID_CACHE,
+            scores.SCORES_CACHE,
+            scores.PROFILE_CACHE,
+        ):
             cache.clear()
         results[label] = asyncio.run(_times(n))
     for label, n in (("small", SMALL_N), ("big", big)):
@@ -95,14 +101,16 @@ def measure(quick: bool) -> list[dict]:
             again = view.endswith("again")
             target = CACHED_TARGET_S if again else FILL_TARGET_S[label]
             base = results["small"][view]
-            rows.append({
-                "goal": f"{view}, key to filled, n={n:,}",
-                "figure": f"{seconds:.3f} s",
-                "baseline": f"n={SMALL_N:,} {base:.3f} s",
-                "ratio": seconds / base if base else 1.0,
-                "target": f"<= {target:g} s",
-                "met": seconds <= target,
-            })
+            rows.append(
+                {
+                    "goal": f"{view}, key to filled, n={n:,}",
+                    "figure": f"{seconds:.3f} s",
+                    "baseline": f"n={SMALL_N:,} {base:.3f} s",
+                    "ratio": seconds / base if base else 1.0,
+                    "target": f"<= {target:g} s",
+                    "met": seconds <= target,
+                }
+            )
     return rows
 
 

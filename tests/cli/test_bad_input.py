@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tuiclust.cli.main import main
-from tuiclust.io.csv_reader import read_table
 from tuiclust.errors import UsageError
+from tuiclust.io.csv_reader import read_table
 
 
 def fit_fails(capsys, *args: str) -> str:
@@ -187,9 +187,7 @@ def test_picking_a_non_numeric_column(tmp_path, capsys):
 def test_k_larger_than_the_rows(tmp_path, capsys):
     path = make(tmp_path, "x,y\n1,2\n3,4\n5,6\n")
     assert_words(fit_fails(capsys, str(path), "--k", "4"), "--k 4", "3 rows", "--k 3 or fewer")
-    assert_words(
-        fit_fails(capsys, str(path), "--algo", "gmm", "--components", "9"), "--components 9", "3 rows"
-    )
+    assert_words(fit_fails(capsys, str(path), "--algo", "gmm", "--components", "9"), "--components 9", "3 rows")
 
 
 @pytest.mark.parametrize("eps", ["0", "-1", "-0.0", "nan", "inf", "wide"])
@@ -344,7 +342,7 @@ def test_stray_carriage_return_in_a_line_with_quotes(tmp_path):
 
 
 # ------------------------------------------------------------------ fuzz
-_PIECES = list("0123456789,,,;;\t\n\n\n\r\"..--eE+ NAnaIfxy_é?#") + ["nan", "inf", "NA", "1e400", "\x00", "\ufeff"]
+_PIECES = list('0123456789,,,;;\t\n\n\n\r"..--eE+ NAnaIfxy_é?#') + ["nan", "inf", "NA", "1e400", "\x00", "\ufeff"]
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))

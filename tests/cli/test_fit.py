@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tuiclust.cli.main import main
 from tuiclust.cli import fit as fit_command
+from tuiclust.cli.main import main
 
 
 def read_back(path: Path) -> tuple[list[str], list[list[str]]]:
@@ -67,7 +67,20 @@ def test_dbscan_end_to_end_reports_noise_and_kinds(tmp_path, three_groups, capsy
     with open(three_groups, "a", encoding="utf-8") as f:
         f.write("far,50,50\n")
     out = tmp_path / "db.csv"
-    status, text, _ = run_fit(capsys, str(three_groups), "--algo", "dbscan", "--eps", "1.5", "--min-samples", "4", "-o", str(out), "--keep-columns", "none")
+    status, text, _ = run_fit(
+        capsys,
+        str(three_groups),
+        "--algo",
+        "dbscan",
+        "--eps",
+        "1.5",
+        "--min-samples",
+        "4",
+        "-o",
+        str(out),
+        "--keep-columns",
+        "none",
+    )
     assert status == 0
     header, rows = read_back(out)
     assert header == ["x", "y", "cluster", "kind"] and len(rows) == 121
@@ -85,8 +98,18 @@ def test_dbscan_without_eps_uses_the_suggested_one(tmp_path, three_groups, capsy
 def test_gmm_end_to_end_writes_probabilities(tmp_path, three_groups, capsys):
     out = tmp_path / "gmm.csv"
     status, text, _ = run_fit(
-        capsys, str(three_groups), "--algo", "gmm", "--components", "3", "--covariance", "diag", "-o", str(out),
-        "--keep-columns", "none",
+        capsys,
+        str(three_groups),
+        "--algo",
+        "gmm",
+        "--components",
+        "3",
+        "--covariance",
+        "diag",
+        "-o",
+        str(out),
+        "--keep-columns",
+        "none",
     )
     assert status == 0
     header, rows = read_back(out)
@@ -101,8 +124,18 @@ def test_gmm_end_to_end_writes_probabilities(tmp_path, three_groups, capsys):
 def test_hdbscan_end_to_end_writes_probability_equal_to_sklearn(tmp_path, three_groups, capsys):
     out = tmp_path / "hdb.csv"
     status, text, _ = run_fit(
-        capsys, str(three_groups), "--algo", "hdbscan", "--min-cluster-size", "8", "--min-samples", "4", "-o", str(out),
-        "--keep-columns", "none",
+        capsys,
+        str(three_groups),
+        "--algo",
+        "hdbscan",
+        "--min-cluster-size",
+        "8",
+        "--min-samples",
+        "4",
+        "-o",
+        str(out),
+        "--keep-columns",
+        "none",
     )
     assert status == 0
     header, rows = read_back(out)
@@ -122,8 +155,20 @@ def test_agglomerative_end_to_end_equals_scikit_learn(tmp_path, three_groups, ca
 
     out = tmp_path / "agg.csv"
     status, text, err = run_fit(
-        capsys, str(three_groups), "--algo", "agglomerative", "--linkage", "average", "--k", "3", "--seed", "4",
-        "-o", str(out), "--keep-columns", "none",
+        capsys,
+        str(three_groups),
+        "--algo",
+        "agglomerative",
+        "--linkage",
+        "average",
+        "--k",
+        "3",
+        "--seed",
+        "4",
+        "-o",
+        str(out),
+        "--keep-columns",
+        "none",
     )
     assert status == 0 and err == ""
     header, rows = read_back(out)

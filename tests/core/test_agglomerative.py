@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import pytest
@@ -28,7 +28,7 @@ def _standardize(X: np.ndarray) -> np.ndarray:
     return (X - X.mean(axis=0)) / X.std(axis=0)
 
 
-@lru_cache(maxsize=None)
+@cache
 def data(name: str) -> np.ndarray:
     """The named test set, read-only (cached across tests)."""
     rng = np.random.default_rng(7)
@@ -68,8 +68,19 @@ def _fixed_size(name: str) -> int:
     return {"dbscan_rings": 105, "order_dependent_border": 9}.get(name, 10**9)
 
 
-ORACLE_DATA = [*DATASETS, "iris", "wine", "wine_standard", "digits", "shuffled_moons", "shuffled_iris",
-               "duplicates", "all_equal", "integer_grid", "two_points"]
+ORACLE_DATA = [
+    *DATASETS,
+    "iris",
+    "wine",
+    "wine_standard",
+    "digits",
+    "shuffled_moons",
+    "shuffled_iris",
+    "duplicates",
+    "all_equal",
+    "integer_grid",
+    "two_points",
+]
 
 # Cut settings compared per data set and linkage: by n_clusters (with and
 # without distances_), and by distance threshold at quantiles of the merge
@@ -77,7 +88,7 @@ ORACLE_DATA = [*DATASETS, "iris", "wine", "wine_standard", "digits", "shuffled_m
 CUTS = ["k=1", "k=2", "k=3", "k=7+dist", "thr=0", "thr=q50", "thr=q90", "thr=top"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def sklearn_tree(name: str, linkage: str) -> np.ndarray:
     return SkAgglomerative(n_clusters=1, linkage=linkage, compute_distances=True).fit(data(name)).distances_
 
@@ -90,8 +101,12 @@ def cut_params(name: str, linkage: str, cut: str) -> dict | None:
             return None
         return {"n_clusters": k, "compute_distances": cut.endswith("+dist")}
     d = sklearn_tree(name, linkage)
-    threshold = {"thr=0": 0.0, "thr=q50": float(np.quantile(d, 0.5)), "thr=q90": float(np.quantile(d, 0.9)),
-                 "thr=top": float(d.max()) * 1.01 + 1.0}[cut]
+    threshold = {
+        "thr=0": 0.0,
+        "thr=q50": float(np.quantile(d, 0.5)),
+        "thr=q90": float(np.quantile(d, 0.9)),
+        "thr=top": float(d.max()) * 1.01 + 1.0,
+    }[cut]
     return {"n_clusters": None, "distance_threshold": threshold}
 
 
@@ -355,7 +370,7 @@ def test_bad_data_raises_when_steps_is_called():
 
 
 def test_export_and_isolation():
-    import tuiclust.core as core
+    from tuiclust import core
 
     assert core.AgglomerativeClustering is AgglomerativeClustering
     assert "AgglomerativeClustering" in core.__all__

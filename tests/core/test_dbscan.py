@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sklearn import datasets as skdata
 from scipy.sparse.csgraph import connected_components
+from sklearn import datasets as skdata
 from sklearn.cluster import DBSCAN as SkDBSCAN
 
 from tuiclust.core import dbscan_graph
@@ -325,7 +325,10 @@ def test_single_point() -> None:
     np.testing.assert_array_equal(DBSCAN(0.1, min_samples=1).fit(X).labels_, [0])
     np.testing.assert_array_equal(DBSCAN(0.1, min_samples=2).fit(X).labels_, [-1])
     assert [s.phase for s in DBSCAN(0.1, min_samples=2).steps(X)] == [
-        Phase.NEIGHBOURHOODS, Phase.BORDER, Phase.NOISE, Phase.DONE,
+        Phase.NEIGHBOURHOODS,
+        Phase.BORDER,
+        Phase.NOISE,
+        Phase.DONE,
     ]
 
 
@@ -511,8 +514,16 @@ def test_labels_use_the_smallest_dtype() -> None:
 
 @pytest.mark.parametrize(
     ("sizes", "budget"),
-    [([100, 100, 100], 52), ([5], 52), ([1, 1, 1], 52), ([1000, 3, 3, 3], 10), ([2] * 500, 52), ([1] * 52, 52),
-     ([7] * 53, 52), ([10_000] + [1] * 200, 52)],
+    [
+        ([100, 100, 100], 52),
+        ([5], 52),
+        ([1, 1, 1], 52),
+        ([1000, 3, 3, 3], 10),
+        ([2] * 500, 52),
+        ([1] * 52, 52),
+        ([7] * 53, 52),
+        ([10_000] + [1] * 200, 52),
+    ],
 )
 def test_plan_chunks_covers_everything_within_budget(sizes: list[int], budget: int) -> None:
     ranges = plan_chunks(np.array(sizes), budget)
@@ -583,8 +594,14 @@ def test_eps_must_be_given_by_keyword_after_eps() -> None:
 
 @pytest.mark.parametrize(
     "X",
-    [np.array([[0.0, np.nan], [1.0, 1.0]]), np.array([[0.0, np.inf]]), np.zeros((0, 2)), np.zeros(5), np.zeros((2, 2, 2)),
-     [["a", "b"]]],
+    [
+        np.array([[0.0, np.nan], [1.0, 1.0]]),
+        np.array([[0.0, np.inf]]),
+        np.zeros((0, 2)),
+        np.zeros(5),
+        np.zeros((2, 2, 2)),
+        [["a", "b"]],
+    ],
 )
 def test_bad_data_is_named_and_raised_at_once(X: object) -> None:
     with pytest.raises(ValueError, match="X"):

@@ -26,9 +26,7 @@ def inertia_curve(X: np.ndarray, ks: np.ndarray) -> np.ndarray:
 def kneed_knee(x: np.ndarray, y: np.ndarray, S: float, direction: str) -> float | None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # kneed warns when it finds nothing
-        knee = KneeLocator(
-            x, y, S=S, curve="convex", direction=direction, online=False, interp_method="interp1d"
-        ).knee
+        knee = KneeLocator(x, y, S=S, curve="convex", direction=direction, online=False, interp_method="interp1d").knee
     return None if knee is None else float(knee)
 
 

@@ -58,7 +58,9 @@ ESTIMATORS = [
     Case(KMeans, bad={"n_clusters": 0}, other={"n_clusters": 4}, has_predict=True, seeded=True),
     Case(DBSCAN, bad={"eps": -1.0}, other={"min_samples": 7}, has_predict=False, seeded=False),
     Case(GaussianMixture, bad={"weights_init": [1.5, 0.7]}, other={"n_components": 2}, has_predict=True, seeded=True),
-    Case(AgglomerativeClustering, bad={"linkage": "centroid"}, other={"n_clusters": 4}, has_predict=False, seeded=False),
+    Case(
+        AgglomerativeClustering, bad={"linkage": "centroid"}, other={"n_clusters": 4}, has_predict=False, seeded=False
+    ),
     Case(HDBSCAN, bad={"min_cluster_size": 1}, other={"min_samples": 3}, has_predict=False, seeded=False),
 ]
 

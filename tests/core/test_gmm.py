@@ -14,8 +14,8 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import GaussianMixture as SkGaussianMixture
 from threadpoolctl import threadpool_limits
 
-from tuiclust.core.gmm import kernels as gmm_module  # the block sizes live with the arithmetic
 from tuiclust.core.gmm import COVARIANCE_TYPES, INIT_PARAMS, GaussianMixture
+from tuiclust.core.gmm import kernels as gmm_module  # the block sizes live with the arithmetic
 from tuiclust.core.steps import Phase
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -28,6 +28,7 @@ def _single_threaded_blas() -> object:
     # this module fast. Results do not depend on it.
     with threadpool_limits(limits=1):
         yield
+
 
 _ANISO = np.array([[0.6, -0.6], [-0.4, 0.8]])
 

@@ -67,7 +67,9 @@ def test_tied_initial_covariance_from_seeds_is_sklearns() -> None:
     # The review's numbers: scikit-learn's initial tied diagonal on iris is
     # [1706.0, 466.6, 844.9, 98.8]; the centred formula gave [33.6, 9.2, 152.2, 28.3].
     X, _ = _DATA["iris"]
-    first = next(s for s in GaussianMixture(3, covariance_type="tied", init_params="k-means++", random_state=0).steps(X))
+    first = next(
+        s for s in GaussianMixture(3, covariance_type="tied", init_params="k-means++", random_state=0).steps(X)
+    )
     np.testing.assert_allclose(np.diag(first.covariances), [1706.0, 466.6, 844.9, 98.8], rtol=1e-3)
 
 

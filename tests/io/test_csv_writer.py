@@ -154,7 +154,9 @@ def test_default_path_never_overwrites(tmp_path, table):
     step = kmeans_step([0, 0, 1, 1])
     names = [write_result_csv(default_export_path(dataset, "kmeans", tmp_path), dataset, step).path for _ in range(3)]
     assert [p.name for p in names] == [
-        "shop-kmeans-clusters.csv", "shop-kmeans-clusters-2.csv", "shop-kmeans-clusters-3.csv"
+        "shop-kmeans-clusters.csv",
+        "shop-kmeans-clusters-2.csv",
+        "shop-kmeans-clusters-3.csv",
     ]
     assert names[0].parent == tmp_path.absolute()
 

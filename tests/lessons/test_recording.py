@@ -253,7 +253,13 @@ def test_cast_writer_redraws_only_changed_rows():
     writer.close(1500)
     lines = out.getvalue().splitlines()
     header, events = json.loads(lines[0]), [json.loads(line) for line in lines[1:]]
-    assert header == {"version": 2, "width": 10, "height": 3, "title": "t", "env": {"TERM": "xterm-256color", "SHELL": "/bin/sh"}}
+    assert header == {
+        "version": 2,
+        "width": 10,
+        "height": 3,
+        "title": "t",
+        "env": {"TERM": "xterm-256color", "SHELL": "/bin/sh"},
+    }
     assert [e[:2] for e in events] == [[0.0, "o"], [0.5, "o"], [0.5, "m"], [1.5, "o"]]
     assert "\x1b[2;1HBBBBBBBBBB" in events[1][2] and "aaaa" not in events[1][2]
     assert replay(header, events).display == ["aaaaaaaaaa", "BBBBBBBBBB", "cccccccccc"]
@@ -268,7 +274,9 @@ def test_cast_writer_redraws_only_changed_rows():
 
 def test_record_command_writes_cast_and_svgs(tmp_path, capsys):
     out = tmp_path / "border.cast"
-    assert main(["record", "dbscan-border-order", "-o", str(out), "--size", "80x24", "--svg", str(tmp_path / "svg")]) == 0
+    assert (
+        main(["record", "dbscan-border-order", "-o", str(out), "--size", "80x24", "--svg", str(tmp_path / "svg")]) == 0
+    )
     message = capsys.readouterr().out
     assert message.startswith(f"wrote {out}: 80x24, 12 steps")
     header, events = read_cast(out)

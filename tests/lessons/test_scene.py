@@ -155,16 +155,19 @@ def test_parts_override_the_defaults_key_by_key(tmp_path):
 
 
 def test_narration_prefers_the_entry_naming_the_iteration():
-    from tuiclust.lessons.scene import ScenePart
-    from tuiclust.pipeline.spec import RunSpec
     import numpy as np
 
+    from tuiclust.lessons.scene import ScenePart
+    from tuiclust.pipeline.spec import RunSpec
+
     part = ScenePart(
-        "t", "", RunSpec(),
+        "t",
+        "",
+        RunSpec(),
         (Narration(Phase.ASSIGN, "every assign"), Narration(Phase.ASSIGN, "second assign", iteration=2)),
     )
     labels = np.zeros(3, dtype=np.int8)
-    step = lambda phase, it: Step("kmeans", phase, it, labels, "")  # noqa: E731
+    step = lambda phase, it: Step("kmeans", phase, it, labels, "")
     assert part.narrator(step(Phase.ASSIGN, 1)) == "every assign"
     assert part.narrator(step(Phase.ASSIGN, 2)) == "second assign"
     assert part.narrator(step(Phase.UPDATE, 2)) is None
@@ -175,7 +178,9 @@ def test_pace_of_steps():
     assert step_seconds(playback, None) == 0.5
     assert step_seconds(playback, Narration(Phase.ASSIGN, "short", hold=3.0)) == 3.0
     long_text = " ".join(["word"] * 12)
-    assert step_seconds(playback, Narration(Phase.ASSIGN, long_text)) == reading_seconds(long_text) == pytest.approx(4.6)
+    assert (
+        step_seconds(playback, Narration(Phase.ASSIGN, long_text)) == reading_seconds(long_text) == pytest.approx(4.6)
+    )
     assert reading_seconds("hi") == 2.0 and reading_seconds("word " * 100) == 8.0
 
 
@@ -191,7 +196,14 @@ def test_parse_size():
 def test_data_csv_path_is_relative_to_the_scene(tmp_path):
     (tmp_path / "pts.csv").write_text("a,b\n1,2\n3,4\n5,6\n", encoding="utf-8")
     scene = load_scene(
-        str(write(tmp_path, GOOD.replace('generator = "blobs"\nn_samples = 60', 'csv = "pts.csv"').replace("n_clusters = 3", "n_clusters = 2")))
+        str(
+            write(
+                tmp_path,
+                GOOD.replace('generator = "blobs"\nn_samples = 60', 'csv = "pts.csv"').replace(
+                    "n_clusters = 3", "n_clusters = 2"
+                ),
+            )
+        )
     )
     assert scene.parts[0].spec.data.source == str((tmp_path / "pts.csv").resolve())
     assert scene.parts[0].spec.data.is_file
@@ -207,13 +219,13 @@ def test_wrong_type_names_the_key_path(tmp_path):
 
 def test_unknown_key_anywhere(tmp_path):
     assert error_of(tmp_path, GOOD.replace("seed = 3", "seed = 3\nflavour = 1")) == (
-        'test-scene.toml: data.flavour is not a known key; allowed keys: generator, csv, n_samples, noise, '
+        "test-scene.toml: data.flavour is not a known key; allowed keys: generator, csv, n_samples, noise, "
         "seed, scale, columns, x, y, drop_missing"
     )
-    assert "titel is not a known key; did you mean \"title\"?" in error_of(tmp_path, 'titel = "x"\n' + GOOD)
+    assert 'titel is not a known key; did you mean "title"?' in error_of(tmp_path, 'titel = "x"\n' + GOOD)
     message = error_of(tmp_path, GOOD + '[[parts]]\ntitle = "a"\nspeed = 2\n')
     assert message.startswith("test-scene.toml: parts[1].speed is not a known key")
-    message = error_of(tmp_path, GOOD + "hold = 1\nsound = \"ding\"\n")
+    message = error_of(tmp_path, GOOD + 'hold = 1\nsound = "ding"\n')
     assert message.startswith("test-scene.toml: steps[1].sound is not a known key")
 
 
@@ -243,7 +255,9 @@ def test_out_of_range_values(tmp_path):
 
 
 def test_values_inside_parts_name_the_part(tmp_path):
-    message = error_of(tmp_path, GOOD + '[[parts]]\ntitle = "a"\n[[parts]]\ntitle = "b"\nalgorithm = { n_clusters = -2 }\n')
+    message = error_of(
+        tmp_path, GOOD + '[[parts]]\ntitle = "a"\n[[parts]]\ntitle = "b"\nalgorithm = { n_clusters = -2 }\n'
+    )
     assert message == "test-scene.toml: parts[2].algorithm.n_clusters must be an integer >= 1, got -2"
 
 
@@ -260,7 +274,7 @@ def test_missing_csv(tmp_path):
 
 def test_unknown_generator(tmp_path):
     message = error_of(tmp_path, GOOD.replace('"blobs"', '"blob"'))
-    assert message.startswith('test-scene.toml: data.generator must be one of blobs, moons, ')
+    assert message.startswith("test-scene.toml: data.generator must be one of blobs, moons, ")
     assert message.endswith('got "blob" (did you mean "blobs"?)')
 
 
@@ -270,17 +284,24 @@ def test_narration_on_a_phase_the_algorithm_does_not_have(tmp_path):
         'test-scene.toml: steps[1].on: "e_step" is not a phase of kmeans; '
         "use one of initialize, assign, update, converged, stopped"
     )
-    assert 'steps[1].on: "assignment" is not a phase' in error_of(tmp_path, GOOD.replace('on = "assign"', 'on = "assignment"'))
+    assert 'steps[1].on: "assignment" is not a phase' in error_of(
+        tmp_path, GOOD.replace('on = "assign"', 'on = "assignment"')
+    )
 
 
 def test_missing_required_keys(tmp_path):
     assert error_of(tmp_path, GOOD.replace('title = "Test scene"\n', "")) == "test-scene.toml: title is missing"
-    assert "steps[1].say is missing" in error_of(tmp_path, GOOD.replace('say = "Every point joins its nearest centre."', ""))
+    assert "steps[1].say is missing" in error_of(
+        tmp_path, GOOD.replace('say = "Every point joins its nearest centre."', "")
+    )
     assert "data needs generator" in error_of(tmp_path, GOOD.replace('generator = "blobs"\n', ""))
 
 
 def test_unknown_scene_name():
-    with pytest.raises(SceneError, match=r"no scene named 'kmeans-basic' \(did you mean \"kmeans-basics\"\?\); `tuiclust scenes` lists them"):
+    with pytest.raises(
+        SceneError,
+        match=r"no scene named 'kmeans-basic' \(did you mean \"kmeans-basics\"\?\); `tuiclust scenes` lists them",
+    ):
         load_scene("kmeans-basic")
 
 
@@ -301,7 +322,9 @@ def test_real_command_shows_no_traceback(tmp_path):
     path = write(tmp_path, GOOD.replace("seed = 3", "seed = = 3"))
     result = subprocess.run(
         [sys.executable, "-m", "tuiclust", "record", str(path), "-o", str(tmp_path / "x.cast")],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
@@ -314,7 +337,9 @@ def test_phases_cover_every_phase():
 
 # --------------------------------------------------------------- figures and questions
 
-FIGURE_PART = GOOD.split("[[steps]]")[0] + """
+FIGURE_PART = (
+    GOOD.split("[[steps]]")[0]
+    + """
 [[parts]]
 title = "The elbow"
 view = { kind = "elbow", select = 4 }
@@ -327,6 +352,7 @@ ask = "Where is the elbow?"
 select = 3
 say = "At k = 3."
 """
+)
 
 
 def test_a_part_can_stage_a_figure_with_a_selection_per_entry(tmp_path):
@@ -367,20 +393,32 @@ def test_a_comparison_part_needs_no_data_of_its_own(tmp_path):
 @pytest.mark.parametrize(
     "change, message",
     [
-        (('kind = "elbow"', 'kind = "elbows"'),
-         ('parts[1].view.kind must be one of elbow, k-distance, bic-aic, comparison, scores, silhouette; '
-          'got "elbows" (did you mean "elbow"?)')),
-        (('kind = "elbow"', 'kind = "k-distance"'),
-         ('parts[1].view.kind is "k-distance", which is for dbscan runs, but the part\'s algorithm is kmeans; '
-          'set algorithm.name = "dbscan" in this part')),
+        (
+            ('kind = "elbow"', 'kind = "elbows"'),
+            (
+                "parts[1].view.kind must be one of elbow, k-distance, bic-aic, comparison, scores, silhouette; "
+                'got "elbows" (did you mean "elbow"?)'
+            ),
+        ),
+        (
+            ('kind = "elbow"', 'kind = "k-distance"'),
+            (
+                'parts[1].view.kind is "k-distance", which is for dbscan runs, but the part\'s algorithm is kmeans; '
+                'set algorithm.name = "dbscan" in this part'
+            ),
+        ),
         (("select = 4", "select = 11"), "parts[1].view.select must be an integer from 1 to 10, got 11"),
         (("select = 4", 'select = "four"'), 'parts[1].view.select must be an integer from 1 to 10, got "four"'),
-        (("select = 4", "select = 4, zoom = 2"), 'parts[1].view.zoom is not a known key; allowed keys: kind, select'),
-        (("select = 3\n", "select = 3\non = \"assign\"\n"),
-         ("parts[1].steps[2].on does not apply: the elbow view has no phases, its entries are shown in order; "
-          "leave it out")),
+        (("select = 4", "select = 4, zoom = 2"), "parts[1].view.zoom is not a known key; allowed keys: kind, select"),
+        (
+            ("select = 3\n", 'select = 3\non = "assign"\n'),
+            (
+                "parts[1].steps[2].on does not apply: the elbow view has no phases, its entries are shown in order; "
+                "leave it out"
+            ),
+        ),
         (('ask = "Where is the elbow?"', 'ask = ""'), "parts[1].steps[2].ask must not be empty"),
-        (('ask = "Where is the elbow?"', 'ask = 3'), "parts[1].steps[2].ask must be a string, got 3"),
+        (('ask = "Where is the elbow?"', "ask = 3"), "parts[1].steps[2].ask must be a string, got 3"),
         (('say = "At k = 3."', 'said = "At k = 3."'), "parts[1].steps[2].say is missing"),
     ],
 )
@@ -393,7 +431,7 @@ def test_bad_figure_parts_name_the_key(tmp_path, change, message):
 def test_bad_grid_selections_and_selections_outside_figures(tmp_path):
     text = FIGURE_PART.replace('kind = "elbow", select = 4', 'kind = "comparison", select = "moon"')
     assert error_of(tmp_path, text).startswith(
-        'test-scene.toml: parts[1].view.select must be a grid row (circles, moons, varied, aniso, blobs, no_structure)'
+        "test-scene.toml: parts[1].view.select must be a grid row (circles, moons, varied, aniso, blobs, no_structure)"
     )
     text = FIGURE_PART.replace('kind = "elbow", select = 4', 'kind = "scores", select = 4')
     assert error_of(tmp_path, text) == (
@@ -442,7 +480,9 @@ def test_a_scene_that_is_a_named_pipe_is_refused_without_waiting(tmp_path):
 
 
 # --------------------------------------------------------------- csv outside the scene's folder
-CSV_SCENE = GOOD.replace('generator = "blobs"\nn_samples = 60', 'csv = "{csv}"').replace("n_clusters = 3", "n_clusters = 2")
+CSV_SCENE = GOOD.replace('generator = "blobs"\nn_samples = 60', 'csv = "{csv}"').replace(
+    "n_clusters = 3", "n_clusters = 2"
+)
 
 
 @pytest.mark.parametrize("how", ["dot-dot", "absolute", "symlink inside"])

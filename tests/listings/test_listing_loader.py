@@ -130,7 +130,9 @@ def _algorithm_lines(algorithm: str) -> list[int]:
 
 # ---------------------------------------------------------------- marking a step
 def test_every_phase_the_core_yields_is_reached_by_the_runs() -> None:
-    yielded = {a: {s.phase for s in steps} for a, steps in ((a, [s for r in runs for s in r]) for a, runs in RUNS.items())}
+    yielded = {
+        a: {s.phase for s in steps} for a, steps in ((a, [s for r in runs for s in r]) for a, runs in RUNS.items())
+    }
     assert yielded["kmeans"] == {Phase.INITIALIZE, Phase.ASSIGN, Phase.UPDATE, Phase.CONVERGED, Phase.STOPPED}
     assert yielded["dbscan"] == {Phase.NEIGHBOURHOODS, Phase.EXPAND, Phase.BORDER, Phase.NOISE, Phase.DONE}
     assert yielded["gmm"] == {Phase.INITIALIZE, Phase.E_STEP, Phase.M_STEP, Phase.CONVERGED, Phase.STOPPED}
@@ -288,7 +290,9 @@ def f(x):
 
 
 def test_parse_listing_reads_tags() -> None:
-    listing = parse_listing("kmeans", "f.py", _GOOD + "    # \u2500\u2500 update\n    z = 1\n    # \u2500\u2500 converged\n    w = 2\n")
+    listing = parse_listing(
+        "kmeans", "f.py", _GOOD + "    # \u2500\u2500 update\n    z = 1\n    # \u2500\u2500 converged\n    w = 2\n"
+    )
     assert listing.lines[:4] == ("import numpy as np", "", "def f(x):", "    y = x")
     assert listing.phases[Phase.INITIALIZE] == (3,)
     assert listing.value_lines[Phase.INITIALIZE] == {"k": 3}

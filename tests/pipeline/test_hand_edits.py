@@ -17,7 +17,9 @@ from tuiclust.pipeline.spec import AlgorithmSpec, DataSpec, RunSpec
 
 
 def _spec(name: str = "kmeans", data: DataSpec | None = None, placed=(), **params) -> RunSpec:
-    return RunSpec(data or DataSpec("blobs", n_samples=200), AlgorithmSpec(name, MappingProxyType(params), tuple(placed)))
+    return RunSpec(
+        data or DataSpec("blobs", n_samples=200), AlgorithmSpec(name, MappingProxyType(params), tuple(placed))
+    )
 
 
 def test_kmeans_starts_from_the_placed_centres_and_says_so():
@@ -70,7 +72,9 @@ def test_check_placed_names_the_key(value, message):
 
 def test_pca_preimage_lies_in_the_plane_and_projects_back():
     dataset = load_dataset(DataSpec("blobs", n_samples=200))  # 2 columns: the preimage is the point itself
-    assert np.allclose(hand_edits.preimage(dataset.projection, np.array([[1.0, 2.0]]), dataset.X.mean(axis=0)), [[1, 2]])
+    assert np.allclose(
+        hand_edits.preimage(dataset.projection, np.array([[1.0, 2.0]]), dataset.X.mean(axis=0)), [[1, 2]]
+    )
     from tuiclust.core.preprocess import fit_projection
 
     rng = np.random.default_rng(0)
@@ -145,11 +149,17 @@ def test_the_canvas_is_empty_with_fixed_limits_and_runs_once_it_has_points():
 def test_keys_that_change_the_data_drop_the_hand_edits():
     from tuiclust.pipeline import edits
 
-    spec = _spec(data=DataSpec("blobs", n_samples=200, added=((0.5, 0.5),), removed=(1,)), n_clusters=2,
-                 init="manual", placed=((0, 0), (1, 1)))
+    spec = _spec(
+        data=DataSpec("blobs", n_samples=200, added=((0.5, 0.5),), removed=(1,)),
+        n_clusters=2,
+        init="manual",
+        placed=((0, 0), (1, 1)),
+    )
     assert edits.step_dataset(spec, 1).data.added == ()
     assert edits.next_scaling(spec).data.removed == ()
     assert edits.step_samples(spec, 1, 200).data.removed == ()
     assert edits.with_seed(spec, 5).algorithm.placed == spec.algorithm.placed
     assert spec.algorithm.with_params(n_clusters=2).placed == spec.algorithm.placed
-    assert edits.step_second(edits.step_second(edits.step_second(_spec(), 1), 1), 1).algorithm.params["init"] == "manual"
+    assert (
+        edits.step_second(edits.step_second(edits.step_second(_spec(), 1), 1), 1).algorithm.params["init"] == "manual"
+    )

@@ -122,8 +122,10 @@ def test_any_failure_of_the_generator_ends_the_run_with_one_line():
         yield from make_steps(2)
         raise error
 
-    for error, words in ((MemoryError("Unable to allocate 9 GiB"), "not enough memory"),
-                         (ZeroDivisionError("float division by zero\nmore"), "ZeroDivisionError: float division by zero")):
+    for error, words in (
+        (MemoryError("Unable to allocate 9 GiB"), "not enough memory"),
+        (ZeroDivisionError("float division by zero\nmore"), "ZeroDivisionError: float division by zero"),
+    ):
         timeline = Timeline(steps(error))
         timeline.compute_all()
         assert timeline.finished and len(timeline) == 2

@@ -40,9 +40,18 @@ def dump_dom(url: str, *, budget_ms: int = 8000, timeout: float = 120.0) -> str:
     """The DOM of ``url`` after ``budget_ms`` of virtual time (scripts run, timers fire)."""
     with tempfile.TemporaryDirectory(prefix="tuiclust-chromium-") as profile:
         result = subprocess.run(
-            [str(CHROMIUM), *FLAGS, f"--user-data-dir={profile}", f"--virtual-time-budget={budget_ms}",
-             "--dump-dom", url],
-            capture_output=True, text=True, timeout=timeout, check=False,
+            [
+                str(CHROMIUM),
+                *FLAGS,
+                f"--user-data-dir={profile}",
+                f"--virtual-time-budget={budget_ms}",
+                "--dump-dom",
+                url,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
         )
     assert result.returncode == 0, result.stderr[-2000:]
     return result.stdout
@@ -76,14 +85,23 @@ class DevToolsPage:
 
         width, height = self.size
         self._process = subprocess.Popen(
-            [str(CHROMIUM), *FLAGS, f"--user-data-dir={self._profile}", "--remote-debugging-port=0",
-             f"--window-size={width},{height}", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            [
+                str(CHROMIUM),
+                *FLAGS,
+                f"--user-data-dir={self._profile}",
+                "--remote-debugging-port=0",
+                f"--window-size={width},{height}",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
         port_file = Path(self._profile) / "DevToolsActivePort"
         # Chromium writes the port it chose there once it listens.
-        await asyncio.to_thread(wait_until, lambda: port_file.is_file() and port_file.read_text().strip(),
-                                60, "Chromium's DevTools port")
+        await asyncio.to_thread(
+            wait_until, lambda: port_file.is_file() and port_file.read_text().strip(), 60, "Chromium's DevTools port"
+        )
         port = int(port_file.read_text().split()[0])
         self._session = aiohttp.ClientSession()
         deadline = time.monotonic() + 30
@@ -142,4 +160,3 @@ class DevToolsPage:
 
         result = await self.send("Page.captureScreenshot", {"format": "png"})
         return base64.b64decode(result["data"])
-

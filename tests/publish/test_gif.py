@@ -19,9 +19,7 @@ from tuiclust.publish.cast import read_cast_info
 
 from .images import read_gif
 
-needs_agg = pytest.mark.skipif(
-    gif.find_agg() is None, reason=f"agg is not installed: {gif.INSTALL_HINT}"
-)
+needs_agg = pytest.mark.skipif(gif.find_agg() is None, reason=f"agg is not installed: {gif.INSTALL_HINT}")
 
 
 def run_cli(*argv: str) -> tuple[int, str, str]:
@@ -109,9 +107,20 @@ def test_gif_renders_on_a_machine_with_no_fonts(tiny_cast: Path, tmp_path: Path)
     hide = " && ".join(f"mount -t tmpfs none {d}" for d in SYSTEM_FONT_DIRS if Path(d).is_dir()) or "true"
     env = dict(os.environ, PYTHONPATH=str(Path(gif.__file__).parents[2]))
     result = subprocess.run(
-        ["unshare", "-m", "sh", "-c", f"{hide} && fc-list 2>/dev/null | wc -l && exec \"$0\" -c \"$1\"",
-         sys.executable, render],
-        capture_output=True, text=True, env=env, timeout=300, check=False,
+        [
+            "unshare",
+            "-m",
+            "sh",
+            "-c",
+            f'{hide} && fc-list 2>/dev/null | wc -l && exec "$0" -c "$1"',
+            sys.executable,
+            render,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
     )
     if result.returncode != 0 and "unshare" in result.stderr and "ermission" in result.stderr:
         pytest.skip(f"no private mount namespace here: {result.stderr.strip()}")

@@ -12,7 +12,7 @@ from tuiclust.publish.html import PLAYER_VERSION, PageText, build_page, clean_te
 
 from .conftest import write_cast
 
-NASTY = "K-Means </script><script>alert(1)</script> & \"friends\"\x07\x1b[31m\u009b"
+NASTY = 'K-Means </script><script>alert(1)</script> & "friends"\x07\x1b[31m\u009b'
 
 
 def page_for(cast: Path, text: PageText, **options: bool) -> str:
@@ -56,10 +56,15 @@ def test_clean_text_keeps_words_and_drops_controls() -> None:
 
 def test_markers_become_chapters_that_seek_the_player(tiny_cast: Path) -> None:
     page = page_for(tiny_cast, PageText("t"))
-    chapters = re.findall(r'<button type="button" data-marker="(\d+)" data-time="([\d.]+)">'
-                          r'<span class="time">([\d:]+)</span>(.*?)</button>', page)
+    chapters = re.findall(
+        r'<button type="button" data-marker="(\d+)" data-time="([\d.]+)">'
+        r'<span class="time">([\d:]+)</span>(.*?)</button>',
+        page,
+    )
     assert [(int(i), float(t), label) for i, t, _, label in chapters] == [
-        (0, 0.0, "one"), (1, 0.5, "two"), (2, 1.0, "three")
+        (0, 0.0, "one"),
+        (1, 0.5, "two"),
+        (2, 1.0, "three"),
     ]
     assert "player.seek({ marker: Number(button.dataset.marker) })" in page
 

@@ -41,8 +41,9 @@ def test_several_outputs_come_from_one_recording(tmp_path: Path, monkeypatch: py
 
 
 def test_a_page_alone_needs_no_cast_file_and_leaves_none(tmp_path: Path) -> None:
-    status, out, err = run_cli("record", "kmeans-basics", "--size", "80x24", "-o", str(tmp_path / "x.html"),
-                               "--pause-on-markers")
+    status, out, err = run_cli(
+        "record", "kmeans-basics", "--size", "80x24", "-o", str(tmp_path / "x.html"), "--pause-on-markers"
+    )
     assert status == 0, err
     assert [p.name for p in tmp_path.iterdir()] == ["x.html"]
     assert out.startswith("recorded kmeans-basics.toml: 80x24")

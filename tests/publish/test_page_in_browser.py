@@ -23,7 +23,7 @@ def test_recorded_page_plays_in_chromium_and_lists_its_chapters(recorded_cast: P
     assert 'class="ap-player' in dom and 'class="ap-term' in dom
     assert re.search(r'class="ap-[^"]*control-bar', dom)
     # The poster is the first step's frame, so the explorer's text is already in the terminal.
-    terminal = dom[dom.index('class="ap-term'):]
+    terminal = dom[dom.index('class="ap-term') :]
     assert "K-Means" in re.sub(r"<[^>]+>", "", terminal)
     chapters = re.findall(r'<button type="button" data-marker="(\d+)"', dom)
     assert [int(i) for i in chapters] == list(range(len(markers))) and len(markers) > 5
@@ -35,9 +35,19 @@ def test_recorded_page_screenshot_is_not_blank(recorded_cast: Path, tmp_path: Pa
     shot = tmp_path / "page.png"
     with tempfile.TemporaryDirectory(prefix="tuiclust-chromium-") as profile:
         subprocess.run(
-            [str(CHROMIUM), *FLAGS, f"--user-data-dir={profile}", "--virtual-time-budget=8000",
-             "--window-size=400,300", "--force-device-scale-factor=1", f"--screenshot={shot}", page.as_uri()],
-            capture_output=True, timeout=120, check=True,
+            [
+                str(CHROMIUM),
+                *FLAGS,
+                f"--user-data-dir={profile}",
+                "--virtual-time-budget=8000",
+                "--window-size=400,300",
+                "--force-device-scale-factor=1",
+                f"--screenshot={shot}",
+                page.as_uri(),
+            ],
+            capture_output=True,
+            timeout=120,
+            check=True,
         )
     width, height, pixels = read_png_pixels(shot.read_bytes())
     assert (width, height) == (400, 300)

@@ -62,7 +62,11 @@ def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[int
     env["PYTHONPATH"] = os.pathsep.join([str(Path(tuiclust.__file__).parents[1]), env.get("PYTHONPATH", "")])
     process = subprocess.Popen(
         [sys.executable, "-m", "tuiclust", "serve", *target, "--port", str(port)],
-        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
         start_new_session=True,
     )
     try:
@@ -145,16 +149,24 @@ def test_explorer_page_renders_in_chromium(served) -> None:
             started = time.monotonic()
             await page.send("Page.navigate", {"url": f"http://127.0.0.1:{port}/"})
             # textual.js marks the body once the app's first bytes arrive.
-            await page.wait_for("document.body && document.body.classList.contains('-first-byte')",
-                                START_TIMEOUT, "the explorer's first frame in the page")
+            await page.wait_for(
+                "document.body && document.body.classList.contains('-first-byte')",
+                START_TIMEOUT,
+                "the explorer's first frame in the page",
+            )
             first_frame = time.monotonic() - started
             await page.wait_for(
                 "getComputedStyle(document.querySelector('.textual-terminal')).opacity === '1'",
-                30, "the terminal to fade in",
+                30,
+                "the terminal to fade in",
             )
-            result = await page.send("Page.captureScreenshot", {
-                "format": "png", "clip": {"x": 0, "y": 0, "width": 1200, "height": 800, "scale": 0.25},
-            })
+            result = await page.send(
+                "Page.captureScreenshot",
+                {
+                    "format": "png",
+                    "clip": {"x": 0, "y": 0, "width": 1200, "height": 800, "scale": 0.25},
+                },
+            )
             import base64
 
             return first_frame, base64.b64decode(result["data"])
@@ -174,7 +186,10 @@ def test_port_in_use_is_one_line_and_exit_2() -> None:
         port = holder.getsockname()[1]
         status, out, err = run_cli("serve", "--port", str(port))
     assert status == 2 and out == ""
-    assert err == f"tuiclust: --port {port}: 127.0.0.1:{port} is already in use; choose another port (e.g. --port {port + 1})\n"
+    assert (
+        err
+        == f"tuiclust: --port {port}: 127.0.0.1:{port} is already in use; choose another port (e.g. --port {port + 1})\n"
+    )
 
 
 @pytest.mark.parametrize(

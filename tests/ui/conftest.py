@@ -15,10 +15,19 @@ from tuiclust.pipeline.spec import AlgorithmSpec, DataSpec, RunSpec
 from tuiclust.ui.app import ExplorerApp
 
 
-def make_spec(algorithm: str = "kmeans", source: str = "blobs", *, seed: int = 0, n: int | None = None,
-              scale: str = "none", **params: Any) -> RunSpec:
+def make_spec(
+    algorithm: str = "kmeans",
+    source: str = "blobs",
+    *,
+    seed: int = 0,
+    n: int | None = None,
+    scale: str = "none",
+    **params: Any,
+) -> RunSpec:
     """A RunSpec in one line."""
-    return RunSpec(DataSpec(source, n_samples=n, seed=seed, scale=scale), AlgorithmSpec(algorithm, MappingProxyType(params)))
+    return RunSpec(
+        DataSpec(source, n_samples=n, seed=seed, scale=scale), AlgorithmSpec(algorithm, MappingProxyType(params))
+    )
 
 
 @asynccontextmanager

@@ -33,7 +33,9 @@ def kmeans_steps(dataset: Dataset, truth: np.ndarray) -> dict[str, Step]:
     unassigned = frozen_array(np.full(n, -1, dtype=np.int8))
     return {
         "init": Step("kmeans", Phase.INITIALIZE, 0, unassigned, "init", centers=frozen_array(start)),
-        "assign": Step("kmeans", Phase.ASSIGN, 1, labels, "assign", centers=frozen_array(start), cluster_sizes=(n // 3,) * 3),
+        "assign": Step(
+            "kmeans", Phase.ASSIGN, 1, labels, "assign", centers=frozen_array(start), cluster_sizes=(n // 3,) * 3
+        ),
         "update": Step(
             "kmeans",
             Phase.UPDATE,
@@ -61,16 +63,31 @@ def dbscan_steps(dataset: Dataset, truth: np.ndarray) -> dict[str, Step]:
     growing_kinds[truth == 2] = np.where(kinds[truth == 2] == PointKind.CORE, PointKind.CORE, PointKind.UNVISITED)
     return {
         "neighbourhoods": Step(
-            "dbscan", Phase.NEIGHBOURHOODS, 1, frozen_array(np.full(n, -1, np.int8)), "cores",
+            "dbscan",
+            Phase.NEIGHBOURHOODS,
+            1,
+            frozen_array(np.full(n, -1, np.int8)),
+            "cores",
             point_kinds=frozen_array(found),
         ),
         "expand": Step(
-            "dbscan", Phase.EXPAND, 2, frozen_array(growing), "expand",
-            point_kinds=frozen_array(growing_kinds), active_cluster=1, cluster_sizes=(n // 3, n // 3),
+            "dbscan",
+            Phase.EXPAND,
+            2,
+            frozen_array(growing),
+            "expand",
+            point_kinds=frozen_array(growing_kinds),
+            active_cluster=1,
+            cluster_sizes=(n // 3, n // 3),
         ),
         "done": Step(
-            "dbscan", Phase.DONE, 3, frozen_array(final_labels), "done",
-            point_kinds=frozen_array(kinds), cluster_sizes=(n // 3,) * 3,
+            "dbscan",
+            Phase.DONE,
+            3,
+            frozen_array(final_labels),
+            "done",
+            point_kinds=frozen_array(kinds),
+            cluster_sizes=(n // 3,) * 3,
         ),
     }
 
@@ -92,13 +109,29 @@ def gmm_steps(dataset: Dataset, truth: np.ndarray, covariance_type: str = "full"
     confidence[::5] = 0.45
     return {
         "e_step": Step(
-            "gmm", Phase.E_STEP, 1, frozen_array(truth.copy()), "e",
-            centers=frozen_array(means), weights=np.full(3, 1 / 3), covariances=covs,
-            covariance_type=covariance_type, confidence=frozen_array(confidence), log_likelihood=-2.5,
+            "gmm",
+            Phase.E_STEP,
+            1,
+            frozen_array(truth.copy()),
+            "e",
+            centers=frozen_array(means),
+            weights=np.full(3, 1 / 3),
+            covariances=covs,
+            covariance_type=covariance_type,
+            confidence=frozen_array(confidence),
+            log_likelihood=-2.5,
         ),
         "m_step": Step(
-            "gmm", Phase.M_STEP, 1, frozen_array(truth.copy()), "m",
-            centers=frozen_array(means + 0.3), previous_centers=frozen_array(means), weights=np.full(3, 1 / 3),
-            covariances=covs, covariance_type=covariance_type, confidence=frozen_array(confidence),
+            "gmm",
+            Phase.M_STEP,
+            1,
+            frozen_array(truth.copy()),
+            "m",
+            centers=frozen_array(means + 0.3),
+            previous_centers=frozen_array(means),
+            weights=np.full(3, 1 / 3),
+            covariances=covs,
+            covariance_type=covariance_type,
+            confidence=frozen_array(confidence),
         ),
     }

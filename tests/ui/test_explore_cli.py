@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tuiclust.cli.main import build_parser, main
 from tuiclust.cli.explore import check_spec, spec_from_args
+from tuiclust.cli.main import build_parser, main
 
 
 @pytest.mark.parametrize(
@@ -56,8 +56,22 @@ def test_default_spec_is_kmeans_k3_on_blobs_from_random_points():
 
 def test_flags_reach_the_spec():
     args = build_parser("explore").parse_args(
-        ["--algo", "dbscan", "--data", "moons", "-n", "200", "--seed", "4", "--eps", "0.25", "--min-samples", "6",
-         "--scale", "standard"]
+        [
+            "--algo",
+            "dbscan",
+            "--data",
+            "moons",
+            "-n",
+            "200",
+            "--seed",
+            "4",
+            "--eps",
+            "0.25",
+            "--min-samples",
+            "6",
+            "--scale",
+            "standard",
+        ]
     )
     spec = spec_from_args(args)
     assert spec.data.source == "moons" and spec.data.n_samples == 200 and spec.data.seed == 4
@@ -154,8 +168,14 @@ def test_the_real_command_prints_one_line_and_exits_2(tmp_path):
     import sys
 
     (tmp_path / "ragged.csv").write_text("x,y\n1,2\n3,4,5\n")
-    result = subprocess.run([sys.executable, "-m", "tuiclust", "ragged.csv"], cwd=tmp_path,
-                            capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    result = subprocess.run(
+        [sys.executable, "-m", "tuiclust", "ragged.csv"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
     assert result.returncode == 2
     assert result.stdout == "" and result.stderr.count("\n") == 1 and "line 3" in result.stderr
 
@@ -179,7 +199,10 @@ def test_a_closed_pipe_ends_quietly() -> None:
 
     proc = subprocess.run(
         f"{sys.executable} -m tuiclust scenes | head -n 1",
-        shell=True, capture_output=True, text=True, timeout=60,
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert proc.stdout.count("\n") == 1
     assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 
 from tuiclust.ui.app import ExplorerApp, RunEnded

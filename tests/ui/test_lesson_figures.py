@@ -113,8 +113,9 @@ async def test_play_waits_for_a_key_at_each_question(scene):
         await pilot.pause(0.3)
         assert app.question is not None and app.current_run.timeline.index == index  # still waiting
         await pilot.press("x")
-        await wait_until(lambda: app.question is not None and app.question.ask == "Where is the elbow?",
-                         what="the figure's question")
+        await wait_until(
+            lambda: app.question is not None and app.question.ask == "Where is the elbow?", what="the figure's question"
+        )
         assert isinstance(app.screen, ElbowView) and app.screen.selected == 2
         await pilot.press("enter")  # any key, even one the view binds, answers first
         await wait_until(lambda: lesson.is_finished, what="the end of the lesson")
@@ -128,9 +129,11 @@ async def test_a_question_on_the_first_step_waits_on_the_title_card(tmp_path):
     from tuiclust.ui.title_card import TitleCard
 
     path = tmp_path / "first.toml"
-    path.write_text(SCENE.split("[[parts]]")[0] + (
-        '[[steps]]\non = "initialize"\nask = "Where will the first centres be?"\nsay = "On three data points."\n'
-    ), encoding="utf-8")
+    path.write_text(
+        SCENE.split("[[parts]]")[0]
+        + ('[[steps]]\non = "initialize"\nask = "Where will the first centres be?"\nsay = "On three data points."\n'),
+        encoding="utf-8",
+    )
     app = LessonApp(load_scene(str(path)))
     async with app.run_test(size=SIZE) as pilot:
         await app.wait_until_computed()

@@ -57,8 +57,16 @@ def test_sixteen_colours_are_ansi_colours():
 
 def test_no_colour_means_no_colour():
     palette = palette_for(ColourMode.NONE)
-    styles = [palette.point(0), palette.faded_point(1), palette.highlighted_point(2), palette.centre(3),
-              palette.centre_cap(3), palette.line(4), palette.neutral, palette.noise]
+    styles = [
+        palette.point(0),
+        palette.faded_point(1),
+        palette.highlighted_point(2),
+        palette.centre(3),
+        palette.centre_cap(3),
+        palette.line(4),
+        palette.neutral,
+        palette.noise,
+    ]
     assert all(style.color is None and style.bgcolor is None for style in styles)
     assert palette.centre(0).reverse  # still the biggest mark
     assert palette.highlighted_point(0).bold

@@ -61,7 +61,9 @@ async def test_regions_draw_borders_with_no_colour_and_ansi_backgrounds_with_16_
     plain = build_frame(data, step, 80, 24, ColourMode.NONE, Overlay(regions=True)).text
     assert "│" in plain[plain.index("\n") :] or "─" in plain  # borders between regions
     frame16 = build_frame(data, step, 80, 24, ColourMode.STANDARD, Overlay(regions=True))
-    backgrounds = {seg.style.bgcolor.name for strip in frame16.strips for seg in strip if seg.style and seg.style.bgcolor}
+    backgrounds = {
+        seg.style.bgcolor.name for strip in frame16.strips for seg in strip if seg.style and seg.style.bgcolor
+    }
     assert {"yellow", "cyan", "green"} <= backgrounds  # the non-bright ANSI colours of the 3 regions
 
 

@@ -132,4 +132,3 @@ async def test_enter_on_a_grid_cell_opens_it_and_escape_returns_to_the_grid():
         assert run.spec.algorithm.name == algorithm and run.dataset.name.startswith(shape)
         await pilot.press("escape")
         await wait_until(lambda: isinstance(app.screen, ComparisonView))
-

@@ -80,8 +80,26 @@ async def settle(app: ExplorerApp, pilot) -> None:
 # Every bound key but quitting, and keys the explorer does not bind (some of
 # which the help screen and the lesson views do).
 _BOUND = [key for spec in KEYS if spec.action != "quit" for key in spec.keys.split(",")]
-_UNBOUND = ["z", "a", "9", "0", "tab", "shift+tab", "escape", "enter", "up", "down", "pageup", "pagedown",
-            "backspace", "delete", "shift+left", "L", "j", "k"]
+_UNBOUND = [
+    "z",
+    "a",
+    "9",
+    "0",
+    "tab",
+    "shift+tab",
+    "escape",
+    "enter",
+    "up",
+    "down",
+    "pageup",
+    "pagedown",
+    "backspace",
+    "delete",
+    "shift+left",
+    "L",
+    "j",
+    "k",
+]
 # Screens over the main one (help, lesson views) are left after this many keys.
 _KEYS_IN_A_SCREEN = 6
 
@@ -287,8 +305,9 @@ async def test_a_single_point(algorithm, source, one_row_csv, tmp_path, monkeypa
         if algorithm != "dbscan":
             await press_and_settle(app, pilot, "plus")  # 2 clusters of 1 point
             word = "k" if algorithm == "kmeans" else "components"
-            assert any(f"{word} 2 is more than the 1 row of" in n and f"use {word} 1 or fewer" in n
-                       for n in notifications(app)), notifications(app)
+            assert any(
+                f"{word} 2 is more than the 1 row of" in n and f"use {word} 1 or fewer" in n for n in notifications(app)
+            ), notifications(app)
             assert app.current_run is run
         await press_and_settle(app, pilot, "m", "M", "escape", "e", "escape", "x", "s", "r")
         assert_alive(app)
@@ -347,8 +366,12 @@ async def step_to_the_end(app: ExplorerApp, pilot) -> None:
 
 
 # Every covariance type on collinear data (singular covariances); the default one elsewhere.
-_CASES = [(data, algorithm, params) for data in _DEGENERATE for algorithm, params in _ALGORITHMS
-          if data == "collinear" or params.get("covariance_type", "full") == "full"]
+_CASES = [
+    (data, algorithm, params)
+    for data in _DEGENERATE
+    for algorithm, params in _ALGORITHMS
+    if data == "collinear" or params.get("covariance_type", "full") == "full"
+]
 
 
 @pytest.mark.parametrize(
@@ -378,8 +401,13 @@ def ten_thousand_columns(tmp_path_factory) -> str:
 
 
 @pytest.mark.parametrize(
-    "algorithm, params", [("kmeans", {"n_clusters": 2}), ("dbscan", {}), ("gmm", {"covariance_type": "diag"}),
-                          ("gmm", {"covariance_type": "spherical"})],
+    "algorithm, params",
+    [
+        ("kmeans", {"n_clusters": 2}),
+        ("dbscan", {}),
+        ("gmm", {"covariance_type": "diag"}),
+        ("gmm", {"covariance_type": "spherical"}),
+    ],
     ids=["kmeans", "dbscan", "gmm-diag", "gmm-spherical"],
 )
 @pytest.mark.slow
@@ -402,8 +430,13 @@ async def test_ten_thousand_columns_refuse_a_full_covariance_gmm_and_keep_the_ru
         await press_and_settle(app, pilot, "3")
         assert app.current_run is run and run.timeline.index == 1
         told = notifications(app)[-1]
-        for words in ("full-covariance GMM on 10,000 columns", "GB", "diag or spherical", "--columns",
-                      "kept the previous run"):
+        for words in (
+            "full-covariance GMM on 10,000 columns",
+            "GB",
+            "diag or spherical",
+            "--columns",
+            "kept the previous run",
+        ):
             assert words in told, told
         assert any("full-covariance GMM" in n for n in app.phase_log.notes)
         assert_alive(app)

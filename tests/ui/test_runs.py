@@ -8,10 +8,10 @@ from collections.abc import Iterator
 import numpy as np
 
 from tuiclust.core.steps import Phase, Step, frozen_array
+from tuiclust.pipeline.run import build_run
 from tuiclust.pipeline.timeline import Timeline
 from tuiclust.ui import app as app_module
 from tuiclust.ui.app import ExplorerApp, RunLoaded
-from tuiclust.pipeline.run import build_run
 
 from .conftest import explorer, make_spec, notifications, press_and_settle
 
@@ -139,8 +139,11 @@ async def test_load_spec_hook_changes_narrator_and_title_and_posts_run_loaded():
         assert app.title == "Lesson one"
         # No narration yet: the caption line holds the explorer's first-screen hint.
         assert app.caption.display and app.caption.render().plain.startswith("Lesson views:")
-        app.load_spec(make_spec("gmm"), narrator=lambda s: "watch the ellipses" if s.phase == Phase.INITIALIZE else None,
-                      title="Lesson two")
+        app.load_spec(
+            make_spec("gmm"),
+            narrator=lambda s: "watch the ellipses" if s.phase == Phase.INITIALIZE else None,
+            title="Lesson two",
+        )
         await app.wait_until_computed()
         await pilot.pause()
         assert app.title == "Lesson two"

@@ -278,8 +278,16 @@ def test_degenerate_data_still_draws(X):
     steps = [
         None,
         Step("kmeans", Phase.UPDATE, 1, labels, "u", centers=centres, previous_centers=centres),
-        Step("gmm", Phase.E_STEP, 1, labels, "e", centers=centres,
-             covariances=np.ones((1, X.shape[1], X.shape[1])), covariance_type="full"),
+        Step(
+            "gmm",
+            Phase.E_STEP,
+            1,
+            labels,
+            "e",
+            centers=centres,
+            covariances=np.ones((1, X.shape[1], X.shape[1])),
+            covariance_type="full",
+        ),
     ]
     for step in steps:
         frame = build_frame(data, step, 60, 16, ColourMode.TRUECOLOR)
@@ -293,8 +301,17 @@ def test_a_broken_gaussian_is_skipped_not_fatal(data_and_steps):
     good = steps["gmm_e_step"]
     covs = good.covariances.copy()
     covs[1] = np.nan
-    broken = Step("gmm", Phase.E_STEP, 1, good.labels, "e", centers=good.centers, covariances=covs,
-                  covariance_type="full", confidence=good.confidence)
+    broken = Step(
+        "gmm",
+        Phase.E_STEP,
+        1,
+        good.labels,
+        "e",
+        centers=good.centers,
+        covariances=covs,
+        covariance_type="full",
+        confidence=good.confidence,
+    )
     text = plot_text(build_frame(data, broken, 100, 30, ColourMode.TRUECOLOR))
     assert f"▐{MEAN_MARKER}▌" in text
 

@@ -22,26 +22,44 @@ def step(**kwargs) -> Step:
 
 def test_log_lines_read_like_the_lesson():
     assert log_line(step()) == "iter 3 · Assign · 12 points changed cluster"
-    assert log_line(step(phase=Phase.UPDATE, message="inertia 1,204.7 (−3.1%)")) == "iter 3 · Update · inertia 1,204.7 (−3.1%)"
+    assert (
+        log_line(step(phase=Phase.UPDATE, message="inertia 1,204.7 (−3.1%)"))
+        == "iter 3 · Update · inertia 1,204.7 (−3.1%)"
+    )
     assert log_line(step(algorithm="dbscan", phase=Phase.EXPAND, message="Expand cluster 2 · +41 points")) == (
         "Expand cluster 2 · +41 points"
     )
     assert log_line(step(algorithm="gmm", phase=Phase.E_STEP, iteration=5, message="log-likelihood −2.871")) == (
         "iter 5 · E-step · log-likelihood −2.871"
     )
-    assert log_line(step(phase=Phase.INITIALIZE, iteration=0, message="Picked 3 centres")) == "Initialize · Picked 3 centres"
+    assert (
+        log_line(step(phase=Phase.INITIALIZE, iteration=0, message="Picked 3 centres"))
+        == "Initialize · Picked 3 centres"
+    )
 
 
 def test_numbers_per_algorithm():
     kmeans = dict(step_numbers(step(inertia=1204.66, points_moved=12, cluster_sizes=(2, 3))))
     assert kmeans["inertia"] == "1,204.7" and kmeans["moved"] == "12 points" and kmeans["sizes"] == "2 · 3"
     counts = (1, 2, 1, 1)
-    dbscan = dict(step_numbers(step(algorithm="dbscan", phase=Phase.EXPAND, n_clusters_found=1, kind_counts=counts,
-                                    active_cluster=0)))
+    dbscan = dict(
+        step_numbers(
+            step(algorithm="dbscan", phase=Phase.EXPAND, n_clusters_found=1, kind_counts=counts, active_cluster=0)
+        )
+    )
     assert dbscan["clusters"] == "1" and dbscan["core"] == "2" and dbscan["noise"] == "1"
     assert dbscan["unvisited"] == "1" and "iteration" not in dbscan
-    gmm = dict(step_numbers(step(algorithm="gmm", phase=Phase.E_STEP, log_likelihood=-2.87123,
-                                 log_likelihood_change=0.01, weights=np.array([0.25, 0.75]))))
+    gmm = dict(
+        step_numbers(
+            step(
+                algorithm="gmm",
+                phase=Phase.E_STEP,
+                log_likelihood=-2.87123,
+                log_likelihood_change=0.01,
+                weights=np.array([0.25, 0.75]),
+            )
+        )
+    )
     assert gmm["log-lik."] == "−2.8712" and gmm["change"] == "+0.010" and gmm["weights"] == "0.25 0.75"
     assert PointKind.CORE == 1
 
@@ -103,8 +121,8 @@ def test_speeds_stay_on_the_ladder():
 def test_samples_step_along_the_ladder_and_refuse_files_and_ends() -> None:
     import pytest
 
-    from tuiclust.pipeline.spec import DataSpec, RunSpec
     from tuiclust.pipeline import edits as spec_edits
+    from tuiclust.pipeline.spec import DataSpec, RunSpec
 
     spec = RunSpec()
     assert spec_edits.step_samples(spec, 1, 300).data.n_samples == 500

@@ -45,8 +45,20 @@ def terminal():
     command = f"{sys.executable} -m tuiclust"
     env = {"TERM": "xterm-256color"}
     env_args = [arg for key, value in env.items() for arg in ("-e", f"{key}={value}")]
-    tmux("new-session", "-d", "-s", SESSION, "-x", "100", "-y", "30", *env_args,
-         "-c", str(Path(__file__).resolve().parents[2]), command)
+    tmux(
+        "new-session",
+        "-d",
+        "-s",
+        SESSION,
+        "-x",
+        "100",
+        "-y",
+        "30",
+        *env_args,
+        "-c",
+        str(Path(__file__).resolve().parents[2]),
+        command,
+    )
     try:
         yield
     finally:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 import numpy as np
+import pytest
 
 from tuiclust.analysis.elbow_curve import ELBOW_CACHE, elbow_curve
 from tuiclust.ui.views.elbow import ElbowView

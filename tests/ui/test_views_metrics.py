@@ -35,8 +35,7 @@ async def test_m_toggles_the_strip_and_it_follows_the_step():
         run = app.current_run
         expected = score_clustering(run.dataset.X, run.timeline.current.labels)
         assert strip.scores == expected or (
-            strip.scores.silhouette == expected.silhouette
-            and strip.scores.davies_bouldin == expected.davies_bouldin
+            strip.scores.silhouette == expected.silhouette and strip.scores.davies_bouldin == expected.davies_bouldin
         )
         text = strip.render().plain
         assert f"{expected.silhouette:.3f}" in text

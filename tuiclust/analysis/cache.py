@@ -17,7 +17,7 @@ from typing import Any, Generic, TypeVar
 
 import numpy as np
 
-__all__ = ["array_fingerprint", "ResultCache", "sample_rows"]
+__all__ = ["ResultCache", "array_fingerprint", "sample_rows"]
 
 T = TypeVar("T")
 

@@ -39,24 +39,24 @@ from tuiclust.pipeline.vocabulary import ALGORITHMS as _VOCABULARY
 from .cache import ResultCache
 
 __all__ = [
-    "SHAPES",
-    "SHAPE_TITLES",
     "ALGORITHMS",
     "ALGORITHM_TITLES",
-    "N_SAMPLES",
     "GOOD_ARI",
+    "GRID_CACHE",
+    "N_SAMPLES",
     "PARTIAL_ARI",
-    "Verdict",
+    "SHAPES",
+    "SHAPE_TITLES",
     "CellResult",
+    "Verdict",
+    "best_algorithms",
+    "cell_order",
+    "comparison_cells",
     "gallery_data",
     "gallery_params",
     "judge",
     "run_cell",
-    "cell_order",
-    "comparison_cells",
-    "best_algorithms",
     "verdict_rules",
-    "GRID_CACHE",
 ]
 
 SHAPES: tuple[str, ...] = ("circles", "moons", "varied", "aniso", "blobs", "no_structure")
@@ -87,7 +87,7 @@ GOOD_ARI = 0.90
 PARTIAL_ARI = 0.40
 
 # Keyed by (shape, algorithm, seed, n_samples): the data is generated, not given.
-GRID_CACHE: ResultCache["CellResult"] = ResultCache(18 * 8)
+GRID_CACHE: ResultCache[CellResult] = ResultCache(18 * 8)
 
 
 class Verdict(Enum):
@@ -257,7 +257,18 @@ def run_cell(
     verdict, reason = judge(shape, ari, n_clusters)
     labels.flags.writeable = False
     return CellResult(
-        shape, algorithm, params, X, labels, y, n_clusters, n_noise, ari, silhouette, verdict, reason,
+        shape,
+        algorithm,
+        params,
+        X,
+        labels,
+        y,
+        n_clusters,
+        n_noise,
+        ari,
+        silhouette,
+        verdict,
+        reason,
         time.perf_counter() - start,
     )
 

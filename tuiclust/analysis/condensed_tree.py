@@ -23,7 +23,7 @@ import numpy as np
 from ..core.hdbscan.condense import condense_tree
 from ..core.hdbscan.select import labels_and_probabilities, select_clusters
 
-__all__ = ["CondensedTreeLayout", "Reselection", "condensed_tree_layout", "reselect", "refit_needed"]
+__all__ = ["CondensedTreeLayout", "Reselection", "condensed_tree_layout", "refit_needed", "reselect"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -112,7 +112,12 @@ def condensed_tree_layout(condensed: np.ndarray, selected: list[int] | np.ndarra
     parent = np.full(k, -1, dtype=np.intp)
     birth = np.zeros(k)
     size = np.zeros(k, dtype=np.intp)
-    for p, c, v, s in zip(parent_id[cluster_rows].tolist(), child[cluster_rows].tolist(), lam_f[cluster_rows].tolist(), csize[cluster_rows].tolist()):
+    for p, c, v, s in zip(
+        parent_id[cluster_rows].tolist(),
+        child[cluster_rows].tolist(),
+        lam_f[cluster_rows].tolist(),
+        csize[cluster_rows].tolist(),
+    ):
         parent[pos[c]], birth[pos[c]], size[pos[c]] = pos[p], v, s
     # The root holds every point: its rows' sizes sum to n.
     size[0] = int(csize[parent_id == root].sum())
@@ -124,7 +129,7 @@ def condensed_tree_layout(condensed: np.ndarray, selected: list[int] | np.ndarra
     profile_lambda: list[np.ndarray] = []
     profile_count: list[np.ndarray] = []
     for i in range(k):
-        rows = rows_of[starts[i]:stops[i]]
+        rows = rows_of[starts[i] : stops[i]]
         if rows.size == 0:
             death[i] = birth[i]
             profile_lambda.append(np.array([birth[i]]))
@@ -146,8 +151,16 @@ def condensed_tree_layout(condensed: np.ndarray, selected: list[int] | np.ndarra
     x = _positions(parent, size)
     chosen = np.isin(ids, np.asarray(list(selected), dtype=np.intp))
     return CondensedTreeLayout(
-        ids=ids, parent=parent, birth=birth, death=death, size=size, x=x, selected=chosen,
-        profile_lambda=profile_lambda, profile_count=profile_count, max_lambda=max_lambda,
+        ids=ids,
+        parent=parent,
+        birth=birth,
+        death=death,
+        size=size,
+        x=x,
+        selected=chosen,
+        profile_lambda=profile_lambda,
+        profile_count=profile_count,
+        max_lambda=max_lambda,
     )
 
 

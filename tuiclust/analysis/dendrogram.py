@@ -32,13 +32,13 @@ from ..core.agglomerative_tree import node_sizes
 
 __all__ = [
     "DEFAULT_LEAVES",
-    "Dendrogram",
     "CutLevels",
+    "Dendrogram",
+    "cut_for_clusters",
+    "cut_levels",
     "dendrogram",
     "dendrogram_from_linkage",
-    "cut_levels",
     "n_clusters_at",
-    "cut_for_clusters",
     "suggested_cut",
 ]
 

@@ -21,17 +21,17 @@ from ..core.metrics import silhouette_score
 from .cache import ResultCache, array_fingerprint
 
 __all__ = [
+    "ELBOW_CACHE",
     "K_MAX",
     "MAX_POINTS",
     "N_INIT",
-    "ElbowPoint",
     "ElbowCurve",
-    "k_values",
-    "elbow_points",
-    "finish_elbow",
+    "ElbowPoint",
     "elbow_curve",
     "elbow_key",
-    "ELBOW_CACHE",
+    "elbow_points",
+    "finish_elbow",
+    "k_values",
 ]
 
 K_MAX = 10
@@ -44,7 +44,7 @@ N_INIT = 3
 # The silhouette costs O(n^2): above this many points it is estimated on a sample.
 SILHOUETTE_SAMPLE = 2_000
 
-ELBOW_CACHE: ResultCache["ElbowCurve"] = ResultCache(16)
+ELBOW_CACHE: ResultCache[ElbowCurve] = ResultCache(16)
 
 
 @dataclass(frozen=True)

@@ -21,23 +21,23 @@ from ..core.gmm import GaussianMixture
 from .cache import ResultCache, array_fingerprint
 
 __all__ = [
-    "N_MAX",
+    "CRITERIA_CACHE",
     "MAX_POINTS",
-    "CriteriaPoint",
+    "N_MAX",
     "CriteriaCurve",
+    "CriteriaPoint",
     "component_counts",
-    "criteria_points",
-    "finish_criteria",
     "criteria_curve",
     "criteria_key",
-    "CRITERIA_CACHE",
+    "criteria_points",
+    "finish_criteria",
 ]
 
 N_MAX = 10
 # Above this many points the criteria are computed on a random sample.
 MAX_POINTS = 50_000
 
-CRITERIA_CACHE: ResultCache["CriteriaCurve"] = ResultCache(16)
+CRITERIA_CACHE: ResultCache[CriteriaCurve] = ResultCache(16)
 
 
 @dataclass(frozen=True)
@@ -139,14 +139,10 @@ def finish_criteria(
 ) -> CriteriaCurve:
     """Put the computed points together with the lowest BIC and AIC."""
     points = tuple(points)
-    return CriteriaCurve(
-        points, _lowest(points, "bic"), _lowest(points, "aic"), covariance_type, n_used, n_total
-    )
+    return CriteriaCurve(points, _lowest(points, "bic"), _lowest(points, "aic"), covariance_type, n_used, n_total)
 
 
-def criteria_curve(
-    X: np.ndarray, *, n_max: int = N_MAX, covariance_type: str = "full", seed: int = 0
-) -> CriteriaCurve:
+def criteria_curve(X: np.ndarray, *, n_max: int = N_MAX, covariance_type: str = "full", seed: int = 0) -> CriteriaCurve:
     """The whole BIC / AIC figure in one call (no sampling: the caller decides)."""
     counts = component_counts(X.shape[0], n_max)
     points = list(criteria_points(X, counts, covariance_type=covariance_type, seed=seed))

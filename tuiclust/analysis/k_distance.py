@@ -20,9 +20,9 @@ import numpy as np
 from ..core.elbow import find_knee_increasing, k_distances
 from .cache import ResultCache, array_fingerprint
 
-__all__ = ["KDistanceCurve", "k_distance_curve", "k_distance_key", "round_eps", "K_DISTANCE_CACHE"]
+__all__ = ["K_DISTANCE_CACHE", "KDistanceCurve", "k_distance_curve", "k_distance_key", "round_eps"]
 
-K_DISTANCE_CACHE: ResultCache["KDistanceCurve"] = ResultCache(16)
+K_DISTANCE_CACHE: ResultCache[KDistanceCurve] = ResultCache(16)
 # Share of the curve used when it has no knee (the same fallback as core.elbow.suggest_eps).
 FALLBACK_QUANTILE = 0.9
 

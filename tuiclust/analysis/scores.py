@@ -29,17 +29,17 @@ from ..core.metrics import (
 from .cache import ResultCache, array_fingerprint
 
 __all__ = [
-    "SILHOUETTE_SAMPLE",
-    "PROFILE_MAX_POINTS",
-    "ClusteringScores",
-    "score_clustering",
-    "not_scorable_reason",
-    "SilhouetteProfile",
-    "silhouette_profile",
-    "scores_key",
-    "profile_key",
-    "SCORES_CACHE",
     "PROFILE_CACHE",
+    "PROFILE_MAX_POINTS",
+    "SCORES_CACHE",
+    "SILHOUETTE_SAMPLE",
+    "ClusteringScores",
+    "SilhouetteProfile",
+    "not_scorable_reason",
+    "profile_key",
+    "score_clustering",
+    "scores_key",
+    "silhouette_profile",
 ]
 
 # Above this many points the mean silhouette is estimated on a random sample
@@ -48,8 +48,8 @@ SILHOUETTE_SAMPLE = 2_000
 # The silhouette plot needs every value, not just the mean: at most this many points.
 PROFILE_MAX_POINTS = 4_000
 
-SCORES_CACHE: ResultCache["ClusteringScores"] = ResultCache(256)
-PROFILE_CACHE: ResultCache["SilhouetteProfile"] = ResultCache(8)
+SCORES_CACHE: ResultCache[ClusteringScores] = ResultCache(256)
+PROFILE_CACHE: ResultCache[SilhouetteProfile] = ResultCache(8)
 
 
 @dataclass(frozen=True)
@@ -236,5 +236,3 @@ def scores_key(X: np.ndarray, labels: np.ndarray) -> Hashable:
 def profile_key(X: np.ndarray, labels: np.ndarray) -> Hashable:
     """Cache key of a silhouette profile."""
     return ("profile", array_fingerprint(X), array_fingerprint(np.asarray(labels)), PROFILE_MAX_POINTS)
-
-

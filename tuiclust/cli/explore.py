@@ -37,7 +37,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="a CSV file, a built-in data set name, or a lesson scene (name or .toml path)",
     )
     run_group = parser.add_argument_group("what to run")
-    run_group.add_argument("--algo", metavar="NAME", help=f"{ALGORITHMS[0]} (default), {', '.join(ALGORITHMS[1:-1])} or {ALGORITHMS[-1]}")
+    run_group.add_argument(
+        "--algo", metavar="NAME", help=f"{ALGORITHMS[0]} (default), {', '.join(ALGORITHMS[1:-1])} or {ALGORITHMS[-1]}"
+    )
     run_group.add_argument("--data", metavar="NAME", help="a built-in data set (default blobs) or a CSV path")
     run_group.add_argument("-n", "--samples", metavar="N", help="points to generate (built-in data sets)")
     run_group.add_argument("--seed", metavar="N", help="seed of the data and of the initialisation (default 0)")
@@ -51,7 +53,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     play_group = parser.add_argument_group("playback")
     play_group.add_argument("--speed", metavar="S", help="steps per second when playing (default 2)")
     lesson_group = parser.add_argument_group("lesson scenes")
-    lesson_group.add_argument("--allow-outside", action="store_true", help="let the scene's csv name files outside the scene's folder (only for scenes you trust)")
+    lesson_group.add_argument(
+        "--allow-outside",
+        action="store_true",
+        help="let the scene's csv name files outside the scene's folder (only for scenes you trust)",
+    )
 
 
 def _builtin_names() -> tuple[str, ...]:

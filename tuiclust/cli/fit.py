@@ -43,15 +43,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     from tuiclust.pipeline.vocabulary import KEEP_COLUMNS
 
     parser.add_argument("data", metavar="DATA", help="a CSV file, or a built-in data set name (e.g. blobs)")
-    parser.add_argument("-o", "--output", metavar="OUT.csv",
-                        help="where to write the labels; - for standard output "
-                        "(default: ./<data>-<algo>-clusters.csv, never overwriting)")
-    parser.add_argument("--algo", metavar="NAME", default="kmeans", help=f"{ALGORITHMS[0]} (default), {', '.join(ALGORITHMS[1:-1])} or {ALGORITHMS[-1]}")
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT.csv",
+        help="where to write the labels; - for standard output "
+        "(default: ./<data>-<algo>-clusters.csv, never overwriting)",
+    )
+    parser.add_argument(
+        "--algo",
+        metavar="NAME",
+        default="kmeans",
+        help=f"{ALGORITHMS[0]} (default), {', '.join(ALGORITHMS[1:-1])} or {ALGORITHMS[-1]}",
+    )
     parser.add_argument("--seed", metavar="N", help="seed of the initialisation and of built-in data (default 0)")
     add_algorithm_arguments(parser, eps_default="from the data's k-distances")
     data = parser.add_argument_group("data")
     data.add_argument("--columns", metavar="A,B,C", help="CSV columns to cluster, by name or 0-based index")
-    data.add_argument("--scale", metavar="HOW", default="none", help="feature scaling: none (default), standard or minmax")
+    data.add_argument(
+        "--scale", metavar="HOW", default="none", help="feature scaling: none (default), standard or minmax"
+    )
     data.add_argument("--drop-missing", action="store_true", help="drop CSV rows with missing values")
     data.add_argument(
         "--keep-columns",
@@ -155,8 +166,7 @@ def _data_source(text: str) -> str:
     if Path(text).exists():  # a file or folder without an extension: still a path
         return text if Path(text).is_absolute() else os.path.join(".", text)  # "./" marks it as a path
     raise UsageError(
-        f"DATA {text!r} is neither a file nor a built-in data set; give a CSV path, "
-        f"or one of {', '.join(DATASETS)}"
+        f"DATA {text!r} is neither a file nor a built-in data set; give a CSV path, or one of {', '.join(DATASETS)}"
     )
 
 
@@ -179,7 +189,9 @@ def _run_to_the_end(steps: Iterator[Any], X: np.ndarray, progress: Any = None) -
             "cluster a sample of the rows, or fewer columns with --columns"
         ) from None
     except np.linalg.LinAlgError as exc:
-        raise UsageError(f"the algorithm failed on this data ({exc}); try --scale standard or other parameters") from None
+        raise UsageError(
+            f"the algorithm failed on this data ({exc}); try --scale standard or other parameters"
+        ) from None
     assert last is not None
     return last
 
@@ -201,7 +213,9 @@ def _print_summary(
     n, d = dataset.n_samples, dataset.n_features
     cols = ", ".join(dataset.column_names[:6]) + (" ..." if d > 6 else "")
     scaling = "" if data_spec.scale == "none" else f", {data_spec.scale} scaling"
-    lines = [f"{dataset.name}: {n:,} row{'s' if n != 1 else ''} x {d:,} column{'s' if d != 1 else ''} ({cols}){scaling}"]
+    lines = [
+        f"{dataset.name}: {n:,} row{'s' if n != 1 else ''} x {d:,} column{'s' if d != 1 else ''} ({cols}){scaling}"
+    ]
     lines += [f"note: {note}" for note in dataset.notes]
     lines.append(f"{title_of(algo)} ({described}): {last.message}")
     labels = np.asarray(last.labels)
@@ -269,8 +283,11 @@ def _score_lines(X: np.ndarray, labels: np.ndarray, algo: str, seed: int) -> lis
     sample = SILHOUETTE_SAMPLE if n > SILHOUETTE_SAMPLE else None
     on_sample = f", on a random sample of {SILHOUETTE_SAMPLE:,} points" if sample else ""
     scores = [
-        ("silhouette", lambda: silhouette_score(X, labels, sample_size=sample, random_state=seed),
-         f"-1 to 1, higher is better{on_sample}"),
+        (
+            "silhouette",
+            lambda: silhouette_score(X, labels, sample_size=sample, random_state=seed),
+            f"-1 to 1, higher is better{on_sample}",
+        ),
         ("Calinski-Harabasz", lambda: calinski_harabasz_score(X, labels), "higher is better"),
         ("Davies-Bouldin", lambda: davies_bouldin_score(X, labels), "lower is better"),
     ]

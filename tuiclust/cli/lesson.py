@@ -14,7 +14,9 @@ LESSON_SCENE = "clustering"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--speed", metavar="X", default="1", help="play X times faster than the scene's pace (default 1)")
+    parser.add_argument(
+        "--speed", metavar="X", default="1", help="play X times faster than the scene's pace (default 1)"
+    )
     parser.add_argument("--loop", action="store_true", help="start again from the beginning after the end")
     parser.add_argument(
         "--explore", action="store_true", help="open it in lesson mode instead: step through it yourself (n: next part)"

@@ -29,8 +29,10 @@ SUBCOMMANDS: dict[str, str] = {
     "serve": "serve the explorer (or a scene) to web browsers, one per tab",
 }
 
-EPILOG = "sub-commands:\n" + "\n".join(f"  {name:<9} {text}" for name, text in SUBCOMMANDS.items()) + (
-    "\n\nRun `tuiclust COMMAND --help` for a sub-command's options. Keys inside the explorer: press ?"
+EPILOG = (
+    "sub-commands:\n"
+    + "\n".join(f"  {name:<9} {text}" for name, text in SUBCOMMANDS.items())
+    + ("\n\nRun `tuiclust COMMAND --help` for a sub-command's options. Keys inside the explorer: press ?")
 )
 
 
@@ -73,8 +75,9 @@ def build_parser(command: str) -> argparse.ArgumentParser:
     prog = "tuiclust" if command == "explore" else f"tuiclust {command}"
     parser = _Parser(
         prog=prog,
-        description=SUBCOMMANDS[command] if command != "explore" else
-        "Watch K-Means, DBSCAN and Gaussian mixtures cluster, step by step.",
+        description=SUBCOMMANDS[command]
+        if command != "explore"
+        else "Watch K-Means, DBSCAN and Gaussian mixtures cluster, step by step.",
         epilog=EPILOG if command == "explore" else None,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

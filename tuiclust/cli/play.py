@@ -7,9 +7,15 @@ import argparse
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("scene", metavar="SCENE", help="a built-in scene name (see `tuiclust scenes`) or a .toml path")
-    parser.add_argument("--speed", metavar="X", default="1", help="play X times faster than the scene's pace (default 1)")
+    parser.add_argument(
+        "--speed", metavar="X", default="1", help="play X times faster than the scene's pace (default 1)"
+    )
     parser.add_argument("--loop", action="store_true", help="start again from the beginning after the end")
-    parser.add_argument("--allow-outside", action="store_true", help="let the scene's csv name files outside the scene's folder (only for scenes you trust)")
+    parser.add_argument(
+        "--allow-outside",
+        action="store_true",
+        help="let the scene's csv name files outside the scene's folder (only for scenes you trust)",
+    )
     parser.epilog = "Keys: space pauses, n / p skip to the next / previous part, q quits."
 
 

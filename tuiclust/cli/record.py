@@ -17,15 +17,27 @@ if TYPE_CHECKING:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("scene", metavar="SCENE", help="a built-in scene name (see `tuiclust scenes`) or a .toml path")
     # -o by suffix, several at once: tuiclust.publish.outputs
-    parser.add_argument("-o", "--output", metavar="FILE", required=True, action="append",
-                        help="write FILE.cast (asciicast v2), FILE.gif or FILE.html (a web page); repeat for several")
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        required=True,
+        action="append",
+        help="write FILE.cast (asciicast v2), FILE.gif or FILE.html (a web page); repeat for several",
+    )
     parser.add_argument("--font-size", metavar="PX", help="GIF font size in pixels (default 20)")
     parser.add_argument("--pause-on-markers", action="store_true", help="the web page's player pauses at each chapter")
     parser.add_argument(
         "--size", metavar="COLSxROWS", help="terminal size of the recording (default: the scene's, usually 100x30)"
     )
-    parser.add_argument("--svg", metavar="DIR", help="also write one SVG screenshot per marker (step, figure, question) into DIR")
-    parser.add_argument("--allow-outside", action="store_true", help="let the scene's csv name files outside the scene's folder (only for scenes you trust)")
+    parser.add_argument(
+        "--svg", metavar="DIR", help="also write one SVG screenshot per marker (step, figure, question) into DIR"
+    )
+    parser.add_argument(
+        "--allow-outside",
+        action="store_true",
+        help="let the scene's csv name files outside the scene's folder (only for scenes you trust)",
+    )
     parser.epilog = "Play a cast with `asciinema play FILE.cast`; GIFs need `pip install 'tuiclust[publish]'`."
 
 
@@ -47,8 +59,9 @@ def run(args: argparse.Namespace) -> int:
     from tuiclust.ui.stage import HeadlessStage
 
     font_size = parse_int("--font-size", args.font_size, low=1)
-    plan = plan_outputs(args.output, font_size=font_size, pause_on_markers=args.pause_on_markers,
-                        inputs=_inputs_of(scene))
+    plan = plan_outputs(
+        args.output, font_size=font_size, pause_on_markers=args.pause_on_markers, inputs=_inputs_of(scene)
+    )
     # Anything on standard output would mix with a cast written there.
     report = sys.stderr if plan.to_stdout else sys.stdout
     try:
@@ -63,11 +76,16 @@ def run(args: argparse.Namespace) -> int:
         raise
     for index, entry in unfired_narration(scene):
         where = entry.key or "steps"
-        print(f"tuiclust: note: {shown(scene.path.name)}: {where} never fires (no {entry.on.value} step"
-              f"{'' if entry.iteration is None else f' at iteration {entry.iteration}'} in that run)", file=sys.stderr)
+        print(
+            f"tuiclust: note: {shown(scene.path.name)}: {where} never fires (no {entry.on.value} step"
+            f"{'' if entry.iteration is None else f' at iteration {entry.iteration}'} in that run)",
+            file=sys.stderr,
+        )
     cols, rows = recording.size
     extra = f", {len(recording.svg_files)} SVG files in {shown_path(args.svg)}" if recording.svg_files else ""
-    what = f"wrote {shown_path(recording.path)}" if plan.recorded_to is not None else f"recorded {shown(scene.path.name)}"
+    what = (
+        f"wrote {shown_path(recording.path)}" if plan.recorded_to is not None else f"recorded {shown(scene.path.name)}"
+    )
     counted = f"{recording.n_steps} steps"
     if recording.n_figures:
         counted += f", {recording.n_figures} figure{'s' if recording.n_figures != 1 else ''}"

@@ -9,13 +9,22 @@ from pathlib import Path
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Flags of `tuiclust serve`."""
     parser.add_argument(
-        "scene", metavar="SCENE", nargs="?",
+        "scene",
+        metavar="SCENE",
+        nargs="?",
         help="a lesson scene (name or .toml path) to serve in lesson mode; the explorer without it",
     )
-    parser.add_argument("--host", default="127.0.0.1",
-                        help="address to listen on (default 127.0.0.1: this machine only; 0.0.0.0: every network)")
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this machine only; 0.0.0.0: every network)",
+    )
     parser.add_argument("--port", default="8000", help="port to listen on (default 8000)")
-    parser.add_argument("--allow-outside", action="store_true", help="let the scene's csv name files outside the scene's folder (only for scenes you trust)")
+    parser.add_argument(
+        "--allow-outside",
+        action="store_true",
+        help="let the scene's csv name files outside the scene's folder (only for scenes you trust)",
+    )
     parser.epilog = (
         "Every browser tab gets its own explorer; `x` there downloads the CSV to the browser. "
         "Needs `pip install 'tuiclust[publish]'`."
@@ -41,7 +50,9 @@ def run(args: argparse.Namespace) -> int:
         target += ["--allow-outside"] if args.allow_outside else []  # each tab's app reads the scene again
         title = scene.title
     check_address(args.host, port)
-    print(f"tuiclust: serving {title!r} at {open_url(args.host, port)} (each browser tab gets its own; Ctrl+C stops)",
-          flush=True)
+    print(
+        f"tuiclust: serving {title!r} at {open_url(args.host, port)} (each browser tab gets its own; Ctrl+C stops)",
+        flush=True,
+    )
     serve(app_command(target), args.host, port, title=title)
     return 0

@@ -18,17 +18,17 @@ from typing import Any
 from .steps import Phase, PointKind, Step
 
 __all__ = [
-    "KMeans",
     "DBSCAN",
-    "GaussianMixture",
-    "AgglomerativeClustering",
     "HDBSCAN",
-    "StepwiseEstimator",
-    "NotFittedError",
+    "AgglomerativeClustering",
     "ConvergenceWarning",
+    "GaussianMixture",
+    "KMeans",
+    "NotFittedError",
     "Phase",
     "PointKind",
     "Step",
+    "StepwiseEstimator",
 ]
 
 

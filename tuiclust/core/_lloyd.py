@@ -38,7 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.linalg.blas import dgemm
 
-__all__ = ["LloydPass", "PassResult", "direct_inertia", "chunk_rows_for", "DEFAULT_THREADS"]
+__all__ = ["DEFAULT_THREADS", "LloydPass", "PassResult", "chunk_rows_for", "direct_inertia"]
 
 # OpenBLAS runs a gemm on its own threads once m*n*k exceeds 4 * 65536; on a
 # shared 2-vCPU machine that made a chunk's gemm 50x slower, so chunks stay
@@ -236,9 +236,7 @@ class LloydPass:
         counts = self._chunk_counts.sum(axis=0)
         # sum_i ||x_i - c_l(i)||^2 = sum ||x||^2 + sum_j (n_j ||c_j||^2 - 2 c_j . S_j)
         inertia = (
-            self.x_squared_norms_total
-            + float(counts @ center_norms)
-            - 2.0 * float(np.einsum("ij,ij->", centers, sums))
+            self.x_squared_norms_total + float(counts @ center_norms) - 2.0 * float(np.einsum("ij,ij->", centers, sums))
         )
         return PassResult(moved, max(0.0, inertia), sums, counts, recomputed)
 

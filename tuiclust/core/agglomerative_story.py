@@ -11,12 +11,12 @@ from collections.abc import Sequence
 
 __all__ = [
     "LINKAGE_RULE",
-    "start_message",
     "chunk_message",
-    "single_merge_message",
     "cut_message",
     "done_message",
     "format_distance",
+    "single_merge_message",
+    "start_message",
 ]
 
 #: What each linkage calls the distance between two clusters (for the Start line and help texts).

@@ -44,13 +44,13 @@ __all__ = [
     "LINKAGES",
     "Tree",
     "build_tree",
-    "prim_order",
-    "label_mst",
-    "hc_cut",
     "cut_nodes",
+    "hc_cut",
+    "label_mst",
     "leaf_layout",
     "node_sizes",
     "partition",
+    "prim_order",
 ]
 
 

@@ -36,7 +36,7 @@ from .constraints import Constraint
 from .steps import Step
 from .validation import check_data
 
-__all__ = ["StepwiseEstimator", "NotFittedError", "ConvergenceWarning"]
+__all__ = ["ConvergenceWarning", "NotFittedError", "StepwiseEstimator"]
 
 
 class NotFittedError(ValueError, AttributeError):
@@ -131,9 +131,7 @@ class StepwiseEstimator:
         names = cls.parameter_names()
         for key in params:
             if key not in names:
-                raise ValueError(
-                    f"{key} is not a parameter of {cls._algorithm}; its parameters are {', '.join(names)}"
-                )
+                raise ValueError(f"{key} is not a parameter of {cls._algorithm}; its parameters are {', '.join(names)}")
         checked: dict[str, Any] = {}
         for name in names:
             if name in params:
@@ -152,7 +150,7 @@ class StepwiseEstimator:
         """
         return {name: getattr(self, name) for name in self.parameter_names()}
 
-    def set_params(self, **params: Any) -> "StepwiseEstimator":
+    def set_params(self, **params: Any) -> StepwiseEstimator:
         """Set parameters by name; they are checked when the next run starts.
 
         Raises
@@ -208,7 +206,7 @@ class StepwiseEstimator:
         """
         return self._start(X, narrate=True)
 
-    def fit(self, X: Any, y: Any = None) -> "StepwiseEstimator":
+    def fit(self, X: Any, y: Any = None) -> StepwiseEstimator:
         """Run to the end, set the learned attributes (trailing ``_``) and return ``self``.
 
         Parameters

@@ -38,8 +38,8 @@ from .validation import check_choice, check_int, check_real
 
 __all__ = [
     "DATASETS",
-    "DEFAULT_N_SAMPLES",
     "DEFAULT_NOISE",
+    "DEFAULT_N_SAMPLES",
     "MAX_SAMPLES",
     "NOISE_MEANING",
     "SUGGESTED",
@@ -364,9 +364,7 @@ def _order_dependent_border(rng: np.random.Generator, n: int, noise: float) -> t
 _JITTER = "sd of Gaussian jitter added to every point"
 
 _RECIPES: dict[str, _Recipe] = {
-    "blobs": _Recipe(
-        "three round Gaussian blobs of equal spread, well apart", 300, 1.0, "sd of each blob", _blobs
-    ),
+    "blobs": _Recipe("three round Gaussian blobs of equal spread, well apart", 300, 1.0, "sd of each blob", _blobs),
     "moons": _Recipe("two interleaving half circles", 500, 0.05, "sd of Gaussian noise on each coordinate", _moons),
     "circles": _Recipe(
         "two concentric circles, the inner one half as wide",
@@ -389,9 +387,7 @@ _RECIPES: dict[str, _Recipe] = {
         "sd of each blob before the shear",
         _aniso,
     ),
-    "no_structure": _Recipe(
-        "uniform points in the unit square: nothing to find", 500, 0.0, _JITTER, _no_structure
-    ),
+    "no_structure": _Recipe("uniform points in the unit square: nothing to find", 500, 0.0, _JITTER, _no_structure),
     "uniform": _Recipe("uniform points in the box [-10, 10]: nothing to find", 250, 0.0, _JITTER, _uniform),
     "gaussian_mixture": _Recipe(
         "three Gaussian clusters at (-6,-6), (6,-6) and (0,6)",
@@ -407,9 +403,7 @@ _RECIPES: dict[str, _Recipe] = {
     "density_bars": _Recipe(
         "three touching vertical bars, the middle one six times denser", 500, 0.0, _JITTER, _density_bars
     ),
-    "packed_circles": _Recipe(
-        "seven discs packed in a hexagon, almost touching", 500, 0.0, _JITTER, _packed_circles
-    ),
+    "packed_circles": _Recipe("seven discs packed in a hexagon, almost touching", 500, 0.0, _JITTER, _packed_circles),
     "dbscan_rings": _Recipe(
         "a grid of small rings: more points to the right, smaller rings lower down",
         _RING_SIZE,
@@ -533,9 +527,7 @@ def make_dataset(
             f"with room to cluster them), got {n:,}"
         )
     if recipe.max_samples is not None and n > recipe.max_samples:
-        raise ValueError(
-            f"n_samples must be from 1 to {recipe.max_samples} for {name!r} (a fixed layout), got {n}"
-        )
+        raise ValueError(f"n_samples must be from 1 to {recipe.max_samples} for {name!r} (a fixed layout), got {n}")
     sd = recipe.noise if noise is None else check_real("noise", noise, low=0.0)
     if sd > LARGEST_MAGNITUDE:  # the points would overflow into infinity
         raise ValueError(f"noise must be from 0 to {LARGEST_MAGNITUDE:.0e}, got {sd:.3g}")

@@ -26,10 +26,10 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.spatial import cKDTree
 
-from .dbscan_graph import Clustering, CoreGraph, cluster, expansion_order, point_core_graph, sampled_mean_neighbours
-from .dbscan_grid import grid_core_graph, make_grid
 from .base import StepwiseEstimator
 from .constraints import Interval
+from .dbscan_graph import Clustering, CoreGraph, cluster, expansion_order, point_core_graph, sampled_mean_neighbours
+from .dbscan_grid import grid_core_graph, make_grid
 from .numbers import count
 from .steps import Phase, PointKind, Step, compact_labels, frozen_array
 
@@ -183,8 +183,12 @@ class _Story:
             message = "no border points: there is no core point to join"
         numbers = dict(n_clusters_found=result.n_clusters, cluster_sizes=sizes)
         yield self._step(
-            Phase.BORDER, labels, kinds_border, message,
-            kind_counts=(n_unvisited, n_core, self.n_border, 0), **numbers,
+            Phase.BORDER,
+            labels,
+            kinds_border,
+            message,
+            kind_counts=(n_unvisited, n_core, self.n_border, 0),
+            **numbers,
         )
 
         kinds_final = kinds_border.copy()

@@ -31,13 +31,13 @@ from scipy.sparse.csgraph import breadth_first_order, connected_components
 from scipy.spatial import cKDTree
 
 __all__ = [
-    "CoreGraph",
     "Clustering",
-    "neighbour_counts",
-    "sampled_mean_neighbours",
-    "point_core_graph",
+    "CoreGraph",
     "cluster",
     "expansion_order",
+    "neighbour_counts",
+    "point_core_graph",
+    "sampled_mean_neighbours",
 ]
 
 # Up to about this many pairs of neighbours (16 bytes each) are listed at
@@ -254,9 +254,7 @@ def cluster(X: np.ndarray, eps: float, graph: CoreGraph, adjacency: csr_matrix |
     non_core[graph.core_index] = False
     non_core_index = np.flatnonzero(non_core)
     if non_core_index.size:
-        border_label = _smallest_core_neighbour_label(
-            X[non_core_index], X[graph.core_index], core_labels, eps
-        )
+        border_label = _smallest_core_neighbour_label(X[non_core_index], X[graph.core_index], core_labels, eps)
         reached = border_label >= 0
         labels[non_core_index[reached]] = border_label[reached]
         is_border[non_core_index[reached]] = True

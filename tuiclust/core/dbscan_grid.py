@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 from scipy.sparse import coo_matrix
@@ -31,7 +31,7 @@ from scipy.spatial import cKDTree
 
 from .dbscan_graph import CoreGraph, neighbour_counts
 
-__all__ = ["MAX_GRID_DIMENSIONS", "Grid", "make_grid", "grid_core_graph"]
+__all__ = ["MAX_GRID_DIMENSIONS", "Grid", "grid_core_graph", "make_grid"]
 
 MAX_GRID_DIMENSIONS = 3
 # The cell side is shrunk by this factor so that two points of a cell stay
@@ -66,9 +66,7 @@ class Grid:
         self.coords = coords
         self.strides = strides
         keys = coords @ strides
-        self.cell_keys, self.cell_of_point, self.cell_count = np.unique(
-            keys, return_inverse=True, return_counts=True
-        )
+        self.cell_keys, self.cell_of_point, self.cell_count = np.unique(keys, return_inverse=True, return_counts=True)
 
     @property
     def n_cells(self) -> int:
@@ -97,7 +95,7 @@ def make_grid(X: np.ndarray, eps: float) -> Grid | None:
     return Grid(side, coords, strides)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _stencil(d: int) -> tuple[tuple[int, ...], ...]:
     """Half of the cell offsets whose cells can hold points within eps, nearest first.
 
@@ -119,9 +117,7 @@ def _stencil(d: int) -> tuple[tuple[int, ...], ...]:
     return tuple(delta for _, _, delta in sorted(offsets))
 
 
-def grid_core_graph(
-    X: np.ndarray, eps: float, min_samples: int, grid: Grid, tree: cKDTree | None = None
-) -> CoreGraph:
+def grid_core_graph(X: np.ndarray, eps: float, min_samples: int, grid: Grid, tree: cKDTree | None = None) -> CoreGraph:
     """Core graph whose nodes are the grid cells holding core points.
 
     Parameters

@@ -33,7 +33,7 @@ from .kmeans_story import KMeansStory
 from .steps import Phase, Step, compact_labels, frozen_array
 from .validation import check_data, check_random_state
 
-__all__ = ["KMeans", "INIT_METHODS"]
+__all__ = ["INIT_METHODS", "KMeans"]
 
 INIT_METHODS = ("k-means++", "random", "farthest")
 _ALGORITHM = "kmeans"
@@ -140,8 +140,7 @@ class KMeans(StepwiseEstimator):
         k = params["n_clusters"]
         if k > n_samples:
             raise ValueError(
-                f"n_clusters={k} is larger than the number of samples ({n_samples}); "
-                f"use n_clusters <= {n_samples}"
+                f"n_clusters={k} is larger than the number of samples ({n_samples}); use n_clusters <= {n_samples}"
             )
         init = params["init"]
         if not isinstance(init, str) and init.shape[1] != n_features:
@@ -299,10 +298,7 @@ class KMeans(StepwiseEstimator):
         """As scikit-learn: fewer distinct clusters than asked for; and a run stopped at max_iter."""
         messages = []
         if not self.converged_:
-            messages.append(
-                f"KMeans stopped at max_iter={self.n_iter_} without converging; "
-                "increase max_iter or tol"
-            )
+            messages.append(f"KMeans stopped at max_iter={self.n_iter_} without converging; increase max_iter or tol")
         found = int(np.unique(self.labels_).shape[0])
         asked = int(self.cluster_centers_.shape[0])  # the fitted k, whatever set_params did since
         if found < asked:

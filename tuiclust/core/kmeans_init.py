@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["kmeans_plusplus_indices", "random_indices", "farthest_point_indices"]
+__all__ = ["farthest_point_indices", "kmeans_plusplus_indices", "random_indices"]
 
 Generator = np.random.RandomState | np.random.Generator
 

@@ -19,11 +19,11 @@ from scipy.spatial.distance import cdist
 from .validation import check_data, check_int, check_random_state
 
 __all__ = [
-    "silhouette_score",
-    "silhouette_samples",
+    "adjusted_rand_score",
     "calinski_harabasz_score",
     "davies_bouldin_score",
-    "adjusted_rand_score",
+    "silhouette_samples",
+    "silhouette_score",
 ]
 
 # Largest block of pairwise distances the silhouette holds at once.

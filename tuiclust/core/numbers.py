@@ -27,13 +27,13 @@ __all__ = [
     "MINUS",
     "ROUNDING_FRACTION",
     "ZERO_CHANGE",
-    "format_number",
-    "format_change",
-    "is_zero_change",
-    "format_percent_change",
-    "format_numbers",
-    "plural",
     "count",
+    "format_change",
+    "format_number",
+    "format_numbers",
+    "format_percent_change",
+    "is_zero_change",
+    "plural",
 ]
 
 #: The typographic minus sign used in messages.

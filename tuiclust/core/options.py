@@ -6,7 +6,7 @@ explorer's keys can list the choices without importing the estimators.
 
 from __future__ import annotations
 
-__all__ = ["KMEANS_INITS", "GMM_INITS", "COVARIANCE_TYPES", "LINKAGES", "SCALINGS"]
+__all__ = ["COVARIANCE_TYPES", "GMM_INITS", "KMEANS_INITS", "LINKAGES", "SCALINGS"]
 
 #: K-Means starts: scikit-learn's greedy k-means++, distinct random points,
 #: and the farthest-point rule.

@@ -8,7 +8,7 @@ import numpy as np
 
 from .validation import check_choice
 
-__all__ = ["SCALINGS", "scale", "Projection", "fit_projection"]
+__all__ = ["SCALINGS", "Projection", "fit_projection", "scale"]
 
 SCALINGS: tuple[str, ...] = ("none", "standard", "minmax")
 
@@ -76,7 +76,9 @@ class Projection:
         """Project points: (n, d) -> (n, 2)."""
         return (X - self.mean) @ self.components
 
-    def covariances(self, covs: np.ndarray, covariance_type: str = "full", n_components: int | None = None) -> np.ndarray:
+    def covariances(
+        self, covs: np.ndarray, covariance_type: str = "full", n_components: int | None = None
+    ) -> np.ndarray:
         """Project covariances to the plotted axes: ``P' C P`` for each component.
 
         Diagonal and spherical covariances are projected as they are stored,

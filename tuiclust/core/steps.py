@@ -16,8 +16,8 @@ of the Assign step before it).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 from enum import IntEnum, StrEnum
+from typing import Any
 
 import numpy as np
 

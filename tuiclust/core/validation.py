@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["check_data", "check_int", "check_real", "check_choice", "check_random_state"]
+__all__ = ["check_choice", "check_data", "check_int", "check_random_state", "check_real"]
 
 
 def check_data(X: Any, *, name: str = "X") -> np.ndarray:

@@ -18,12 +18,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Shot",
-    "reading_seconds",
-    "question_seconds",
-    "step_seconds",
+    "check_parts_load",
     "figure_seconds",
     "part_steps",
-    "check_parts_load",
+    "question_seconds",
+    "reading_seconds",
+    "step_seconds",
     "unfired_narration",
 ]
 

@@ -79,6 +79,7 @@ DEFAULT_SIZE = (100, 30)
 # A caption is one line under the plot: longer text would be cut off.
 MAX_SAY_CHARS = 200
 
+
 class SceneError(UsageError):
     """A scene file that cannot be used; the message is one line naming the file and key."""
 
@@ -186,7 +187,7 @@ class StagedFigure:
 
     @property
     def title(self) -> str:
-        """"the elbow view", "the comparison grid" ..."""
+        """ "the elbow view", "the comparison grid" ..."""
         return FIGURES[self.kind].title
 
 
@@ -360,7 +361,9 @@ def parse_scene(text: str, path: Path, *, allow_outside: bool = False) -> Scene:
     except tomllib.TOMLDecodeError as exc:
         raise SceneError(f"{path.name}: {_toml_error(exc)}") from None
     except RecursionError:  # tomllib recurses once per level of nested arrays and inline tables
-        raise SceneError(f"{path.name}: arrays or inline tables nested too deeply; a scene needs a few levels at most") from None
+        raise SceneError(
+            f"{path.name}: arrays or inline tables nested too deeply; a scene needs a few levels at most"
+        ) from None
     return _SceneReader(path, allow_outside=allow_outside).scene(doc)
 
 
@@ -375,12 +378,10 @@ def parse_size(text: str, *, where: str = "size") -> tuple[int, int]:
     match = re.fullmatch(r"\s*(\d+)\s*[xX]\s*(\d+)\s*", text) if isinstance(text, str) else None
     lo, hi = MIN_SIZE, MAX_SIZE
     if match is None:
-        raise ValueError(f"{where} must look like \"100x30\" (columns x rows), got {_show(text)}")
+        raise ValueError(f'{where} must look like "100x30" (columns x rows), got {_show(text)}')
     cols, rows = int(match[1]), int(match[2])
     if not (lo[0] <= cols <= hi[0] and lo[1] <= rows <= hi[1]):
-        raise ValueError(
-            f"{where} must be from {lo[0]}x{lo[1]} to {hi[0]}x{hi[1]}, got {_show(text)}"
-        )
+        raise ValueError(f"{where} must be from {lo[0]}x{lo[1]} to {hi[0]}x{hi[1]}, got {_show(text)}")
     return cols, rows
 
 
@@ -445,8 +446,15 @@ class _Table:
         self.used.add(key)
         return self.table.get(key)
 
-    def string(self, key: str, *, required: bool = False, default: str | None = None,
-               choices: tuple[str, ...] | None = None, nonempty: bool = True) -> str | None:
+    def string(
+        self,
+        key: str,
+        *,
+        required: bool = False,
+        default: str | None = None,
+        choices: tuple[str, ...] | None = None,
+        nonempty: bool = True,
+    ) -> str | None:
         if key not in self.table:
             if required:
                 raise self.reader.fail(f"{self.key(key)} is missing")
@@ -473,8 +481,9 @@ class _Table:
             raise self.fail(key, f"must be {allowed}, got {_show(value)}")
         return value
 
-    def number(self, key: str, *, low: float, high: float | None = None, strict_low: bool = False,
-               default: float | None = None) -> float | None:
+    def number(
+        self, key: str, *, low: float, high: float | None = None, strict_low: bool = False, default: float | None = None
+    ) -> float | None:
         if key not in self.table:
             return default
         value = self.raw(key)
@@ -522,7 +531,16 @@ class _Table:
 _TOP_KEYS = ("title", "description", "data", "algorithm", "playback", "steps", "parts")
 _PART_KEYS = ("title", "description", "data", "algorithm", "view", "steps", "code")
 _DATA_KEYS = (
-    "generator", "csv", "n_samples", "noise", "seed", "scale", "columns", "x", "y", "drop_missing",
+    "generator",
+    "csv",
+    "n_samples",
+    "noise",
+    "seed",
+    "scale",
+    "columns",
+    "x",
+    "y",
+    "drop_missing",
 )
 _PLAYBACK_KEYS = ("steps_per_second", "size", "title_seconds", "end_seconds", "code")
 _STEP_KEYS = ("on", "iteration", "say", "hold", "line", "ask")
@@ -594,8 +612,10 @@ class _SceneReader:
             parts.append((raw, spec, own, figure))
         shared = tuple(self.narration(t, algorithms_used) for t in shared_steps) if algorithms_used else ()
         if shared_steps and not algorithms_used:
-            raise self.fail("steps: every part stages a figure, so no step has a phase to narrate; "
-                            "give each part its own [[parts.steps]]")
+            raise self.fail(
+                "steps: every part stages a figure, so no step has a phase to narrate; "
+                "give each part its own [[parts.steps]]"
+            )
         return Scene(
             name=self.path.stem,
             path=self.path,
@@ -607,9 +627,9 @@ class _SceneReader:
                     title=raw.title,
                     description=raw.description,
                     spec=spec,
-                    narration=own if figure is not None else (
-                        own + tuple(n for n in shared if n.on in PHASES[spec.algorithm.name])
-                    ),
+                    narration=own
+                    if figure is not None
+                    else (own + tuple(n for n in shared if n.on in PHASES[spec.algorithm.name])),
                     code=self._part_code(raw, spec, own + shared, playback),
                     figure=figure,
                 )
@@ -654,8 +674,9 @@ class _SceneReader:
         entry = FIGURES[kind]
         if entry.algorithm is not None and spec.algorithm.name != entry.algorithm:
             raise table.fail(
-                "kind", f"is {_show(kind)}, which is for {entry.algorithm} runs, but the part's algorithm is "
-                f"{spec.algorithm.name}; set algorithm.name = \"{entry.algorithm}\" in this part"
+                "kind",
+                f"is {_show(kind)}, which is for {entry.algorithm} runs, but the part's algorithm is "
+                f'{spec.algorithm.name}; set algorithm.name = "{entry.algorithm}" in this part',
             )
         select = self._select(table, "select", entry.select) if table.has("select") else None
         table.finish(_VIEW_KEYS)
@@ -679,8 +700,9 @@ class _SceneReader:
             shape, _, algo = value.partition("/") if isinstance(value, str) else ("", "", "")
             if shape not in SHAPES or (algo and algo not in GRID_ALGORITHMS) or (not algo and "/" in value):
                 raise table.fail(
-                    key, f"must be a grid row ({', '.join(SHAPES)}) or a cell \"row/algorithm\" "
-                    f"(e.g. \"moons/dbscan\"; algorithms: {', '.join(GRID_ALGORITHMS)}), got {_show(value)}"
+                    key,
+                    f'must be a grid row ({", ".join(SHAPES)}) or a cell "row/algorithm" '
+                    f'(e.g. "moons/dbscan"; algorithms: {", ".join(GRID_ALGORITHMS)}), got {_show(value)}',
                 )
             return value
         raise table.fail(key, "is not used by this figure, which has nothing to select; leave it out")
@@ -689,8 +711,9 @@ class _SceneReader:
         """An entry of a figure part: no phase, shown in order; it may move the selection."""
         for key in ("on", "iteration"):
             if table.has(key):
-                raise table.fail(key, f"does not apply: {figure.title} has no phases, its entries are shown in order; "
-                                 "leave it out")
+                raise table.fail(
+                    key, f"does not apply: {figure.title} has no phases, its entries are shown in order; leave it out"
+                )
         say = self._line(table, "say", required=True)
         assert say is not None
         hold = table.number("hold", low=0.0, high=60.0, strict_low=True)
@@ -719,12 +742,12 @@ class _SceneReader:
     def data(self, entries: dict[str, tuple[Any, str]], where: str) -> DataSpec:
         table = _MergedTable(self, entries, _join(where, "data"))
         if not entries:
-            raise self.fail(f"{table.where} is missing: give [data] with generator = \"blobs\" or csv = \"file.csv\"")
+            raise self.fail(f'{table.where} is missing: give [data] with generator = "blobs" or csv = "file.csv"')
         has_generator, has_csv = table.has("generator"), table.has("csv")
         if has_generator and has_csv:
             raise self.fail(f"{table.key('csv')}: give either data.generator or data.csv, not both")
         if not has_generator and not has_csv:
-            raise self.fail(f"{table.where} needs generator = \"<built-in data set>\" or csv = \"<file>\"")
+            raise self.fail(f'{table.where} needs generator = "<built-in data set>" or csv = "<file>"')
         for key in _CSV_ONLY if has_generator else _GENERATOR_ONLY:
             if table.has(key):
                 raise table.fail(key, f"only applies to {'csv' if has_generator else 'generator'} data")
@@ -754,8 +777,9 @@ class _SceneReader:
         y = self._column(table, "y")
         drop_missing = table.boolean("drop_missing", default=False)
         table.finish(_DATA_KEYS)
-        return DataSpec(source=str(csv_path), seed=seed, scale=scale, columns=columns, x=x, y=y,
-                        drop_missing=drop_missing)
+        return DataSpec(
+            source=str(csv_path), seed=seed, scale=scale, columns=columns, x=x, y=y, drop_missing=drop_missing
+        )
 
     def _csv_path(self, table: _MergedTable, csv_name: str) -> Path:
         """The resolved path of ``csv``: inside the scene's folder unless ``allow_outside``."""
@@ -769,8 +793,9 @@ class _SceneReader:
             )
         return csv_path
 
-    def _check_generator(self, table: _MergedTable, name: str, n_samples: int | None,
-                         noise: float | None, seed: int) -> None:
+    def _check_generator(
+        self, table: _MergedTable, name: str, n_samples: int | None, noise: float | None, seed: int
+    ) -> None:
         # The generator knows its own limits (fixed layouts have a maximum size).
         from tuiclust.core.datasets import make_dataset
 
@@ -783,9 +808,14 @@ class _SceneReader:
         if not table.has("columns"):
             return None
         value = table.raw("columns")
-        if (not isinstance(value, list) or not value
-                or not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in value)):
-            raise table.fail("columns", f"must be a non-empty array of column names or 0-based indexes, got {_show(value)}")
+        if (
+            not isinstance(value, list)
+            or not value
+            or not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in value)
+        ):
+            raise table.fail(
+                "columns", f"must be a non-empty array of column names or 0-based indexes, got {_show(value)}"
+            )
         return tuple(str(v) for v in value)
 
     def _column(self, table: _MergedTable, key: str) -> str | None:
@@ -828,7 +858,9 @@ class _SceneReader:
         from tuiclust.pipeline.data import load_dataset
         from tuiclust.pipeline.estimators import resolved_params
 
-        count = centres_needed(spec, resolved_params(spec, dataset=None if data.is_file else data.source, seed=data.seed))
+        count = centres_needed(
+            spec, resolved_params(spec, dataset=None if data.is_file else data.source, seed=data.seed)
+        )
         try:
             pairs = check_placed(value, key=table.key(key), count=count, limits=None)
             check_placed(pairs, key=table.key(key), count=count, limits=dataset_limits(load_dataset(data)))
@@ -846,7 +878,9 @@ class _SceneReader:
         for key in ("n_clusters", "n_components"):
             value = spec.params.get(key)
             if isinstance(value, int) and value > n_points:
-                raise table.fail(key, f"is {value}, more than the {n_points} points of the data; use at most {n_points}")
+                raise table.fail(
+                    key, f"is {value}, more than the {n_points} points of the data; use at most {n_points}"
+                )
 
     def _check_algorithm(self, table: _MergedTable, spec: AlgorithmSpec, data: DataSpec) -> None:
         # The estimator's constraint table checks the parameters (no estimator
@@ -862,7 +896,7 @@ class _SceneReader:
         message = first_line(exc)
         for key, value in values.items():
             if message.startswith(f"{key} ") or message.startswith(f"{key}="):
-                rest = message[len(key):]
+                rest = message[len(key) :]
                 if value is not None and rest.endswith(repr(value)):
                     rest = rest[: -len(repr(value))] + _show(value)
                 return self.fail(f"{table.key(key)}{rest}")
@@ -965,7 +999,9 @@ def _merge_data(base: dict[str, tuple[Any, str]], override: dict[str, tuple[Any,
     return merged
 
 
-def _merge_algorithm(base: dict[str, tuple[Any, str]], override: dict[str, tuple[Any, str]]) -> dict[str, tuple[Any, str]]:
+def _merge_algorithm(
+    base: dict[str, tuple[Any, str]], override: dict[str, tuple[Any, str]]
+) -> dict[str, tuple[Any, str]]:
     # Parameters belong to one algorithm: a part naming another algorithm
     # starts from that part's table alone.
     if "name" in override and "name" in base and override["name"][0] != base["name"][0]:
@@ -979,6 +1015,6 @@ def _parameter_names(algorithm: str) -> tuple[str, ...]:
 
 
 def _names_in_words(*, quoted: bool = False) -> str:
-    """"kmeans, dbscan or gmm" (the vocabulary's names)."""
+    """ "kmeans, dbscan or gmm" (the vocabulary's names)."""
     names = [f'"{n}"' if quoted else n for n in ALGORITHM_NAMES]
     return f"{', '.join(names[:-1])} or {names[-1]}"

@@ -97,9 +97,7 @@ def load_dataset(spec: DataSpec) -> Dataset:
     else:
         from tuiclust.core.datasets import make_dataset
 
-        raw, y_true = make_dataset(
-            spec.source, n_samples=spec.n_samples, noise=spec.noise, random_state=spec.seed
-        )
+        raw, y_true = make_dataset(spec.source, n_samples=spec.n_samples, noise=spec.noise, random_state=spec.seed)
         names = tuple(f"x{i + 1}" for i in range(raw.shape[1]))
         name = spec.source
     X = scale(raw, spec.scale) if raw.shape[0] else raw  # the empty canvas has nothing to scale

@@ -27,7 +27,6 @@ __all__ = [
     "algorithm_title",
     "dataset_names",
     "effective_params",
-    "step_start",
     "format_speed",
     "next_scaling",
     "next_speed",
@@ -37,6 +36,7 @@ __all__ = [
     "step_main",
     "step_samples",
     "step_second",
+    "step_start",
     "with_algorithm",
     "with_seed",
     "without_size",
@@ -112,7 +112,7 @@ def nice_step(value: float, direction: int) -> float:
     for e in (exponent - 1, exponent, exponent + 1):
         for m in _NICE_MANTISSAS:
             try:
-                v = float(f"{m * 10.0 ** e:.6g}")  # 0.30000000000000004 -> 0.3
+                v = float(f"{m * 10.0**e:.6g}")  # 0.30000000000000004 -> 0.3
             except OverflowError:  # beyond 1.8e308
                 continue
             if v >= _SMALLEST_NICE and math.isfinite(v):
@@ -129,7 +129,7 @@ def nice_step(value: float, direction: int) -> float:
 
 
 def step_main(spec: RunSpec, direction: int) -> RunSpec:
-    """"+" / "-": k or components by one, eps to the next readable value."""
+    """ "+" / "-": k or components by one, eps to the next readable value."""
     main = algorithm(spec.algorithm.name).main
     key = main.name
     current = effective_params(spec)[key]
@@ -137,7 +137,9 @@ def step_main(spec: RunSpec, direction: int) -> RunSpec:
         try:
             new: Any = nice_step(float(current), direction)
         except ValueError:
-            raise ValueError(f"{main.label} stays within 1e-300..{LARGEST_MAGNITUDE:.0e}; it is {float(current):g}") from None
+            raise ValueError(
+                f"{main.label} stays within 1e-300..{LARGEST_MAGNITUDE:.0e}; it is {float(current):g}"
+            ) from None
     else:
         new = min(max(int(current) + direction, 1), MAX_CLUSTERS)
         if new == current:
@@ -151,7 +153,7 @@ def _cycle(values: tuple[str, ...], current: str, direction: int) -> str:
 
 
 def step_second(spec: RunSpec, direction: int) -> RunSpec:
-    """"]" / "[": the init method or covariance type in a cycle, min_samples by one."""
+    """ "]" / "[": the init method or covariance type in a cycle, min_samples by one."""
     second = algorithm(spec.algorithm.name).second
     key = second.name
     current = effective_params(spec)[key]
@@ -165,7 +167,7 @@ def step_second(spec: RunSpec, direction: int) -> RunSpec:
 
 
 def step_start(spec: RunSpec, direction: int) -> RunSpec:
-    """"g" / "G": the next or previous start (GMM ``init_params``, K-Means ``init``), in the vocabulary's order.
+    """ "g" / "G": the next or previous start (GMM ``init_params``, K-Means ``init``), in the vocabulary's order.
 
     Raises
     ------
@@ -183,7 +185,7 @@ def step_start(spec: RunSpec, direction: int) -> RunSpec:
 
 
 def step_dataset(spec: RunSpec, direction: int) -> RunSpec:
-    """"d" / "D": the next or previous built-in data set, with that set's suggested parameters.
+    """ "d" / "D": the next or previous built-in data set, with that set's suggested parameters.
 
     A CSV file moves on to the first (or last) built-in set. The size chosen
     with ``-n`` is kept; the app falls back to the set's own size when a
@@ -202,7 +204,7 @@ def step_dataset(spec: RunSpec, direction: int) -> RunSpec:
 
 
 def step_samples(spec: RunSpec, direction: int, current: int) -> RunSpec:
-    """"<" / ">": fewer or more points of a built-in data set, along :data:`SAMPLE_SIZES`.
+    """ "<" / ">": fewer or more points of a built-in data set, along :data:`SAMPLE_SIZES`.
 
     Parameters
     ----------
@@ -228,7 +230,7 @@ def step_samples(spec: RunSpec, direction: int, current: int) -> RunSpec:
 
 
 def next_scaling(spec: RunSpec) -> RunSpec:
-    """"s": none -> standard -> minmax -> none. DBSCAN's eps is dropped, to be suggested anew."""
+    """ "s": none -> standard -> minmax -> none. DBSCAN's eps is dropped, to be suggested anew."""
     new = SCALINGS[(SCALINGS.index(spec.data.scale) + 1) % len(SCALINGS)] if spec.data.scale in SCALINGS else "none"
     params = dict(spec.algorithm.params)
     if spec.algorithm.name == "dbscan":
@@ -260,10 +262,10 @@ def without_size(spec: RunSpec) -> RunSpec:
 
 
 def format_speed(steps_per_second: float) -> str:
-    """"2 steps/s", "0.5 steps/s"."""
+    """ "2 steps/s", "0.5 steps/s"."""
     return f"{steps_per_second:g} step{'' if steps_per_second == 1 else 's'}/s"
 
 
 def algorithm_title(name: str) -> str:
-    """"K-Means", "DBSCAN", "Gaussian Mixture"."""
+    """ "K-Means", "DBSCAN", "Gaussian Mixture"."""
     return title_of(name)

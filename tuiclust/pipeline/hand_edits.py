@@ -222,7 +222,9 @@ def check_placed(
     for i, pair in enumerate(values):
         if isinstance(pair, (str, bytes)) or not isinstance(pair, Sequence) or len(pair) != 2:
             size = len(pair) if isinstance(pair, Sequence) and not isinstance(pair, (str, bytes)) else "not a list"
-            raise UsageError(f"{key}: entry {i + 1} must be an [x, y] pair (the plot has 2 axes), got {size!s} value(s)")
+            raise UsageError(
+                f"{key}: entry {i + 1} must be an [x, y] pair (the plot has 2 axes), got {size!s} value(s)"
+            )
         x, y = pair
         if any(isinstance(v, bool) or not isinstance(v, (int, float)) or not np.isfinite(v) for v in (x, y)):
             raise UsageError(f"{key}: entry {i + 1} must hold two finite numbers, got {list(pair)!r}")

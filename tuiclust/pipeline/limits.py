@@ -20,8 +20,8 @@ __all__ = [
     "SPEED_RANGE",
     "DataLimitError",
     "Wording",
-    "check_fits_the_data",
     "agglomerative_limit",
+    "check_fits_the_data",
     "check_speed",
     "covariance_bytes",
 ]
@@ -221,7 +221,7 @@ def _check_agglomerative_size(linkage: str, n: int, d: int, data_name: str) -> N
 
 
 def _size(n_bytes: int) -> str:
-    """"2.2 GB", "390 MB"."""
+    """ "2.2 GB", "390 MB"."""
     if n_bytes >= 1 << 30:
         return f"{n_bytes / 2**30:,.1f} GB"
     return f"{n_bytes / 2**20:,.0f} MB"

@@ -22,7 +22,7 @@ from tuiclust.pipeline.spec import RunSpec
 from tuiclust.pipeline.starts import is_wide, relabel_wide
 from tuiclust.pipeline.timeline import Timeline
 
-__all__ = ["PreparedRun", "Run", "prepare_run", "build_run"]
+__all__ = ["PreparedRun", "Run", "build_run", "prepare_run"]
 
 
 @dataclass(eq=False)
@@ -99,7 +99,12 @@ def prepare_run(spec: RunSpec, *, steps_kept: bool = True) -> PreparedRun:
     suggested = _with_suggested_eps(spec, dataset)
     params = effective_params(suggested)
     check_fits_the_data(
-        spec.algorithm.name, params, dataset.n_samples, dataset.n_features, data_name=dataset.name, steps_kept=steps_kept
+        spec.algorithm.name,
+        params,
+        dataset.n_samples,
+        dataset.n_features,
+        data_name=dataset.name,
+        steps_kept=steps_kept,
     )
     dataset_name = None if spec.data.is_file else spec.data.source
     placed = placed_centres(suggested, dataset, params)

@@ -8,12 +8,13 @@ mutating one, so the one-way data flow of the design holds.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
-__all__ = ["DataSpec", "AlgorithmSpec", "RunSpec", "DEFAULT_RUN", "replace"]
+__all__ = ["DEFAULT_RUN", "AlgorithmSpec", "DataSpec", "RunSpec", "replace"]
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ class AlgorithmSpec:
     params: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     placed: tuple[tuple[float, float], ...] = ()
 
-    def with_params(self, **changes: Any) -> "AlgorithmSpec":
+    def with_params(self, **changes: Any) -> AlgorithmSpec:
         """A copy with some parameters changed (hand-placed centres kept)."""
         return AlgorithmSpec(self.name, MappingProxyType({**self.params, **changes}), self.placed)
 

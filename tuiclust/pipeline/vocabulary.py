@@ -26,23 +26,23 @@ from tuiclust.core.steps import Phase
 KEEP_COLUMNS: tuple[str, ...] = ("all", "none")
 
 __all__ = [
-    "Parameter",
-    "Algorithm",
     "ALGORITHMS",
     "ALGORITHM_NAMES",
-    "KMEANS_INITS",
-    "GMM_INITS",
     "COVARIANCE_TYPES",
-    "SCALINGS",
-    "KEEP_COLUMNS",
-    "WIDE_START",
-    "algorithm",
-    "title_of",
-    "parameter",
-    "flag_of",
-    "Figure",
     "FIGURES",
     "FIGURE_NAMES",
+    "GMM_INITS",
+    "KEEP_COLUMNS",
+    "KMEANS_INITS",
+    "SCALINGS",
+    "WIDE_START",
+    "Algorithm",
+    "Figure",
+    "Parameter",
+    "algorithm",
+    "flag_of",
+    "parameter",
+    "title_of",
 ]
 
 
@@ -177,7 +177,9 @@ _COMPONENTS = Parameter("n_components", "components", "--components", "K", "numb
 _COVARIANCE = Parameter(
     "covariance_type", "covariance", "--covariance", "TYPE", "shape of each Gaussian", "choice", COVARIANCE_TYPES
 )
-_LINKAGE = Parameter("linkage", "linkage", "--linkage", "HOW", "how the distance between two clusters is measured", "choice", LINKAGES)
+_LINKAGE = Parameter(
+    "linkage", "linkage", "--linkage", "HOW", "how the distance between two clusters is measured", "choice", LINKAGES
+)
 _MIN_CLUSTER_SIZE = Parameter(
     "min_cluster_size", "min_cluster_size", "--min-cluster-size", "N", "smallest group that counts as a cluster", low=2
 )
@@ -186,7 +188,9 @@ _MIN_CLUSTER_SIZE = Parameter(
 #: and precisions_init (tuiclust.core.gmm.wide_start; tuiclust.pipeline.starts).
 WIDE_START = "wide"
 _GMM_STARTS = (*GMM_INITS, WIDE_START, "manual")
-_GMM_INIT = Parameter("init_params", "start", "--gmm-init", "HOW", "how to place the first Gaussians", "choice", _GMM_STARTS)
+_GMM_INIT = Parameter(
+    "init_params", "start", "--gmm-init", "HOW", "how to place the first Gaussians", "choice", _GMM_STARTS
+)
 
 ALGORITHMS: Mapping[str, Algorithm] = MappingProxyType(
     {
@@ -289,7 +293,12 @@ ALGORITHMS: Mapping[str, Algorithm] = MappingProxyType(
                 parameters=(_MIN_CLUSTER_SIZE, _MIN_SAMPLES),
                 defaults=MappingProxyType({"min_cluster_size": 10, "min_samples": 5}),
                 phases=(
-                    Phase.CORE_DISTANCES, Phase.SPANNING_TREE, Phase.HIERARCHY, Phase.CONDENSE, Phase.SELECT, Phase.DONE,
+                    Phase.CORE_DISTANCES,
+                    Phase.SPANNING_TREE,
+                    Phase.HIERARCHY,
+                    Phase.CONDENSE,
+                    Phase.SELECT,
+                    Phase.DONE,
                 ),
                 seeded=False,
                 rounds=False,
@@ -326,7 +335,7 @@ def algorithm(name: str) -> Algorithm:
 
 
 def title_of(name: str) -> str:
-    """"K-Means", "DBSCAN", "Gaussian Mixture" (the name itself if unknown)."""
+    """ "K-Means", "DBSCAN", "Gaussian Mixture" (the name itself if unknown)."""
     entry = ALGORITHMS.get(name)
     return entry.title if entry is not None else name
 

@@ -122,16 +122,22 @@ def render_gif(
     with output_path(dest) as (temp, written):
         command = [
             str(program),
-            "--font-dir", str(FONT_DIR),
-            "--font-family", FONT_FAMILY,
-            "--font-size", str(check_font_size(font_size)),
-            "--theme", EXPLORER_THEME,
+            "--font-dir",
+            str(FONT_DIR),
+            "--font-family",
+            FONT_FAMILY,
+            "--font-size",
+            str(check_font_size(font_size)),
+            "--theme",
+            EXPLORER_THEME,
             # The scene's pace, untouched: agg would shorten any pause over 5 s.
-            "--idle-time-limit", f"{info.longest_gap + 1:.3f}",
+            "--idle-time-limit",
+            f"{info.longest_gap + 1:.3f}",
             # agg drops trailing events that draw nothing (the cast's closing
             # hide-cursor) and shows the last frame for this long instead: the
             # time the cast holds it, the scene's end_seconds.
-            "--last-frame-duration", f"{max(info.duration - info.last_drawn, 0.1):.3f}",
+            "--last-frame-duration",
+            f"{max(info.duration - info.last_drawn, 0.1):.3f}",
             str(cast),
             str(temp),
         ]

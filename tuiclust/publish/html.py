@@ -120,9 +120,7 @@ def build_page(cast_text: str, info: CastInfo, text: PageText, *, pause_on_marke
         description=_escape(text.description),
         player_css=css,
         ansi_colours="\n  ".join(
-            f"--term-color-{index + offset}: #{colour};"
-            for offset in (0, 8)
-            for index, colour in enumerate(_ANSI)
+            f"--term-color-{index + offset}: #{colour};" for offset in (0, 8) for index, colour in enumerate(_ANSI)
         ),
         chapters=_chapters(info),
         cast_json=_script_json(cast_text),
@@ -142,8 +140,6 @@ def render_html(
         What was written, and where (:mod:`tuiclust.io.destination`).
     """
     cast = Path(cast)
-    page = build_page(
-        cast.read_text(encoding="utf-8"), read_cast_info(cast), text, pause_on_markers=pause_on_markers
-    )
+    page = build_page(cast.read_text(encoding="utf-8"), read_cast_info(cast), text, pause_on_markers=pause_on_markers)
     dest = out if isinstance(out, Destination) else destination(out, flag="-o")
     return write_bytes(dest, page.encode("utf-8"))

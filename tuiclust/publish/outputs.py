@@ -136,9 +136,7 @@ def plan_outputs(
                     f"-o {shown_path(given)}: the format comes from the suffix (.cast, .gif, .html); to write to a "
                     "pipe or terminal, give a FIFO or a symlink named like lesson.cast (ln -s /dev/stdout lesson.cast)"
                 )
-            raise UsageError(
-                f"-o {shown_path(given)}: {shown} is not an output this command writes; known: {known}"
-            )
+            raise UsageError(f"-o {shown_path(given)}: {shown} is not an output this command writes; known: {known}")
         dest = destination(given, flag="-o")
         refuse_inputs(dest, inputs or {})
         if any(_same(dest, other) for other in chosen):

@@ -46,12 +46,14 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
 
-from ..core.steps import Step
-from ..errors import UsageError, first_line
-from tuiclust.pipeline.spec import RunSpec
 from tuiclust.pipeline import edits as spec_edits
 from tuiclust.pipeline.limits import SPEED_RANGE, DataLimitError, Wording
+from tuiclust.pipeline.run import Run, build_run
+from tuiclust.pipeline.spec import RunSpec
 from tuiclust.pipeline.vocabulary import ALGORITHM_NAMES
+
+from ..core.steps import Step
+from ..errors import UsageError, first_line
 from .code_pane import CodePane
 from .command_palette import SafeCommandPalette
 from .crash import CrashReport
@@ -61,12 +63,11 @@ from .keys import HINTED_ACTIONS, KEYS, bindings, lesson_view_hint
 from .panel import ParameterPanel, StepNumbers, parameter_rows
 from .phase_log import PhaseLog
 from .placement import PlotHands
-from tuiclust.pipeline.run import Run, build_run
 from .scatter import ScatterPane
 from .step_text import log_line
 from .views.hooks import LessonViews
 
-__all__ = ["ExplorerApp", "RunLoaded", "RunEnded", "MIN_SIZE", "MAX_FRAMES_PER_SECOND", "Narrator"]
+__all__ = ["MAX_FRAMES_PER_SECOND", "MIN_SIZE", "ExplorerApp", "Narrator", "RunEnded", "RunLoaded"]
 __all__ += ["CODE_BESIDE_COLUMNS"]
 
 Narrator = Callable[[Step], "str | None"]
@@ -886,9 +887,7 @@ class ExplorerApp(CrashReport, PlotHands, LessonViews, App[None]):
         for key in KEYS:
             if key.action in ("quit", "help"):
                 continue
-            yield SystemCommand(
-                f"{key.title} ({key.shown})", key.help, partial(self.run_action, key.action)
-            )
+            yield SystemCommand(f"{key.title} ({key.shown})", key.help, partial(self.run_action, key.action))
         yield SystemCommand("Help (?)", "show the keys and what each algorithm shows", self.action_help)
         yield from super().get_system_commands(screen)
 

@@ -18,7 +18,7 @@ from tuiclust.pipeline.vocabulary import ALGORITHMS
 from .keys import KEYS, lesson_view_hint
 from .views.guide import guide_text
 
-__all__ = ["HelpScreen", "help_text", "help_renderable", "ALGORITHM_GUIDE"]
+__all__ = ["ALGORITHM_GUIDE", "HelpScreen", "help_renderable", "help_text"]
 
 # What a student sees on screen for each algorithm, in the explorer's words.
 ALGORITHM_GUIDE: tuple[tuple[str, str], ...] = tuple((entry.title, entry.summary) for entry in ALGORITHMS.values())

@@ -25,15 +25,16 @@ from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from ..core.steps import Step
 from tuiclust.lessons.pacing import Shot, figure_seconds, question_seconds, step_seconds
 from tuiclust.lessons.scene import Narration, Scene, ScenePart
-from .app import ExplorerApp, RunEnded, RunLoaded
 from tuiclust.pipeline.run import Run
+
+from ..core.steps import Step
+from .app import ExplorerApp, RunEnded, RunLoaded
 from .staging import FigureStage
 from .title_card import TitleCard
 
-__all__ = ["LessonApp", "PlayerApp", "Director", "Shot", "open_in_explorer", "lesson_narrator"]
+__all__ = ["Director", "LessonApp", "PlayerApp", "Shot", "lesson_narrator", "open_in_explorer"]
 
 # Shown in the caption line when a step has no narration, so that the line
 # keeps its place and the plot does not jump up and down as captions come and go.
@@ -329,7 +330,6 @@ class LessonApp(ExplorerApp):
         index = (self.part_index + direction) % len(self.scene.parts)
         self.show_part(index)
         self.notify(self.scene.parts[index].title, title=f"Part {index + 1} of {len(self.scene.parts)}", timeout=3)
-
 
     def _edit(self, change: Callable[[Any], Any], fallback: Callable[[Any], Any] | None = None) -> None:
         """A key that changes the run: refused while a Director plays; in lesson mode it leaves the narration.

@@ -22,18 +22,18 @@ if TYPE_CHECKING:  # pragma: no cover
     from textual.app import App
 
 __all__ = [
-    "ColourMode",
-    "detect_colour_mode",
-    "cluster_marker",
-    "Palette",
-    "palette_for",
-    "SOLID_MARKERS",
-    "HOLLOW_MARKERS",
-    "UNASSIGNED_MARKER",
-    "NOISE_MARKER",
-    "CENTRE_MARKER",
-    "MEAN_MARKER",
     "CENTRE_CAPS",
+    "CENTRE_MARKER",
+    "HOLLOW_MARKERS",
+    "MEAN_MARKER",
+    "NOISE_MARKER",
+    "SOLID_MARKERS",
+    "UNASSIGNED_MARKER",
+    "ColourMode",
+    "Palette",
+    "cluster_marker",
+    "detect_colour_mode",
+    "palette_for",
 ]
 
 
@@ -228,7 +228,9 @@ class Palette:
         key = ("cap", cluster)
         style = self._cache.get(key)
         if style is None:
-            style = self._cache[key] = Style(color=self._colour(cluster), bold=True) if self._colour(cluster) else Style()
+            style = self._cache[key] = (
+                Style(color=self._colour(cluster), bold=True) if self._colour(cluster) else Style()
+            )
         return style
 
     def line(self, cluster: int) -> Style:

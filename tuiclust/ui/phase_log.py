@@ -84,7 +84,9 @@ class PhaseLog(OptionList, can_focus=False):
         if index >= len(self._step_texts):
             return
         if self._marked_step is not None and self._marked_step != index and self._marked_step < len(self._step_texts):
-            self.replace_option_prompt_at_index(self._option_of_step[self._marked_step], _NO_MARK + self._step_texts[self._marked_step])
+            self.replace_option_prompt_at_index(
+                self._option_of_step[self._marked_step], _NO_MARK + self._step_texts[self._marked_step]
+            )
         self.replace_option_prompt_at_index(self._option_of_step[index], _MARK + self._step_texts[index])
         self._marked_step = index
         self.highlighted = self._option_of_step[index]

@@ -133,7 +133,9 @@ class PlotHands:
         self._shown_step = None  # type: ignore[attr-defined]
         self.scatter.set_dataset(dataset)  # type: ignore[attr-defined]
         vp = self.scatter.plot_data.viewport  # type: ignore[attr-defined]
-        if self._cursor is None or not (vp.x_min <= self._cursor[0] <= vp.x_max and vp.y_min <= self._cursor[1] <= vp.y_max):
+        if self._cursor is None or not (
+            vp.x_min <= self._cursor[0] <= vp.x_max and vp.y_min <= self._cursor[1] <= vp.y_max
+        ):
             self._cursor = ((vp.x_min + vp.x_max) / 2, (vp.y_min + vp.y_max) / 2)
         if self._selected is not None and self._selected >= dataset.n_samples:
             self._selected = None
@@ -184,7 +186,12 @@ class PlotHands:
             circles.append((float(data.points[focus, 0]), float(data.points[focus, 1]), eps))
         placed = self._placed if self._placing is not None else ()
         if self._hand_mode == PLACE and self._placing is not None:
-            box = (f"placing centre {len(placed) + 1} of {self._placed_needed}", "Enter: place it here", "Backspace: undo", "Esc: default start")
+            box = (
+                f"placing centre {len(placed) + 1} of {self._placed_needed}",
+                "Enter: place it here",
+                "Backspace: undo",
+                "Esc: default start",
+            )
         cursor = self._cursor if self._hand_mode is not None else None
         return Overlay(
             regions=self._regions,

@@ -18,17 +18,17 @@ from dataclasses import dataclass
 import numpy as np
 
 __all__ = [
-    "Viewport",
-    "cell_index",
-    "cell_centres",
-    "occupied_cells",
-    "bin_points",
-    "dominant_group",
-    "winners_from_counts",
-    "CellCounter",
-    "DENSE_BINS_LIMIT",
-    "braille_dots",
     "BRAILLE_BASE",
+    "DENSE_BINS_LIMIT",
+    "CellCounter",
+    "Viewport",
+    "bin_points",
+    "braille_dots",
+    "cell_centres",
+    "cell_index",
+    "dominant_group",
+    "occupied_cells",
+    "winners_from_counts",
 ]
 
 # Above this many (cell, group) bins, counting in a dense array would cost more

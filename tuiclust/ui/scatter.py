@@ -30,15 +30,16 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
-from ..core.steps import Step
 from tuiclust.pipeline.data import Dataset
+
+from ..core.steps import Step
 from .overlay import NO_OVERLAY, Overlay
 from .palette import ColourMode, detect_colour_mode
 from .raster import cell_centres
 from .scatter_data import PlotData
 from .scatter_frame import Frame, build_frame
 
-__all__ = ["ScatterPane", "FrameKey"]
+__all__ = ["FrameKey", "ScatterPane"]
 
 # Frames above this many points are built off the main thread. Below it a
 # frame costs a few milliseconds, and building it at once keeps the screen
@@ -62,12 +63,18 @@ class FrameKey:
         return (id(self.data), id(self.step), self.width, self.height, self.mode, self.overlay)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, FrameKey) and self.data is other.data and self.step is other.step and (
-            self.width,
-            self.height,
-            self.mode,
-            self.overlay,
-        ) == (other.width, other.height, other.mode, other.overlay)
+        return (
+            isinstance(other, FrameKey)
+            and self.data is other.data
+            and self.step is other.step
+            and (
+                self.width,
+                self.height,
+                self.mode,
+                self.overlay,
+            )
+            == (other.width, other.height, other.mode, other.overlay)
+        )
 
     def __hash__(self) -> int:
         # The key holds the data and step, so their ids cannot be reused while it lives.
@@ -109,7 +116,7 @@ class ScatterPane(Widget):
         colour_mode: ColourMode | None = None,
         background_above: int = BACKGROUND_ABOVE,
         name: str | None = None,
-        id: str | None = None,  # noqa: A002 - Textual's parameter name
+        id: str | None = None,
         classes: str | None = None,
         disabled: bool = False,
     ) -> None:

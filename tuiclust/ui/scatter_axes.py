@@ -17,7 +17,7 @@ from textual_plotext.plot import Plot
 
 from .raster import Viewport
 
-__all__ = ["Axes", "axes_for", "nice_ticks", "MIN_AXES_SIZE"]
+__all__ = ["MIN_AXES_SIZE", "Axes", "axes_for", "nice_ticks"]
 
 MIN_AXES_SIZE = (24, 8)  # below this, the plot area fills the pane: no axes, no legend
 

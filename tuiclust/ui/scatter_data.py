@@ -15,9 +15,10 @@ import numpy as np
 from rich.cells import cell_len
 
 from tuiclust.pipeline.data import Dataset
+
 from .raster import DENSE_BINS_LIMIT, CellCounter, Viewport, cell_index, dominant_group, winners_from_counts
 
-__all__ = ["PlotData", "MARGIN"]
+__all__ = ["MARGIN", "PlotData"]
 
 MARGIN = 0.05  # fraction of the data range left free around the points
 
@@ -128,8 +129,12 @@ def _project(dataset: Dataset) -> np.ndarray:
     projection, X = dataset.projection, dataset.X
     P = np.asarray(projection.components)
     picks = (P == 0.0) | (P == 1.0)
-    if X.ndim == 2 and P.shape == (X.shape[1], 2) and picks.all() and (P.sum(axis=0) <= 1).all() and not np.any(
-        projection.mean
+    if (
+        X.ndim == 2
+        and P.shape == (X.shape[1], 2)
+        and picks.all()
+        and (P.sum(axis=0) <= 1).all()
+        and not np.any(projection.mean)
     ):
         points = np.zeros((X.shape[0], 2), dtype=np.float64)
         for axis in range(2):

@@ -39,7 +39,7 @@ from .scatter_legend import LegendItem, fit_legend, legend_items, legend_width
 from .scatter_overlay import draw_circles, draw_hands, draw_regions
 from .shapes import ellipse_outline, trail_segments
 
-__all__ = ["Frame", "build_frame", "PlotData"]
+__all__ = ["Frame", "PlotData", "build_frame"]
 
 _BRAILLE_CHARS = np.array([chr(BRAILLE_BASE + i) for i in range(256)])
 

@@ -16,23 +16,23 @@ from ..core.steps import Phase, PointKind, Step
 from .palette import NOISE_MARKER, UNASSIGNED_MARKER, Palette, cluster_marker
 
 __all__ = [
-    "PointGroups",
-    "point_groups",
-    "n_clusters",
-    "UNCERTAIN_BELOW",
-    "SURE_FROM",
-    "FAIRLY",
-    "UNASSIGNED",
-    "NOISE",
-    "CORE_PENDING",
-    "POINT",
-    "CORE",
     "BORDER",
-    "UNCERTAIN",
-    "SMALL",
-    "MERGED",
+    "CORE",
+    "CORE_PENDING",
     "DISTINCT_CLUSTERS",
+    "FAIRLY",
+    "MERGED",
+    "NOISE",
+    "POINT",
+    "SMALL",
     "SMALL_MARKER",
+    "SURE_FROM",
+    "UNASSIGNED",
+    "UNCERTAIN",
+    "UNCERTAIN_BELOW",
+    "PointGroups",
+    "n_clusters",
+    "point_groups",
 ]
 
 UNCERTAIN_BELOW = 0.6  # GMM: a top responsibility below this is drawn as uncertain
@@ -40,7 +40,13 @@ SURE_FROM = 0.9  # GMM: from this top responsibility on, a point is drawn as sur
 
 # What a group of points is, for the legend.
 UNASSIGNED, NOISE, CORE_PENDING, POINT, CORE, BORDER, UNCERTAIN = (
-    "unassigned", "noise", "core_pending", "point", "core", "border", "uncertain"
+    "unassigned",
+    "noise",
+    "core_pending",
+    "point",
+    "core",
+    "border",
+    "uncertain",
 )
 FAIRLY = "fairly"  # GMM: top responsibility between UNCERTAIN_BELOW and SURE_FROM
 # Agglomerative Start/Merge: the many small clusters (one neutral mark) and the cluster the last merge formed.
@@ -193,7 +199,15 @@ def _hdbscan_groups(step: Step, k: int, palette: Palette) -> PointGroups:
     2 + 3c fair, 3 + 3c strong members of cluster c.
     """
     from .scatter_hdbscan import (
-        DENSE, DENSITY_MARKERS, IN_TREE, MIDDLE, SMALL_PIECE, SPARSE, STRONG_FROM, WEAK_BELOW, density_style,
+        DENSE,
+        DENSITY_MARKERS,
+        IN_TREE,
+        MIDDLE,
+        SMALL_PIECE,
+        SPARSE,
+        STRONG_FROM,
+        WEAK_BELOW,
+        density_style,
     )
 
     n = step.labels.shape[0]
@@ -201,7 +215,9 @@ def _hdbscan_groups(step: Step, k: int, palette: Palette) -> PointGroups:
         # point_values: the core distance's rank, 0 = densest.
         codes = np.minimum((step.point_values * 3).astype(np.int8), 2)
         styles = [density_style(palette, level) for level in range(3)]
-        return PointGroups(codes, list(DENSITY_MARKERS), styles, np.array([2, 1, 0]), [DENSE, MIDDLE, SPARSE], [-1, -1, -1])
+        return PointGroups(
+            codes, list(DENSITY_MARKERS), styles, np.array([2, 1, 0]), [DENSE, MIDDLE, SPARSE], [-1, -1, -1]
+        )
     if step.phase is Phase.SPANNING_TREE:
         codes = np.zeros(n, dtype=np.int8)
         if step.edges is not None and step.edges.size:

@@ -19,19 +19,19 @@ from .scatter_groups import (
     BORDER,
     CORE,
     CORE_PENDING,
+    FAIRLY,
+    MERGED,
     NOISE,
     POINT,
+    SMALL,
+    SURE_FROM,
     UNASSIGNED,
     UNCERTAIN,
     UNCERTAIN_BELOW,
-    SURE_FROM,
-    FAIRLY,
-    MERGED,
-    SMALL,
     PointGroups,
 )
 
-__all__ = ["LegendItem", "legend_items", "fit_legend", "legend_width", "Samples"]
+__all__ = ["LegendItem", "Samples", "fit_legend", "legend_items", "legend_width"]
 
 Samples = tuple[tuple[str, Style], ...]  # glyphs, each with its style
 
@@ -58,7 +58,11 @@ def _samples(
 
 
 def _centre_sample(marker: str, palette: Palette) -> Samples:
-    return ((CENTRE_CAPS[0], palette.centre_cap(0)), (marker, palette.centre(0)), (CENTRE_CAPS[1], palette.centre_cap(0)))
+    return (
+        (CENTRE_CAPS[0], palette.centre_cap(0)),
+        (marker, palette.centre(0)),
+        (CENTRE_CAPS[1], palette.centre_cap(0)),
+    )
 
 
 def legend_items(step: Step | None, groups: PointGroups, visible: np.ndarray, palette: Palette) -> list[LegendItem]:

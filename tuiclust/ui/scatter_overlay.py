@@ -145,7 +145,9 @@ def _draw_box(canvas: _Canvas, overlay: Overlay, viewport: Viewport, palette: Pa
     box_w = inner + 4
     box_h = len(lines) + 2
     # The corner that hides neither the cursor nor the selected point, and the fewest marks.
-    keep = [at for at in (_cell(xy, viewport, area) for xy in (overlay.cursor, overlay.selected) if xy is not None) if at]
+    keep = [
+        at for at in (_cell(xy, viewport, area) for xy in (overlay.cursor, overlay.selected) if xy is not None) if at
+    ]
     corners = [
         (top, left + w - box_w),
         (top, left),

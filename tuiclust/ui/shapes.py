@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["full_covariances", "ellipse_axes", "ellipse_outline", "trail_segments"]
+__all__ = ["ellipse_axes", "ellipse_outline", "full_covariances", "trail_segments"]
 
 _COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
 
 
-def full_covariances(
-    covariances: np.ndarray, covariance_type: str, n_components: int, n_features: int
-) -> np.ndarray:
+def full_covariances(covariances: np.ndarray, covariance_type: str, n_components: int, n_features: int) -> np.ndarray:
     """Expand covariances stored in scikit-learn's ``covariance_type`` shape to full matrices.
 
     Parameters
@@ -45,14 +43,10 @@ def full_covariances(
     elif covariance_type == "spherical":
         out = covariances.reshape(-1)[:, None, None] * np.eye(n_features)[None, :, :]
     else:
-        raise ValueError(
-            f"covariance_type {covariance_type!r}: expected one of {', '.join(_COVARIANCE_TYPES)}"
-        )
+        raise ValueError(f"covariance_type {covariance_type!r}: expected one of {', '.join(_COVARIANCE_TYPES)}")
     expected = (n_components, n_features, n_features)
     if out.shape != expected:
-        raise ValueError(
-            f"{covariance_type} covariances of shape {covariances.shape} do not give {expected}"
-        )
+        raise ValueError(f"{covariance_type} covariances of shape {covariances.shape} do not give {expected}")
     return out
 
 
@@ -85,9 +79,7 @@ def ellipse_axes(covariance: np.ndarray) -> tuple[np.ndarray, float]:
     return radii, angle
 
 
-def ellipse_outline(
-    mean: np.ndarray, covariance: np.ndarray, n_sigma: float = 1.0, n_vertices: int = 72
-) -> np.ndarray:
+def ellipse_outline(mean: np.ndarray, covariance: np.ndarray, n_sigma: float = 1.0, n_vertices: int = 72) -> np.ndarray:
     """Closed outline of the ``n_sigma`` contour of a 2-D Gaussian.
 
     Parameters

@@ -58,9 +58,7 @@ def capture_rows(app: Any) -> list[str]:
     )
     # The same full update that export_screenshot() renders to SVG;
     # simplify joins same-style segments, so there are fewer escapes to write.
-    update = app.screen._compositor.render_update(
-        full=True, screen_stack=app._background_screens, simplify=True
-    )
+    update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens, simplify=True)
     return ["".join(strip.render(console) for strip in line) for line in update.strips]
 
 

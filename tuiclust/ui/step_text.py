@@ -14,7 +14,7 @@ from tuiclust.pipeline.vocabulary import ALGORITHMS
 from ..core.numbers import format_change
 from ..core.steps import Phase, PointKind, Step
 
-__all__ = ["code_values", "format_number", "log_line", "step_numbers", "MINUS"]
+__all__ = ["MINUS", "code_values", "format_number", "log_line", "step_numbers"]
 
 MINUS = "\u2212"  # a real minus sign reads better than a hyphen next to digits
 

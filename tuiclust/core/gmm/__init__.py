@@ -14,4 +14,4 @@ from __future__ import annotations
 from .estimator import COVARIANCE_TYPES, INIT_PARAMS, GaussianMixture
 from .init import wide_start
 
-__all__ = ["GaussianMixture", "COVARIANCE_TYPES", "INIT_PARAMS", "wide_start"]
+__all__ = ["COVARIANCE_TYPES", "INIT_PARAMS", "GaussianMixture", "wide_start"]

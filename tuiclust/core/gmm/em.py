@@ -74,9 +74,7 @@ class _EMRun:
         self.offset = X.mean(axis=0)
         self.Xc = X - self.offset
         self.features = _Features(self.Xc, self.covariance_type, cache=True)
-        self.second_moment_total = (
-            self.features.second_moment_total() if self.covariance_type == "tied" else None
-        )
+        self.second_moment_total = self.features.second_moment_total() if self.covariance_type == "tied" else None
         variance = float(np.einsum("ij,ij->", self.Xc, self.Xc)) / (self.n_samples * self.n_features)
         self.scale = variance if variance > 0.0 else 1.0
         self.label_dtype = compact_labels(np.zeros(0, dtype=np.int8), self.k).dtype
@@ -148,7 +146,12 @@ class _EMRun:
         ctype = self.covariance_type
         reg_covar = self.reg_covar
         raw_counts, counts, means, covariances = _estimate_parameters(
-            stats, self.features, ctype, reg_covar, self.second_moment_total, self.offset,
+            stats,
+            self.features,
+            ctype,
+            reg_covar,
+            self.second_moment_total,
+            self.offset,
             partial_rows=partial_rows,
         )
         eigenvalues = _eigenvalues(covariances, ctype)
@@ -269,7 +272,9 @@ class _EMRun:
                     note=note,
                     **shown,
                 )
-                return _Result(mixture, lower_bound, lower_bounds, n_iter, False, labels, self.offset, self.covariance_type)
+                return _Result(
+                    mixture, lower_bound, lower_bounds, n_iter, False, labels, self.offset, self.covariance_type
+                )
             lower_bound = log_likelihood
             lower_bounds.append(log_likelihood)
             change = lower_bound - previous

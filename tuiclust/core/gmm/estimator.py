@@ -48,7 +48,7 @@ from .em import _EMRun, _Result
 from .init import INIT_PARAMS
 from .kernels import _e_pass, _Features, _log_density, _LogDensity, _precisions
 
-__all__ = ["GaussianMixture", "COVARIANCE_TYPES", "INIT_PARAMS"]
+__all__ = ["COVARIANCE_TYPES", "INIT_PARAMS", "GaussianMixture"]
 
 COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
 
@@ -126,8 +126,7 @@ def _check_precisions_init(name: str, value: Any, checked: Mapping[str, Any]) ->
         symmetric = np.allclose(matrices, np.swapaxes(matrices, 1, 2), rtol=1e-5, atol=1e-8)
         if not symmetric or not _positive_definite(matrices):
             raise ValueError(
-                f"{name} must hold symmetric positive-definite matrices "
-                "(inverse covariances); at least one is not"
+                f"{name} must hold symmetric positive-definite matrices (inverse covariances); at least one is not"
             )
     elif (precisions <= 0.0).any():
         raise ValueError(f"{name} must be positive, got a minimum of {precisions.min():g}")
@@ -291,8 +290,7 @@ class GaussianMixture(StepwiseEstimator):
         k = params["n_components"]
         if k > n_samples:
             raise ValueError(
-                f"n_components={k} is larger than the number of samples ({n_samples}); "
-                f"use n_components <= {n_samples}"
+                f"n_components={k} is larger than the number of samples ({n_samples}); use n_components <= {n_samples}"
             )
         peak = float(np.abs(X).max())
         if peak > _LARGEST_VALUE:
@@ -409,7 +407,7 @@ class GaussianMixture(StepwiseEstimator):
     def _check_fitted(self) -> None:
         self._check_is_fitted()
 
-    def _score_setup(self, X: Any) -> tuple["_Features", "_LogDensity"]:
+    def _score_setup(self, X: Any) -> tuple[_Features, _LogDensity]:
         self._check_fitted()
         X = check_data(X)
         if X.shape[1] != self.n_features_in_:
@@ -419,4 +417,3 @@ class GaussianMixture(StepwiseEstimator):
             )
         features = _Features(X - self._offset, self._fitted_covariance_type, cache=False)
         return features, _log_density(self._fitted_mixture, self._fitted_covariance_type, features)
-

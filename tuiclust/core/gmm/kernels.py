@@ -657,7 +657,6 @@ def _covariances_from_precisions(precisions: np.ndarray, covariance_type: str) -
     return 1.0 / precisions
 
 
-
 # ---------------------------------------------------------------------------
 # Collapsed components, as numbers (the words are in .story)
 # ---------------------------------------------------------------------------
@@ -686,4 +685,3 @@ def _flat_components(
     if covariance_type == "tied":
         return {None: int(ranks[0])} if ranks[0] < n_features else {}
     return {int(j): int(r) for j, r in enumerate(ranks) if r < n_features}
-

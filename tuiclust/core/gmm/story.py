@@ -14,7 +14,7 @@ import numpy as np
 from ..numbers import format_change, format_number, format_numbers, plural
 from .kernels import _Repair
 
-__all__ = ["GMMStory", "INIT_SOURCES"]
+__all__ = ["INIT_SOURCES", "GMMStory"]
 
 #: How each ``init_params`` reads after "initialised from".
 INIT_SOURCES = {

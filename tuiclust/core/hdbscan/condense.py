@@ -12,9 +12,7 @@ import numpy as np
 __all__ = ["CONDENSED_DTYPE", "condense_tree", "stabilities"]
 
 #: A condensed-tree row: ``child`` (a point < n, or a cluster >= n) leaves ``parent`` at ``value`` (lambda).
-CONDENSED_DTYPE = np.dtype(
-    [("parent", np.intp), ("child", np.intp), ("value", np.float64), ("cluster_size", np.intp)]
-)
+CONDENSED_DTYPE = np.dtype([("parent", np.intp), ("child", np.intp), ("value", np.float64), ("cluster_size", np.intp)])
 
 
 def _bfs(left: list[int], right: list[int], n: int, root: int) -> list[int]:

@@ -75,9 +75,7 @@ def flat_clustering(
     probabilities : ndarray of shape (n_samples,), float64
     """
     condensed = condense_tree(hierarchy.single_linkage, min_cluster_size)
-    selection = select_clusters(
-        condensed, method, allow_single_cluster, cluster_selection_epsilon, max_cluster_size
-    )
+    selection = select_clusters(condensed, method, allow_single_cluster, cluster_selection_epsilon, max_cluster_size)
     labels, probabilities = labels_and_probabilities(
         condensed, selection, allow_single_cluster, cluster_selection_epsilon
     )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.spatial import cKDTree
 
-__all__ = ["Neighbourhoods", "pair_distances", "neighbourhoods", "mutual_reachability"]
+__all__ = ["Neighbourhoods", "mutual_reachability", "neighbourhoods", "pair_distances"]
 
 # Neighbours listed per point beyond min_samples: the lists also feed the
 # spanning tree's candidate edges (more neighbours, fewer exact searches).
@@ -47,9 +47,7 @@ def pair_distances(X: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.sqrt(total)
 
 
-def mutual_reachability(
-    X: np.ndarray, core: np.ndarray, alpha: float, a: np.ndarray, b: np.ndarray
-) -> np.ndarray:
+def mutual_reachability(X: np.ndarray, core: np.ndarray, alpha: float, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """``max(core[a], core[b], d(a, b) / alpha)``, shape of ``a``."""
     return np.maximum(np.maximum(core[a], core[b]), pair_distances(X, a, b) / alpha)
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from .condense import stabilities
 
-__all__ = ["Selection", "select_clusters", "labels_and_probabilities"]
+__all__ = ["Selection", "labels_and_probabilities", "select_clusters"]
 
 
 class Selection:

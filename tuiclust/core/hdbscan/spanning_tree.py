@@ -31,7 +31,7 @@ from scipy.spatial import cKDTree
 
 from .reachability import Neighbourhoods, mutual_reachability, pair_distances
 
-__all__ = ["boruvka_tree", "prim_order", "MST_EDGE_DTYPE"]
+__all__ = ["MST_EDGE_DTYPE", "boruvka_tree", "prim_order"]
 
 #: scikit-learn's record of one spanning-tree edge, in Prim's order.
 MST_EDGE_DTYPE = np.dtype([("current_node", np.int64), ("next_node", np.int64), ("distance", np.float64)])
@@ -40,9 +40,7 @@ _SLACK = 1.0 + 1e-9
 _FIRST_K = 8
 
 
-def boruvka_tree(
-    X: np.ndarray, nb: Neighbourhoods, alpha: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def boruvka_tree(X: np.ndarray, nb: Neighbourhoods, alpha: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A minimum spanning tree of the mutual-reachability graph of ``X``.
 
     Parameters
@@ -185,9 +183,7 @@ def _forest_edges(
     return np.minimum(a[keep], b[keep]).astype(np.intp), np.maximum(a[keep], b[keep]).astype(np.intp), w[keep]
 
 
-def prim_order(
-    n: int, a: np.ndarray, b: np.ndarray, weight: np.ndarray
-) -> np.ndarray:
+def prim_order(n: int, a: np.ndarray, b: np.ndarray, weight: np.ndarray) -> np.ndarray:
     """Replay scikit-learn's Prim's algorithm over the sparse graph ``(a, b, weight)``.
 
     The graph must hold a minimum spanning tree and every edge that ties
@@ -326,7 +322,8 @@ def tied_distance_edges(
         if s1 > s0:
             across = np.fromiter(
                 (find(x) != find(y) for x, y in zip(la[s0:s1].tolist(), lb[s0:s1].tolist())),
-                dtype=bool, count=s1 - s0,
+                dtype=bool,
+                count=s1 - s0,
             )
             out_a.append(la[s0:s1][across])
             out_b.append(lb[s0:s1][across])

@@ -25,7 +25,9 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import ProgressBar, Static
 from textual.worker import get_current_worker
+
 from tuiclust.errors import first_line
+
 from ..footer import KeyFooter
 
 __all__ = ["LessonView", "one_line"]
@@ -257,7 +259,7 @@ class LessonView(ModalScreen[R], Generic[R]):
 
     @property
     def fill_words(self) -> str:
-        """"from the cache" or "computed in 0.12 s" (empty until filled, or when staged by a scene)."""
+        """ "from the cache" or "computed in 0.12 s" (empty until filled, or when staged by a scene)."""
         if self.fill_seconds is None or self.staged:
             return ""
         return "from the cache" if self.from_cache else f"computed in {self.fill_seconds:.2f} s"

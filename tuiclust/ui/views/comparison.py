@@ -22,11 +22,13 @@ from textual.events import Resize
 from textual.widget import Widget
 from textual.widgets import Static
 
+from tuiclust.pipeline.vocabulary import ALGORITHMS as ALGORITHM_ENTRIES
+
 from ...analysis.comparison import (
     ALGORITHM_TITLES,
     ALGORITHMS,
-    GRID_CACHE,
     GOOD_ARI,
+    GRID_CACHE,
     N_SAMPLES,
     PARTIAL_ARI,
     SHAPE_NOTES,
@@ -40,14 +42,12 @@ from ...analysis.comparison import (
     gallery_params,
     grid_key,
 )
-from tuiclust.pipeline.vocabulary import ALGORITHMS as ALGORITHM_ENTRIES
-
 from ..palette import ColourMode, detect_colour_mode, palette_for
 from ..raster import Viewport
 from .base import LessonView
 from .mini_scatter import mini_scatter
 
-__all__ = ["ComparisonView", "GridCell", "ROW_MIN_HEIGHT"]
+__all__ = ["ROW_MIN_HEIGHT", "ComparisonView", "GridCell"]
 
 ROW_MIN_HEIGHT = 5  # lines of one grid row: a 5-line scatter and 5 lines of numbers
 _LEGEND_LINES = 2
@@ -58,7 +58,9 @@ _VERDICT_STYLES = {
     Verdict.POOR: Style(color="red", bold=True),
 }
 # Each column's algorithm with what sets it apart in the gallery.
-_COLUMN_HEADS = {name: f"{entry.short_title} \u00b7 {entry.gallery_caption}" for name, entry in ALGORITHM_ENTRIES.items()}
+_COLUMN_HEADS = {
+    name: f"{entry.short_title} \u00b7 {entry.gallery_caption}" for name, entry in ALGORITHM_ENTRIES.items()
+}
 
 
 def _stats_lines(result: CellResult, best: bool, height: int, colour: bool = True) -> list[Text]:
@@ -78,7 +80,7 @@ def _stats_lines(result: CellResult, best: bool, height: int, colour: bool = Tru
     lines.append(verdict)
     if len(lines) > height:
         # Short rows: the noise count goes first, the verdict always stays.
-        lines = [line for line in lines if "noise" not in line.plain][:height - 1] + [lines[-1]]
+        lines = [line for line in lines if "noise" not in line.plain][: height - 1] + [lines[-1]]
     return lines[:height]
 
 
@@ -195,9 +197,7 @@ class ComparisonView(LessonView["tuple[str, str] | None"]):
 
     @staticmethod
     def _title_for(seed: int, n_samples: int) -> str:
-        return (
-            f"Comparing the algorithms across shapes \u00b7 {n_samples} standardised points each \u00b7 seed {seed}"
-        )
+        return f"Comparing the algorithms across shapes \u00b7 {n_samples} standardised points each \u00b7 seed {seed}"
 
     # ----------------------------------------------------------- layout
     def compose_body(self) -> Iterable[Widget]:
@@ -278,7 +278,8 @@ class ComparisonView(LessonView["tuple[str, str] | None"]):
             parts.append(f"[b]rows {lo}\u2013{hi} of {len(SHAPES)}[/b] PgDn/PgUp")
         parts.append(
             "ARI: match with the true groups (1 same, 0 chance) \u00b7 sil: mean silhouette"
-            if wide else "ARI vs true groups \u00b7 sil: silhouette"
+            if wide
+            else "ARI vs true groups \u00b7 sil: silhouette"
         )
         if self.filled:
             parts.append(self.fill_words if wide else self.fill_words.replace("computed in ", ""))

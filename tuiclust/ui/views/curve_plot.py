@@ -15,7 +15,7 @@ from textual_plotext.plot import Plot
 
 from tuiclust.errors import first_line
 
-__all__ = ["CurvePlot", "CURVE", "SECOND_CURVE", "SELECTION", "SUGGESTION"]
+__all__ = ["CURVE", "SECOND_CURVE", "SELECTION", "SUGGESTION", "CurvePlot"]
 
 # Okabe & Ito colours (colour-blind safe), as the scatter pane uses.
 CURVE = (86, 180, 233)  # sky blue
@@ -82,5 +82,12 @@ def label_over(
     it stays inside the plot.
     """
     left_half = x <= (xs[0] + xs[-1]) / 2
-    plt.text(text, x, ceiling, color=SUGGESTION, background=background, style="bold",
-             alignment="left" if left_half else "right")
+    plt.text(
+        text,
+        x,
+        ceiling,
+        color=SUGGESTION,
+        background=background,
+        style="bold",
+        alignment="left" if left_half else "right",
+    )

@@ -18,7 +18,7 @@ from textual.widgets import Static
 from .base import LessonView
 from .curve_plot import CurvePlot
 
-__all__ = ["CurveWithTableView", "CurveTable"]
+__all__ = ["CurveTable", "CurveWithTableView"]
 
 # The explanation needs about ten lines under the table; shorter terminals skip it.
 _EXPLANATION_MIN_HEIGHT = 34

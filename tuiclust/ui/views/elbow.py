@@ -30,11 +30,11 @@ from ...analysis.elbow_curve import (
     finish_elbow,
     k_values,
 )
-from .curve_with_table import CurveTable, CurveWithTableView
 from .curve_plot import CURVE, SELECTION, SUGGESTION, CurvePlot, label_over
+from .curve_with_table import CurveTable, CurveWithTableView
 from .formatting import nice_ticks, short_number
 
-__all__ = ["ElbowView", "ElbowTable", "silhouette_bar"]
+__all__ = ["ElbowTable", "ElbowView", "silhouette_bar"]
 
 _PENDING = "\u2026"  # a k not computed yet
 _EXPLANATION = (
@@ -69,8 +69,9 @@ class ElbowTable(CurveTable):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("k \u00b7 inertia \u00b7 silhouette", **kwargs)
 
-    def show(self, points: list[ElbowPoint], ks: tuple[int, ...], selected: int,
-             suggested: int | None, best: int | None) -> None:
+    def show(
+        self, points: list[ElbowPoint], ks: tuple[int, ...], selected: int, suggested: int | None, best: int | None
+    ) -> None:
         by_k = {p.k: p for p in points}
         text = Text(no_wrap=True, overflow="ellipsis")
         for i, k in enumerate(ks):
@@ -118,11 +119,15 @@ class ElbowView(CurveWithTableView):
     SIDE_WIDTH = 32
     WORDS = ("k \u2212 1", "k + 1", "Run with this k")
 
-    def __init__(self, X: np.ndarray, *, current_k: int, init: str = "k-means++", seed: int = 0,
-                 data_name: str = "data") -> None:
+    def __init__(
+        self, X: np.ndarray, *, current_k: int, init: str = "k-means++", seed: int = 0, data_name: str = "data"
+    ) -> None:
         ks = k_values(X.shape[0])
-        super().__init__(f"The elbow method \u00b7 choosing k for K-Means on {data_name} ({X.shape[0]:,} points)",
-                         tuple(ks), current_k)
+        super().__init__(
+            f"The elbow method \u00b7 choosing k for K-Means on {data_name} ({X.shape[0]:,} points)",
+            tuple(ks),
+            current_k,
+        )
         self.X = X
         self.init = init if isinstance(init, str) else "k-means++"
         self.seed = seed

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["short_number", "percent", "nice_ticks"]
+__all__ = ["nice_ticks", "percent", "short_number"]
 
 MINUS = "\u2212"
 

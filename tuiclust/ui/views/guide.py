@@ -10,7 +10,7 @@ from rich.text import Text
 
 from ...analysis.comparison import verdict_rules
 
-__all__ = ["WHEN_TO_USE", "PITFALLS", "SCORES", "guide_text"]
+__all__ = ["PITFALLS", "SCORES", "WHEN_TO_USE", "guide_text"]
 
 WHEN_TO_USE: tuple[tuple[str, str], ...] = (
     (

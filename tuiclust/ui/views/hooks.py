@@ -33,8 +33,13 @@ def _elbow(run: Run) -> tuple[LessonView[Any], str]:
     from .elbow import ElbowView
 
     params, data = run.params, run.dataset
-    view = ElbowView(data.X, current_k=int(params["n_clusters"]), init=params.get("init", "k-means++"),
-                     seed=run.spec.data.seed, data_name=data.name)
+    view = ElbowView(
+        data.X,
+        current_k=int(params["n_clusters"]),
+        init=params.get("init", "k-means++"),
+        seed=run.spec.data.seed,
+        data_name=data.name,
+    )
     return view, "n_clusters"
 
 
@@ -42,8 +47,9 @@ def _k_distance(run: Run) -> tuple[LessonView[Any], str]:
     from .kdistance import KDistanceView
 
     params, data = run.params, run.dataset
-    view = KDistanceView(data.X, min_samples=int(params["min_samples"]), current_eps=float(params["eps"]),
-                         data_name=data.name)
+    view = KDistanceView(
+        data.X, min_samples=int(params["min_samples"]), current_eps=float(params["eps"]), data_name=data.name
+    )
     return view, "eps"
 
 
@@ -51,9 +57,13 @@ def _information_criteria(run: Run) -> tuple[LessonView[Any], str]:
     from .model_selection import ModelSelectionView
 
     params, data = run.params, run.dataset
-    view = ModelSelectionView(data.X, current_components=int(params["n_components"]),
-                              covariance_type=str(params.get("covariance_type", "full")),
-                              seed=run.spec.data.seed, data_name=data.name)
+    view = ModelSelectionView(
+        data.X,
+        current_components=int(params["n_components"]),
+        covariance_type=str(params.get("covariance_type", "full")),
+        seed=run.spec.data.seed,
+        data_name=data.name,
+    )
     return view, "n_components"
 
 
@@ -73,7 +83,9 @@ def _dendrogram(run: Run) -> tuple[LessonView[Any], str] | None:
         return None  # the first step (which carries the tree) is not computed yet
     params = run.params
     k = params.get("n_clusters") or steps[-1].n_clusters_found or 2
-    view = DendrogramView(tree, current_k=int(k), linkage=str(params.get("linkage", "ward")), data_name=run.dataset.name)
+    view = DendrogramView(
+        tree, current_k=int(k), linkage=str(params.get("linkage", "ward")), data_name=run.dataset.name
+    )
     return view, "n_clusters"
 
 
@@ -213,8 +225,7 @@ def silhouette_view(run: Run) -> Any:
     if reason is not None:
         return f"No silhouette plot for this step: {reason}."
     what = (
-        f"{_title(run.spec.algorithm.name)} on {run.dataset.name}, "
-        f"step {run.timeline.index + 1} ({step.phase.label})"
+        f"{_title(run.spec.algorithm.name)} on {run.dataset.name}, step {run.timeline.index + 1} ({step.phase.label})"
     )
     return SilhouetteView(run.dataset.X, step.labels, what=what)
 

@@ -137,8 +137,15 @@ class KDistanceView(LessonView[float]):
         plt.scatter([knee], [y], marker="\u25c6", color=SUGGESTION)
         # Left of and above the knee the plot is empty: the curve rises slowly, then steeply.
         label = f"suggested eps = {short_number(round_eps(y), 3)} \u2198"
-        plt.text(label, max(knee - 0.02 * curve.n, 0), min(y + 0.3 * top, top), color=SUGGESTION,
-                 background=background, style="bold", alignment="right")
+        plt.text(
+            label,
+            max(knee - 0.02 * curve.n, 0),
+            min(y + 0.3 * top, top),
+            color=SUGGESTION,
+            background=background,
+            style="bold",
+            alignment="right",
+        )
 
     def info_text(self) -> str:
         curve = self.curve
@@ -150,13 +157,15 @@ class KDistanceView(LessonView[float]):
             if curve.knee_index is not None
             else "no knee, so the distance 90 % of the points stay under"
         )
-        return "\n".join([
-            f"[b]selected eps = {short_number(eps)}[/b] \u2192 {percent(curve.core_fraction(eps))} of the points "
-            f"are core points (\u2265 {curve.k} points within eps, themselves included)",
-            f"[b]suggested eps = {short_number(round_eps(curve.suggested_eps))}[/b]: {knee_words} "
-            f"\u00b7 [dim]grey line: the explorer's eps {short_number(self.current_eps)} \u00b7 shift+\u2190\u2192 "
-            "move 10 times as far, home goes back to the knee[/]",
-        ])
+        return "\n".join(
+            [
+                f"[b]selected eps = {short_number(eps)}[/b] \u2192 {percent(curve.core_fraction(eps))} of the points "
+                f"are core points (\u2265 {curve.k} points within eps, themselves included)",
+                f"[b]suggested eps = {short_number(round_eps(curve.suggested_eps))}[/b]: {knee_words} "
+                f"\u00b7 [dim]grey line: the explorer's eps {short_number(self.current_eps)} \u00b7 shift+\u2190\u2192 "
+                "move 10 times as far, home goes back to the knee[/]",
+            ]
+        )
 
     def select_value(self, value: Any) -> None:
         """Select the eps ``value`` (a lesson scene's choice): the line at that eps, the curve where it crosses."""

@@ -51,8 +51,14 @@ def _silhouette_words(scores: ClusteringScores) -> str:
     return f"{approx}{scores.silhouette:.3f}"
 
 
-def scores_text(scores: ClusteringScores | None, *, width: int, pending: bool = False,
-                unvisited: bool = False, error: str | None = None) -> Text:
+def scores_text(
+    scores: ClusteringScores | None,
+    *,
+    width: int,
+    pending: bool = False,
+    unvisited: bool = False,
+    error: str | None = None,
+) -> Text:
     """The strip's line for ``scores``, the most words that fit in ``width`` cells.
 
     Parameters
@@ -106,8 +112,15 @@ def scores_text(scores: ClusteringScores | None, *, width: int, pending: bool = 
     return text
 
 
-def _scores_line(scores: ClusteringScores, pending: bool, long_names: bool, long_key: bool,
-                 notes: list[str], hint: bool, clustered: bool) -> Text:
+def _scores_line(
+    scores: ClusteringScores,
+    pending: bool,
+    long_names: bool,
+    long_key: bool,
+    notes: list[str],
+    hint: bool,
+    clustered: bool,
+) -> Text:
     text = Text(no_wrap=True, overflow="ellipsis")
     if long_names:
         text.append("Scores ", style="bold")

@@ -15,7 +15,7 @@ from rich.text import Text
 from ..palette import NOISE_MARKER, ColourMode, Palette, cluster_marker
 from ..raster import BRAILLE_BASE, Viewport, dominant_group
 
-__all__ = ["mini_scatter", "braille_cells"]
+__all__ = ["braille_cells", "mini_scatter"]
 
 # Bit of each braille dot, indexed [row from the top of the cell, column].
 _BITS = np.array([[0x01, 0x08], [0x02, 0x10], [0x04, 0x20], [0x40, 0x80]], dtype=np.int64)

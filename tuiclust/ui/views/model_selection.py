@@ -29,11 +29,11 @@ from ...analysis.information_criteria import (
     criteria_points,
     finish_criteria,
 )
-from .curve_with_table import CurveTable, CurveWithTableView
 from .curve_plot import CURVE, SECOND_CURVE, SELECTION, SUGGESTION, CurvePlot, label_over
+from .curve_with_table import CurveTable, CurveWithTableView
 from .formatting import nice_ticks, short_number
 
-__all__ = ["ModelSelectionView", "CriteriaTable"]
+__all__ = ["CriteriaTable", "ModelSelectionView"]
 
 _PENDING = "\u2026"
 _BIC_MARK = "\u25c6"
@@ -57,8 +57,14 @@ class CriteriaTable(CurveTable):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("components \u00b7 BIC \u00b7 AIC", **kwargs)
 
-    def show(self, points: list[CriteriaPoint], counts: tuple[int, ...], selected: int,
-             best_bic: int | None, best_aic: int | None) -> None:
+    def show(
+        self,
+        points: list[CriteriaPoint],
+        counts: tuple[int, ...],
+        selected: int,
+        best_bic: int | None,
+        best_aic: int | None,
+    ) -> None:
         by_n = {p.n_components: p for p in points}
         text = Text(no_wrap=True, overflow="ellipsis")
         for i, n in enumerate(counts):
@@ -105,8 +111,15 @@ class ModelSelectionView(CurveWithTableView):
     SIDE_WIDTH = 30
     WORDS = ("Fewer", "More", "Run with this many")
 
-    def __init__(self, X: np.ndarray, *, current_components: int, covariance_type: str = "full",
-                 seed: int = 0, data_name: str = "data") -> None:
+    def __init__(
+        self,
+        X: np.ndarray,
+        *,
+        current_components: int,
+        covariance_type: str = "full",
+        seed: int = 0,
+        data_name: str = "data",
+    ) -> None:
         super().__init__(
             f"Model selection \u00b7 Gaussian components for {data_name} "
             f"({X.shape[0]:,} points, {covariance_type} covariance)",
@@ -131,11 +144,17 @@ class ModelSelectionView(CurveWithTableView):
     def compute(self, report: Callable[[Any, str], None]) -> CriteriaCurve:
         X, _ = sample_rows(self.X, MAX_POINTS, seed=self.seed)
         points = []
-        for i, point in enumerate(criteria_points(X, self.counts, covariance_type=self.covariance_type, seed=self.seed)):
+        for i, point in enumerate(
+            criteria_points(X, self.counts, covariance_type=self.covariance_type, seed=self.seed)
+        ):
             points.append(point)
             nxt = f"{self.counts[i + 1]} components" if i + 1 < len(self.counts) else "the lowest values"
-            report(point, f"{point.n_components} component{'s' if point.n_components > 1 else ''} fitted; now {nxt}\u2026")
-        curve = finish_criteria(points, covariance_type=self.covariance_type, n_used=X.shape[0], n_total=self.X.shape[0])
+            report(
+                point, f"{point.n_components} component{'s' if point.n_components > 1 else ''} fitted; now {nxt}\u2026"
+            )
+        curve = finish_criteria(
+            points, covariance_type=self.covariance_type, n_used=X.shape[0], n_total=self.X.shape[0]
+        )
         CRITERIA_CACHE.put(self._key, curve)
         return curve
 
@@ -199,9 +218,7 @@ class ModelSelectionView(CurveWithTableView):
             aic_note = ""
             if self.curve.best_aic is not None and self.curve.best_aic != self.curve.best_bic:
                 aic_note = f"; AIC, with a smaller price per parameter, is lowest at {self.curve.best_aic}"
-            lines.append(
-                f"[b]suggested: {self.curve.suggested} components[/b], the lowest BIC{aic_note}"
-            )
+            lines.append(f"[b]suggested: {self.curve.suggested} components[/b], the lowest BIC{aic_note}")
             if self.curve.sampled:
                 lines.append(
                     f"[dim]computed on a random sample of {self.curve.n_used:,} of {self.curve.n_total:,} points[/]"

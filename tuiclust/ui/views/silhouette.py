@@ -24,7 +24,7 @@ from ..palette import NOISE_MARKER, Palette, cluster_marker, detect_colour_mode,
 from .base import LessonView
 from .formatting import percent
 
-__all__ = ["SilhouetteView", "SilhouetteBars", "allocate_rows", "bar_cells", "render_profile", "structure_words"]
+__all__ = ["SilhouetteBars", "SilhouetteView", "allocate_rows", "bar_cells", "render_profile", "structure_words"]
 
 _EIGHTHS = " \u258f\u258e\u258d\u258c\u258b\u258a\u2589"
 _BAR_CHARS = frozenset("\u2588\u2590")  # cells a bar fills completely
