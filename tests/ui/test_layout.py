@@ -132,3 +132,15 @@ async def test_this_step_box_fits_at_80x24_without_scrolling(algorithm):
             assert len(weights.split()) == 3
             # the whole value is on screen, not cut off with an ellipsis
             assert weights in app.export_screenshot().replace("&#160;", " ")
+
+
+async def test_a_long_title_drops_the_run_words_rather_than_cut_them():
+    # issue 17 item 6: a lesson's header read "... — K-Means on cu…"; the Run panel names both anyway
+    async with explorer(size=(100, 30)) as (app, pilot):
+        assert app.sub_title == "K-Means on blobs"
+        app.load_spec(app.spec, title="Clustering: the whole lesson \u00b7 12/13 Pitfall: features on different scales")
+        await app.wait_until_computed()
+        await pilot.pause()
+        assert app.sub_title == ""
+        await pilot.resize_terminal(140, 30)
+        await wait_until(lambda: app.sub_title == "K-Means on blobs")

@@ -273,8 +273,22 @@ class ExplorerApp(CrashReport, PlotHands, LessonViews, App[None]):
     def on_resize(self, event: Resize) -> None:
         self._fit_to(event.size)
 
+    def _fit_header(self, width: int | None = None) -> None:
+        """Show "Algorithm on data" beside the title only when both fit the header whole.
+
+        Textual cuts a header that is too long mid-word ("K-Means on cu…"); the
+        Run panel names the algorithm and the data set anyway, so the part a
+        lesson's long title leaves no room for goes instead.
+        """
+        full = getattr(self, "_run_sub_title", "")
+        room = (
+            self.size.width if width is None else width
+        ) - 20  # the header keeps its icon and a margin on each side, centred
+        self.sub_title = full if len(self.title) + 3 + len(full) <= room else ""
+
     def _fit_to(self, size: Size) -> None:
         """Fold the layout for small terminals; below MIN_SIZE show a message instead."""
+        self._fit_header(size.width)
         small = size.width < MIN_SIZE.width or size.height < MIN_SIZE.height
         self.set_class(small, "-too-small")
         self.set_class(size.width < 90, "-narrow")
@@ -317,6 +331,7 @@ class ExplorerApp(CrashReport, PlotHands, LessonViews, App[None]):
         if title is not None:
             self._title = title
             self.title = title
+            self._fit_header()
         self._request(spec)
 
     def play(self) -> None:
@@ -439,7 +454,8 @@ class ExplorerApp(CrashReport, PlotHands, LessonViews, App[None]):
         self._end_told = False
         self._error_logged = False
         self._remembered[run.spec.algorithm.name] = dict(run.spec.algorithm.params)
-        self.sub_title = f"{spec_edits.algorithm_title(run.spec.algorithm.name)} on {run.dataset.name}"
+        self._run_sub_title = f"{spec_edits.algorithm_title(run.spec.algorithm.name)} on {run.dataset.name}"
+        self._fit_header()
         self.scatter.set_dataset(run.dataset)
         self.phase_log.reset(_log_notes(run.dataset))
         data = run.spec.data

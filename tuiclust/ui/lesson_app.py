@@ -349,6 +349,7 @@ class LessonApp(ExplorerApp):
         if self.narrator is not None:
             self.narrator = None  # captions described the part's run, not this one
             self._title = self.title = f"{self.scene.title} \u00b7 left the lesson (n / p: back to a part)"
+            self._fit_header()
             self.notify("This run is yours now: the lesson's captions are off. n or p goes back to a part.", timeout=4)
             self.refresh_bindings()  # n / p now lead back, even in a scene of one part
         super()._edit(change, fallback)
