@@ -21,6 +21,8 @@ from tuiclust.lessons.recording import record_scene
 from tuiclust.lessons.scene import builtin_scene_names, load_scene
 from tuiclust.ui.stage import HeadlessStage
 
+from .scene_texts import FIGURE_SCENE
+
 # The smallest size the explorer supports: the quickest to record, and the
 # hardest for captions to fit.
 SIZE = (80, 24)
@@ -400,41 +402,6 @@ async def test_play_loop_starts_again_with_the_first_part():
 
 
 # --------------------------------------------------------------- figures and questions
-
-FIGURE_SCENE = """\
-title = "Figures and questions"
-
-[data]
-generator = "blobs"
-n_samples = 60
-seed = 3
-
-[algorithm]
-name = "kmeans"
-n_clusters = 3
-init = "random"
-
-[[parts]]
-title = "A run that asks"
-
-[[parts.steps]]
-on = "assign"
-iteration = 1
-ask = "Which centre will the points on the left join?"
-say = "Every point joins its nearest centre."
-
-[[parts]]
-title = "The elbow"
-view = { kind = "elbow", select = 2 }
-
-[[parts.steps]]
-say = "k = 2 is selected."
-
-[[parts.steps]]
-ask = "Where is the elbow?"
-select = 3
-say = "The elbow is at k = 3."
-"""
 
 
 @pytest.fixture(scope="module")

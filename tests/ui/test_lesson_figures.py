@@ -10,42 +10,9 @@ from tuiclust.lessons.scene import load_scene
 from tuiclust.ui.lesson_app import LessonApp, PlayerApp
 from tuiclust.ui.views.elbow import ElbowView
 
+from ..lessons.scene_texts import FIGURE_SCENE as SCENE
 from .conftest import wait_until
 
-SCENE = """\
-title = "Figures and questions"
-
-[data]
-generator = "blobs"
-n_samples = 60
-seed = 3
-
-[algorithm]
-name = "kmeans"
-n_clusters = 3
-init = "random"
-
-[[parts]]
-title = "A run that asks"
-
-[[parts.steps]]
-on = "assign"
-iteration = 1
-ask = "Which centre will the points on the left join?"
-say = "Every point joins its nearest centre."
-
-[[parts]]
-title = "The elbow"
-view = { kind = "elbow", select = 2 }
-
-[[parts.steps]]
-say = "k = 2 is selected."
-
-[[parts.steps]]
-ask = "Where is the elbow?"
-select = 3
-say = "The elbow is at k = 3."
-"""
 SIZE = (100, 30)
 
 

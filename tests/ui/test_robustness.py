@@ -115,10 +115,8 @@ async def close_screens(app: ExplorerApp, pilot) -> None:
         if depth == 1:
             break
         await pilot.press("escape")
-        for _ in range(200):  # the screen is popped a few messages later
-            if len(app.screen_stack) < depth:
-                break
-            await asyncio.sleep(0.005)
+        # the screen is popped a few messages later: wait for it, however loaded the machine
+        await wait_until(lambda depth=depth: len(app.screen_stack) < depth, what="a screen to close on escape")
     assert len(app.screen_stack) == 1, app.screen_stack
 
 
